@@ -1,0 +1,20 @@
+package io.alknet.api.iface;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An interface that owns its own listener and answers discrete requests (HTTP).
+ *
+ * <p>Owner: the kernel calls {@link #start} once and {@link #close()} on shutdown.
+ */
+public interface MessageInterface extends AutoCloseable {
+
+    /** The interface name, e.g. {@code http}. */
+    String name();
+
+    /** Binds the listener and starts answering through {@code context}. */
+    CompletionStage<Void> start(MessageContext context);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,63 @@
+package io.alknet.api.iface;
+
+import io.alknet.api.Identity;
+import io.alknet.api.identity.Credential;
+import io.alknet.api.identity.IdentityResolution;
+import io.alknet.api.policy.PolicyDecision;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.TransportStream;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the kernel offers the server half of one session: identity resolution, the forwarding policy and
+ * outbound connections, with logging that never names a tunnel destination. One instance per connection.
+ *
+ * <p>Threading: every method may be called from any thread, including I/O threads; none blocks.
+ */
+public interface ServerContext {
+
+    /** The connection this context belongs to. */
+    PeerInfo peer();
+
+    /**
+     * Asks the identity provider chain about a credential. Does not log: a key offered without proof
+     * (the SSH "would you accept this key" query) is not yet a login.
+     */
+    IdentityResolution resolve(Credential credential);
+
+    /** Records a successful login (one fixed-format log line) and binds {@code identity} to the connection. */
+    void authenticated(Credential credential, Identity identity);
+
+    /**
+     * Records a failed login in the fixed fail2ban format and counts it against the peer.
+     *
+     * @param reason stable reason code: {@code unknown_key}, {@code bad_signature}, {@code expired}, …
+     * @return {@code true} if the peer may try again on this connection, {@code false} if the interface
+     *     must disconnect (too many failures)
+     */
+    boolean authenticationFailed(Credential credential, String reason);
+
+    /**
+     * Records a failed login that carried no usable credential (an unsupported method, a malformed key).
+     *
+     * @return like {@link #authenticationFailed(Credential, String)}
+     */
+    boolean authenticationFailed(String user, String method, String reason);
+
+    /**
+     * Opens an outbound connection for a local forward ({@code direct-tcpip}): checks the forwarding
+     * policy against every resolved address, then connects to exactly an address that was allowed.
+     *
+     * @return the connected stream; or exceptionally with an {@link io.alknet.api.AlknetException} whose
+     *     code is {@code FORWARD_DENIED}, {@code TARGET_REFUSED}, {@code TARGET_UNREACHABLE},
+     *     {@code TARGET_UNRESOLVED} or {@code TARGET_TIMEOUT}; the message never names the destination
+     */
+    CompletionStage<TransportStream> openTarget(Identity identity, String host, int port);
+
+    /**
+     * Decides a remote forward ({@code tcpip-forward}): may {@code identity} listen on
+     * {@code bindHost:bindPort}? Logs a denial (without the address).
+     */
+    PolicyDecision checkRemoteListen(Identity identity, String bindHost, int bindPort);
+}

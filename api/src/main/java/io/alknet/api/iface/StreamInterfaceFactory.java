@@ -1,0 +1,20 @@
+package io.alknet.api.iface;
+
+import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.Settings;
+
+/**
+ * Creates a {@link StreamInterface}. Pure: no threads, sockets or files beyond validating settings
+ * (host keys are loaded in {@link StreamInterface#start()}).
+ */
+public interface StreamInterfaceFactory {
+
+    /** Unique name, e.g. {@code ssh}. */
+    String name();
+
+    /**
+     * @param settings the settings under {@code interface.<name>.}
+     * @throws io.alknet.api.AlknetException {@code INVALID_CONFIG} for bad settings
+     */
+    StreamInterface create(Settings settings, PluginContext context);
+}

@@ -1,0 +1,49 @@
+package io.alknet.api.iface;
+
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.TransportStream;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The client half of an authenticated session: opens tunnel channels and asks for remote forwards.
+ *
+ * <p>Threading: any thread; never blocks. Owner: whoever called
+ * {@link StreamInterface#connect}; it calls {@link #close()}.
+ */
+public interface TunnelSession extends AutoCloseable {
+
+    /** The transport connection under the session. */
+    PeerInfo peer();
+
+    /** The server's host key fingerprint ({@code SHA256:…}) as verified. */
+    String serverKeyFingerprint();
+
+    /**
+     * Opens a channel to {@code host:port} as seen from the server ({@code direct-tcpip}). The host is
+     * sent unresolved.
+     *
+     * @return the channel as a stream; or exceptionally with an {@link io.alknet.api.AlknetException}
+     *     ({@code FORWARD_DENIED}, {@code TARGET_REFUSED}, {@code TARGET_UNREACHABLE}, …,
+     *     {@code SESSION_CLOSED})
+     */
+    CompletionStage<TransportStream> openChannel(String host, int port);
+
+    /**
+     * Asks the server to listen on {@code bindHost:bindPort} and send each connection back; each is
+     * handed to {@code handler} as a stream.
+     *
+     * @return the established forward, or exceptionally with {@code FORWARD_DENIED} and the server's reason
+     */
+    CompletionStage<RemoteForward> requestRemoteForward(String bindHost, int bindPort, RemoteForward.Handler handler);
+
+    /** True while the session is usable. */
+    boolean isOpen();
+
+    /** Completes when the session ended. */
+    CompletionStage<Void> closeFuture();
+
+    /** Disconnects; open channels are closed. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,54 @@
+package io.alknet.api.plugin;
+
+import io.alknet.api.frontend.FrontEndFactory;
+import io.alknet.api.iface.MessageInterfaceFactory;
+import io.alknet.api.iface.StreamInterfaceFactory;
+import io.alknet.api.identity.IdentityProviderFactory;
+import io.alknet.api.policy.ForwardingPolicyFactory;
+import io.alknet.api.transport.TransportFactory;
+
+import java.util.List;
+
+/**
+ * The entry point of a plugin jar, found by {@link java.util.ServiceLoader}. Exactly one per jar.
+ *
+ * <p>Every method but {@link #name()} has a default returning nothing, so new extension kinds can be
+ * added without breaking existing plugins. The kernel calls these methods once, at startup, from one
+ * thread, with the plugin's class loader as the context class loader. They must return quickly and
+ * must not start threads or open sockets: that happens when the kernel starts what the factories create.
+ */
+public interface AlknetPlugin {
+
+    /** Short unique plugin name, e.g. {@code tcp}, {@code ssh}, {@code keys}. */
+    String name();
+
+    /** Transports this plugin provides, keyed by their scheme. */
+    default List<TransportFactory> transports() {
+        return List.of();
+    }
+
+    /** Stream interfaces (SSH, raw framing, …) this plugin provides. */
+    default List<StreamInterfaceFactory> streamInterfaces() {
+        return List.of();
+    }
+
+    /** Message interfaces (HTTP, …) this plugin provides. */
+    default List<MessageInterfaceFactory> messageInterfaces() {
+        return List.of();
+    }
+
+    /** Identity providers (authorized keys, tokens, API keys, …) this plugin provides. */
+    default List<IdentityProviderFactory> identityProviders() {
+        return List.of();
+    }
+
+    /** Forwarding policies this plugin provides. */
+    default List<ForwardingPolicyFactory> forwardingPolicies() {
+        return List.of();
+    }
+
+    /** Client front ends (local forwards, SOCKS5, …) this plugin provides. */
+    default List<FrontEndFactory> frontEnds() {
+        return List.of();
+    }
+}

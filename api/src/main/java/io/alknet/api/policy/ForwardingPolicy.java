@@ -1,0 +1,19 @@
+package io.alknet.api.policy;
+
+/**
+ * Decides forward requests.
+ *
+ * <p>Threading: called concurrently from many sessions, possibly on I/O threads; implementations must be
+ * thread-safe, fast and non-blocking (no DNS: the kernel resolves and passes the concrete address).
+ * Instances are immutable; a configuration reload creates a new one.
+ */
+public interface ForwardingPolicy extends AutoCloseable {
+
+    /** Decides one request. Must not throw for any well-formed request. */
+    PolicyDecision decide(ForwardRequest request);
+
+    /** Releases what the policy holds. The default does nothing. */
+    @Override
+    default void close() {
+    }
+}

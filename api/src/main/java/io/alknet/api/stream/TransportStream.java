@@ -1,0 +1,67 @@
+package io.alknet.api.stream;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An asynchronous, ordered, duplex byte stream with back-pressure and half-close: a TCP or TLS
+ * connection, an iroh bidirectional stream, or a channel inside a tunnel session.
+ *
+ * <h2>Life cycle</h2>
+ * A stream is created open. Nothing is read until {@link #start(StreamHandler)}; bytes that arrive
+ * earlier wait in the transport. The stream ends when both sides closed, when {@link #close()} or
+ * {@link #abort()} is called, or on an error; {@link #closeFuture()} completes then.
+ *
+ * <h2>Threading</h2>
+ * Every method may be called from any thread and never blocks. Handler callbacks come from the
+ * transport's I/O thread. Close may race with writes: writes after close fail their stage with an
+ * {@link java.io.IOException}.
+ */
+public interface TransportStream {
+
+    /** What is known about the peer; constant for the life of the stream. */
+    PeerInfo peer();
+
+    /**
+     * Starts delivering inbound events to {@code handler}. Must be called exactly once.
+     *
+     * @throws IllegalStateException when called twice
+     */
+    void start(StreamHandler handler);
+
+    /**
+     * Queues {@code data} for sending. The stream owns the buffer until the returned stage completes;
+     * the caller must not modify it meanwhile. Writes are sent in call order. Any number of writes may
+     * be outstanding; callers that produce faster than the stream drains should wait for the stages
+     * (see {@link Splice}).
+     *
+     * @return completes when the bytes were handed to the transport, or exceptionally with an
+     *     {@link java.io.IOException} when the stream failed or is closed
+     */
+    CompletionStage<Void> write(ByteBuffer data);
+
+    /** Stops reading from the peer until {@link #resumeReading()}; idempotent. */
+    void pauseReading();
+
+    /** Resumes reading after {@link #pauseReading()}; idempotent. */
+    void resumeReading();
+
+    /**
+     * Half-close: sends end-of-stream after the queued writes; reading continues.
+     *
+     * @return completes when the end-of-stream was sent
+     */
+    CompletionStage<Void> shutdownOutput();
+
+    /** Graceful close: queued writes are flushed, then the stream closes. Idempotent. */
+    void close();
+
+    /** Immediate close: queued writes are dropped. Idempotent. */
+    void abort();
+
+    /** True until the stream is closed. */
+    boolean isOpen();
+
+    /** Completes (normally) once the stream is closed, whatever the reason. */
+    CompletionStage<Void> closeFuture();
+}

@@ -1,0 +1,20 @@
+package io.alknet.ssh;
+
+import io.alknet.api.iface.StreamInterfaceFactory;
+import io.alknet.api.plugin.AlknetPlugin;
+
+import java.util.List;
+
+/** Contributes the {@code ssh} stream interface. */
+public final class SshPlugin implements AlknetPlugin {
+
+    @Override
+    public String name() {
+        return "ssh";
+    }
+
+    @Override
+    public List<StreamInterfaceFactory> streamInterfaces() {
+        return List.of(new SshInterfaceFactory());
+    }
+}

@@ -1,0 +1,339 @@
+package io.alknet.ssh.internal.channel;
+
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.StreamHandler;
+import io.alknet.api.stream.TransportStream;
+import org.apache.sshd.common.channel.AbstractChannel;
+import org.apache.sshd.common.channel.LocalWindow;
+import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An SSH channel as a {@link TransportStream}.
+ *
+ * <p>Inbound: data the peer sent on the channel is handed to the stream handler; the SSH window is
+ * released once the handler returned, unless reading is paused, in which case it is released on
+ * resume. So a slow consumer slows the peer down through SSH flow control, not through buffering.
+ * Outbound: writes are queued and sent one at a time through MINA's asynchronous channel output.
+ */
+public final class ChannelStream implements TransportStream {
+
+    private final AbstractChannel channel;
+    private final EofSender eofSender;
+    private final PeerInfo peer;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final Object lock = new Object();
+
+    // guarded by lock
+    private IoOutputStream out;
+    private StreamHandler handler;
+    private Queue<Object> early = new ArrayDeque<>();
+    private final Queue<PendingWrite> writes = new ArrayDeque<>();
+    private boolean writing;
+    private boolean paused;
+    private long unreleased;
+    private boolean closeRequested;
+
+    /**
+     * @param eofSender sends SSH_MSG_CHANNEL_EOF (a protected operation of MINA's channel)
+     */
+    public ChannelStream(AbstractChannel channel, EofSender eofSender, PeerInfo peer) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.eofSender = Objects.requireNonNull(eofSender, "eofSender");
+        this.peer = Objects.requireNonNull(peer, "peer");
+        channel.addCloseFutureListener(f -> channelClosed());
+    }
+
+    /** Sets the output once the channel is open; queued writes start then. */
+    public void outputReady(IoOutputStream output) {
+        synchronized (lock) {
+            this.out = output;
+        }
+        writeNext();
+    }
+
+    // ---- called by the channel, on MINA's thread ----
+
+    /** The peer sent data. */
+    public void received(byte[] data, int offset, int length) throws IOException {
+        StreamHandler current;
+        synchronized (lock) {
+            current = handler;
+            if (current == null) {
+                byte[] copy = new byte[length];
+                System.arraycopy(data, offset, copy, 0, length);
+                early.add(copy);
+                return;
+            }
+        }
+        current.onData(ByteBuffer.wrap(data, offset, length));
+        release(length);
+    }
+
+    /** The peer sent EOF. */
+    public void eofReceived() {
+        StreamHandler current;
+        synchronized (lock) {
+            current = handler;
+            if (current == null) {
+                early.add(Eof.INSTANCE);
+                return;
+            }
+        }
+        current.onInputClosed();
+    }
+
+    private void release(long length) throws IOException {
+        synchronized (lock) {
+            if (paused) {
+                unreleased += length;
+                return;
+            }
+        }
+        LocalWindow window = channel.getLocalWindow();
+        if (window.isOpen()) {
+            window.release(length);
+        }
+    }
+
+    private void channelClosed() {
+        StreamHandler current;
+        Queue<PendingWrite> failed;
+        synchronized (lock) {
+            current = handler;
+            failed = new ArrayDeque<>(writes);
+            writes.clear();
+        }
+        for (PendingWrite write : failed) {
+            write.future.completeExceptionally(new ClosedChannelException());
+        }
+        if (closed.complete(null) && current != null) {
+            current.onClosed(null);
+        }
+    }
+
+    // ---- TransportStream ----
+
+    @Override
+    public PeerInfo peer() {
+        return peer;
+    }
+
+    @Override
+    public void start(StreamHandler streamHandler) {
+        Objects.requireNonNull(streamHandler, "streamHandler");
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("stream already started");
+        }
+        Queue<Object> pending;
+        synchronized (lock) {
+            pending = early;
+            early = null;
+        }
+        // Deliver what arrived before start, then publish the handler. A concurrent received() sees
+        // handler == null and queues into a new list, which we drain again.
+        while (true) {
+            for (Object event : pending) {
+                if (event instanceof byte[] bytes) {
+                    streamHandler.onData(ByteBuffer.wrap(bytes));
+                    try {
+                        release(bytes.length);
+                    } catch (IOException e) {
+                        abort();
+                    }
+                } else {
+                    streamHandler.onInputClosed();
+                }
+            }
+            synchronized (lock) {
+                if (early == null || early.isEmpty()) {
+                    early = null;
+                    handler = streamHandler;
+                    break;
+                }
+                pending = early;
+                early = new ArrayDeque<>();
+            }
+        }
+        if (closed.isDone()) {
+            streamHandler.onClosed(null);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> write(ByteBuffer data) {
+        PendingWrite write = new PendingWrite(data, false);
+        synchronized (lock) {
+            if (closeRequested || closed.isDone() || channel.isClosing()) {
+                return CompletableFuture.failedFuture(new ClosedChannelException());
+            }
+            writes.add(write);
+        }
+        writeNext();
+        return write.future;
+    }
+
+    private void writeNext() {
+        PendingWrite next;
+        IoOutputStream output;
+        synchronized (lock) {
+            if (writing || out == null) {
+                return;
+            }
+            next = writes.poll();
+            if (next == null) {
+                if (closeRequested) {
+                    closeRequested = false;
+                    channel.close(false);
+                }
+                return;
+            }
+            writing = true;
+            output = out;
+        }
+        try {
+            IoWriteFuture written;
+            if (next.eof) {
+                written = sendEof();
+            } else {
+                written = output.writeBuffer(toBuffer(next.data));
+            }
+            if (written == null) {
+                finished(next, null);
+            } else {
+                written.addListener(f -> finished(next, f.getException()));
+            }
+        } catch (IOException | RuntimeException e) {
+            finished(next, e);
+        }
+    }
+
+    private IoWriteFuture sendEof() throws IOException {
+        if (channel.isEofSent() || channel.isClosing()) {
+            return null;
+        }
+        return eofSender.sendEof();
+    }
+
+    private void finished(PendingWrite write, Throwable error) {
+        synchronized (lock) {
+            writing = false;
+        }
+        if (error != null) {
+            write.future.completeExceptionally(error);
+            abort();
+            return;
+        }
+        write.future.complete(null);
+        writeNext();
+    }
+
+    private static ByteArrayBuffer toBuffer(ByteBuffer data) {
+        if (data.hasArray()) {
+            return new ByteArrayBuffer(data.array(), data.arrayOffset() + data.position(), data.remaining());
+        }
+        byte[] copy = new byte[data.remaining()];
+        data.get(copy);
+        return new ByteArrayBuffer(copy);
+    }
+
+    @Override
+    public void pauseReading() {
+        synchronized (lock) {
+            paused = true;
+        }
+    }
+
+    @Override
+    public void resumeReading() {
+        long toRelease;
+        synchronized (lock) {
+            if (!paused) {
+                return;
+            }
+            paused = false;
+            toRelease = unreleased;
+            unreleased = 0;
+        }
+        if (toRelease > 0) {
+            try {
+                release(toRelease);
+            } catch (IOException e) {
+                abort();
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> shutdownOutput() {
+        PendingWrite eof = new PendingWrite(null, true);
+        synchronized (lock) {
+            if (closed.isDone()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            writes.add(eof);
+        }
+        writeNext();
+        return eof.future;
+    }
+
+    @Override
+    public void close() {
+        boolean idle;
+        synchronized (lock) {
+            idle = !writing && writes.isEmpty();
+            if (!idle) {
+                closeRequested = true;
+            }
+        }
+        if (idle) {
+            channel.close(false);
+        }
+    }
+
+    @Override
+    public void abort() {
+        channel.close(true);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.isDone() && !channel.isClosing();
+    }
+
+    @Override
+    public CompletionStage<Void> closeFuture() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelStream[" + channel + "]";
+    }
+
+    private record PendingWrite(ByteBuffer data, boolean eof, CompletableFuture<Void> future) {
+        PendingWrite(ByteBuffer data, boolean eof) {
+            this(data, eof, new CompletableFuture<>());
+        }
+    }
+
+    private enum Eof { INSTANCE }
+
+    /** Sends the channel's EOF message. */
+    @FunctionalInterface
+    public interface EofSender {
+        IoWriteFuture sendEof() throws IOException;
+    }
+}

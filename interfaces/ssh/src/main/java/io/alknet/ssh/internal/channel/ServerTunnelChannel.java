@@ -1,0 +1,138 @@
+package io.alknet.ssh.internal.channel;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.Identity;
+import io.alknet.api.iface.ServerContext;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.Splice;
+import io.alknet.api.stream.TransportStream;
+import io.alknet.api.transport.SecurityLevel;
+import io.alknet.ssh.internal.server.ServerSessions;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The server side of a {@code direct-tcpip} channel. The target is dialled (through the kernel, which
+ * applies the forwarding policy) <em>before</em> the channel is confirmed, so an unreachable or denied
+ * target is a channel-open failure the client can report precisely.
+ */
+public final class ServerTunnelChannel extends AbstractServerChannel {
+
+    private ChannelStream stream;
+    private ChannelAsyncOutputStream out;
+
+    public ServerTunnelChannel() {
+        super("", java.util.List.of(), null);
+    }
+
+    @Override
+    protected OpenFuture doInit(Buffer buffer) {
+        String host = buffer.getString();
+        int port = buffer.getInt();
+        buffer.getString(); // originator address: informational only
+        buffer.getInt(); // originator port
+        OpenFuture opened = new DefaultOpenFuture(this, futureLock);
+        Session session = getSession();
+        ServerContext context = ServerSessions.context(session);
+        Optional<Identity> identity = ServerSessions.identity(session);
+        if (context == null || identity.isEmpty()) {
+            fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "not authenticated");
+            return opened;
+        }
+        if (port < 0 || port > 65535 || host.isEmpty()) {
+            fail(opened, SshConstants.SSH_OPEN_CONNECT_FAILED, "invalid target");
+            return opened;
+        }
+        context.openTarget(identity.get(), host, port).whenComplete((target, error) -> {
+            if (error != null) {
+                ErrorCode code = AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED);
+                int reason = code == ErrorCode.FORWARD_DENIED
+                        ? SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED
+                        : SshConstants.SSH_OPEN_CONNECT_FAILED;
+                fail(opened, reason, OpenFailures.describe(code, error));
+                return;
+            }
+            connected(opened, target);
+        });
+        return opened;
+    }
+
+    private void connected(OpenFuture opened, TransportStream target) {
+        if (isClosing()) {
+            target.abort();
+            opened.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, "channel closed"));
+            return;
+        }
+        out = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
+        stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+        stream.outputReady(out);
+        try {
+            signalChannelOpenSuccess();
+            opened.setOpened();
+        } catch (RuntimeException e) {
+            target.abort();
+            opened.setException(e);
+            return;
+        }
+        Splice.start(stream, target);
+    }
+
+    private void fail(OpenFuture opened, int reason, String message) {
+        try {
+            opened.setException(new SshChannelOpenException(getChannelId(), reason, message));
+        } finally {
+            close(true);
+        }
+    }
+
+    @Override
+    public void handleWindowAdjust(Buffer buffer) throws IOException {
+        super.handleWindowAdjust(buffer);
+        if (out != null) {
+            out.onWindowExpanded();
+        }
+    }
+
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        ChannelStream current = stream;
+        if (current != null) {
+            current.received(data, off, (int) len);
+        }
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+        throw new IOException("direct-tcpip channels carry no extended data");
+    }
+
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        ChannelStream current = stream;
+        if (current != null) {
+            current.eofReceived();
+        }
+    }
+
+    @Override
+    protected IoWriteFuture sendEof() throws IOException {
+        return super.sendEof();
+    }
+
+    @Override
+    protected org.apache.sshd.common.Closeable getInnerCloseable() {
+        return builder().close(out).close(super.getInnerCloseable()).build();
+    }
+}

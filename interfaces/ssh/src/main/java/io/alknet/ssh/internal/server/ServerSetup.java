@@ -1,0 +1,76 @@
+package io.alknet.ssh.internal.server;
+
+import io.alknet.ssh.SshSettings;
+import io.alknet.ssh.internal.Algorithms;
+import io.alknet.ssh.internal.io.StreamAcceptor;
+import io.alknet.ssh.internal.io.StreamIoServiceFactoryFactory;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.global.CancelTcpipForwardHandler;
+import org.apache.sshd.common.global.KeepAliveHandler;
+import org.apache.sshd.server.global.NoMoreSessionsHandler;
+import org.apache.sshd.server.global.TcpipForwardHandler;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Builds alknet's MINA server: public-key authentication only (through the kernel's identity chain, never
+ * asynchronously), modern algorithms with AES-GCM first, {@code direct-tcpip} as the only channel type
+ * and {@code tcpip-forward} gated by the forwarding policy. No shell, exec, SFTP, agent or X11.
+ */
+public final class ServerSetup {
+
+    private ServerSetup() {
+    }
+
+    public static SshServer create(SshSettings settings, KeyPair hostKey) {
+        StreamSshServer server = new StreamSshServer();
+        server.setIoServiceFactoryFactory(new StreamIoServiceFactoryFactory());
+        server.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false, Algorithms.keyExchanges(), ServerBuilder.DH2KEX));
+        server.setCipherFactories(Algorithms.ciphers(settings.ciphers()));
+        server.setMacFactories(Algorithms.macs());
+        server.setSignatureFactories(Algorithms.signatures());
+        server.setCompressionFactories(Algorithms.compressions());
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+
+        server.setUserAuthFactories(List.of(LoggingPublicKeyAuth.FACTORY));
+        server.setPublickeyAuthenticator(new IdentityAuthenticator());
+        server.setPasswordAuthenticator(null);
+        server.setKeyboardInteractiveAuthenticator(null);
+        server.setGSSAuthenticator(null);
+        server.setHostBasedAuthenticator(null);
+
+        server.setChannelFactories(List.of(ServerTunnelChannelFactory.INSTANCE));
+        server.setForwardingFilter(PolicyForwardingFilter.INSTANCE);
+        server.setForwarderFactory(new LoopbackForwarderFactory(settings.gatewayPorts()));
+        server.setGlobalRequestHandlers(List.of(
+                KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
+                TcpipForwardHandler.INSTANCE, CancelTcpipForwardHandler.INSTANCE));
+        server.setShellFactory(null);
+        server.setCommandFactory(null);
+        server.setSubsystemFactories(List.of());
+        server.setAgentFactory(null);
+
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "alknet");
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, settings.maxAuthAttempts() <= 0 ? Integer.MAX_VALUE : settings.maxAuthAttempts());
+        CoreModuleProperties.AUTH_TIMEOUT.set(server, settings.authTimeout());
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, settings.idleTimeout());
+        CoreModuleProperties.WINDOW_SIZE.set(server, settings.windowSize());
+        CoreModuleProperties.MAX_PACKET_SIZE.set(server, settings.packetSize());
+        if (!settings.keepAlive().isZero()) {
+            CoreModuleProperties.HEARTBEAT_INTERVAL.set(server, settings.keepAlive());
+        } else {
+            CoreModuleProperties.HEARTBEAT_INTERVAL.set(server, Duration.ZERO);
+        }
+        return server;
+    }
+
+    public static StreamAcceptor start(SshServer server) throws java.io.IOException {
+        return ((StreamSshServer) server).startOnStreams();
+    }
+}

@@ -1,0 +1,155 @@
+package io.alknet.transport.tcp;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.TransportStream;
+import io.alknet.api.transport.Listener;
+import io.alknet.api.transport.SecurityLevel;
+import io.alknet.api.transport.Transport;
+import io.alknet.api.transport.TransportAddress;
+import io.alknet.netty.EventLoops;
+import io.alknet.netty.NettyTransportStream;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Plain TCP on Netty. Dials and listens on {@code tcp://host:port}; a host name is resolved by the JDK
+ * resolver at dial time (the kernel passes IP literals for forward targets it already checked).
+ */
+final class TcpTransport implements Transport {
+
+    private final TcpSettings settings;
+    private EventLoops.Lease loops;
+
+    TcpTransport(TcpSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public String scheme() {
+        return "tcp";
+    }
+
+    @Override
+    public SecurityLevel security() {
+        return SecurityLevel.UNPROTECTED;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (loops == null) {
+            loops = EventLoops.acquire();
+        }
+    }
+
+    private synchronized EventLoops.Lease loops() {
+        if (loops == null) {
+            throw new IllegalStateException("tcp transport is not started");
+        }
+        return loops;
+    }
+
+    @Override
+    public CompletionStage<TransportStream> connect(TransportAddress address) {
+        EventLoops.Lease lease = loops();
+        CompletableFuture<TransportStream> result = new CompletableFuture<>();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(lease.group())
+                .channel(lease.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        // the stream adapter is attached once connected
+                    }
+                });
+        InetSocketAddress target;
+        try {
+            target = new InetSocketAddress(address.host(), address.port());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_ARGUMENT, "invalid tcp address: " + e.getMessage()));
+        }
+        if (target.isUnresolved()) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.TARGET_UNRESOLVED, "host name does not resolve"));
+        }
+        ChannelFuture connect = bootstrap.connect(target);
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                Channel channel = connect.channel();
+                result.complete(NettyTransportStream.attach(channel, peerOf(channel)));
+            } else {
+                result.completeExceptionally(ConnectErrors.map(f.cause()));
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletionStage<Listener> listen(TransportAddress address) {
+        EventLoops.Lease lease = loops();
+        TcpListener listener = new TcpListener();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(lease.group())
+                .channel(lease.serverSocketChannel())
+                .option(ChannelOption.SO_BACKLOG, settings.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        listener.offer(NettyTransportStream.attach(channel, peerOf(channel)));
+                    }
+                });
+        CompletableFuture<Listener> result = new CompletableFuture<>();
+        InetSocketAddress bindAddress = address.host().isEmpty() || address.host().equals("*")
+                ? new InetSocketAddress(address.port())
+                : new InetSocketAddress(address.host(), address.port());
+        if (bindAddress.isUnresolved()) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_ARGUMENT,
+                    "cannot listen on " + address + ": the host name does not resolve"));
+        }
+        ChannelFuture bind = bootstrap.bind(bindAddress);
+        bind.addListener(f -> {
+            if (f.isSuccess()) {
+                InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
+                listener.bound(bind.channel(), address.withPort(bound.getPort()));
+                result.complete(listener);
+            } else {
+                result.completeExceptionally(new AlknetException(ErrorCode.INVALID_CONFIG,
+                        "cannot listen on " + address + ": " + f.cause().getMessage()
+                                + " (is another process using the port? pick another with --listen)"));
+            }
+        });
+        return result;
+    }
+
+    private static PeerInfo peerOf(Channel channel) {
+        return PeerInfo.socket("tcp", SecurityLevel.UNPROTECTED, channel.remoteAddress(), channel.localAddress());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (loops != null) {
+            loops.close();
+            loops = null;
+        }
+    }
+}
