@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop group shared by every Netty-based plugin in this class loader, reference counted:
- * the first {@link #acquire()} creates it, the last {@link Lease#close()} shuts it down. Uses epoll when
- * the native library loads, NIO otherwise.
+ * the first {@link #acquire()} creates it, the last {@link Lease#close()} shuts it down. Uses NIO, or
+ * epoll when asked for (see {@link #nativeTransport()}).
  *
  * <p>Threading: thread-safe.
  */
@@ -37,7 +37,7 @@ public final class EventLoops {
     public static Lease acquire() {
         synchronized (LOCK) {
             if (group == null) {
-                IoHandlerFactory handlers = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+                IoHandlerFactory handlers = nativeTransport() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
                 group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("alknet-io", true), handlers);
             }
             references++;
@@ -45,9 +45,14 @@ public final class EventLoops {
         }
     }
 
-    /** True when the epoll transport is in use. */
+    /**
+     * True when the epoll transport is in use. It is opt-in ({@code -Dalknet.netty.native=true}): Netty
+     * 4.2's epoll registration drops a socket from the epoll set when its interest mask becomes empty
+     * (auto-read paused, nothing to write) and a later resume then fails with {@code epoll_ctl ENOENT},
+     * closing the connection. NIO (itself epoll-based in the JDK) has no such problem.
+     */
     public static boolean nativeTransport() {
-        return Epoll.isAvailable();
+        return "true".equals(System.getProperty("alknet.netty.native")) && Epoll.isAvailable();
     }
 
     private static void release() {
@@ -78,11 +83,11 @@ public final class EventLoops {
         }
 
         public Class<? extends SocketChannel> socketChannel() {
-            return Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+            return nativeTransport() ? EpollSocketChannel.class : NioSocketChannel.class;
         }
 
         public Class<? extends ServerChannel> serverSocketChannel() {
-            return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+            return nativeTransport() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         }
 
         /** A grace period short enough for tests, long enough to flush. */

@@ -6,7 +6,6 @@ import io.alknet.api.stream.TransportStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -20,6 +19,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,6 +38,8 @@ public final class NettyTransportStream implements TransportStream {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean paused = new AtomicBoolean();
+    private final Queue<Outbound> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     // Touched only on the event loop.
     private StreamHandler handler;
     private Queue<Object> early;
@@ -86,19 +88,13 @@ public final class NettyTransportStream implements TransportStream {
             if (!channel.isActive() && !closed.isDone() && channel.closeFuture().isDone()) {
                 eventLoopClosed();
             }
-            if (!paused.get()) {
-                channel.config().setAutoRead(true);
-                channel.read();
-            }
+            applyReadState();
         });
     }
 
     @Override
     public CompletionStage<Void> write(ByteBuffer data) {
-        if (!channel.isActive()) {
-            return CompletableFuture.failedFuture(new ClosedChannelException());
-        }
-        return NettyFutures.toCompletable(channel.writeAndFlush(Unpooled.wrappedBuffer(data)));
+        return write(Unpooled.wrappedBuffer(data));
     }
 
     /** Writes a Netty buffer without copying; the stream takes ownership of {@code data}. */
@@ -107,50 +103,111 @@ public final class NettyTransportStream implements TransportStream {
             data.release();
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
-        return NettyFutures.toCompletable(channel.writeAndFlush(data));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        enqueue(new Outbound(data, done, Outbound.Kind.DATA));
+        return done;
+    }
+
+    /**
+     * Every outbound operation goes through one queue drained on the event loop, so writes keep their
+     * call order whichever threads make them (Netty writes directly when called on the event loop but
+     * queues a task otherwise, which would reorder a mix of both), and each drain flushes once.
+     */
+    private void enqueue(Outbound operation) {
+        outbound.add(operation);
+        if (channel.eventLoop().inEventLoop()) {
+            drain();
+        } else if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(() -> {
+                drainScheduled.set(false);
+                drain();
+            });
+        }
+    }
+
+    private void drain() {
+        boolean wrote = false;
+        Outbound next;
+        while ((next = outbound.poll()) != null) {
+            Outbound operation = next;
+            switch (operation.kind()) {
+                case DATA -> {
+                    wrote = true;
+                    channel.write(operation.data()).addListener(f -> complete(operation.done(), f));
+                }
+                case SHUTDOWN -> {
+                    channel.flush();
+                    wrote = false;
+                    if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+                        duplex.shutdownOutput().addListener(f -> operation.done().complete(null));
+                    } else {
+                        operation.done().complete(null);
+                    }
+                }
+                case CLOSE -> {
+                    channel.flush();
+                    wrote = false;
+                    channel.close().addListener(f -> operation.done().complete(null));
+                }
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private static void complete(CompletableFuture<Void> done, io.netty.util.concurrent.Future<?> result) {
+        if (result.isSuccess()) {
+            done.complete(null);
+        } else {
+            done.completeExceptionally(result.cause() == null ? new ClosedChannelException() : result.cause());
+        }
     }
 
     @Override
     public void pauseReading() {
         if (paused.compareAndSet(false, true)) {
-            channel.config().setAutoRead(false);
+            onEventLoop(this::applyReadState);
         }
     }
 
     @Override
     public void resumeReading() {
-        if (paused.compareAndSet(true, false) && started.get()) {
-            channel.config().setAutoRead(true);
+        if (paused.compareAndSet(true, false)) {
+            onEventLoop(this::applyReadState);
+        }
+    }
+
+    /** Auto-read follows {@code paused} (once started); changed on the event loop only, never concurrently. */
+    private void applyReadState() {
+        boolean wanted = handler != null && !paused.get();
+        if (channel.isActive() && channel.config().isAutoRead() != wanted) {
+            channel.config().setAutoRead(wanted);
+        }
+    }
+
+    private void onEventLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
         }
     }
 
     @Override
     public CompletionStage<Void> shutdownOutput() {
-        if (channel instanceof DuplexChannel duplex) {
-            if (!channel.isActive()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            // Queue behind pending writes: flush first, then shut the output down.
-            CompletableFuture<Void> result = new CompletableFuture<>();
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f ->
-                    NettyFutures.toCompletable(duplex.shutdownOutput()).whenComplete((ignored, error) -> {
-                        if (error != null && channel.isActive()) {
-                            result.completeExceptionally(error);
-                        } else {
-                            result.complete(null);
-                        }
-                    }));
-            return result;
+        if (!channel.isActive()) {
+            return CompletableFuture.completedFuture(null);
         }
-        // No half-close on this channel type: the best we can do is a graceful close.
-        close();
-        return closed;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        enqueue(new Outbound(null, done, channel instanceof DuplexChannel ? Outbound.Kind.SHUTDOWN : Outbound.Kind.CLOSE));
+        return done;
     }
 
     @Override
     public void close() {
         if (channel.isOpen()) {
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            enqueue(new Outbound(null, new CompletableFuture<>(), Outbound.Kind.CLOSE));
         }
     }
 
@@ -226,6 +283,10 @@ public final class NettyTransportStream implements TransportStream {
     }
 
     private record InputClosed() {
+    }
+
+    private record Outbound(ByteBuf data, CompletableFuture<Void> done, Kind kind) {
+        enum Kind { DATA, SHUTDOWN, CLOSE }
     }
 
     private record Closed(Throwable error) {

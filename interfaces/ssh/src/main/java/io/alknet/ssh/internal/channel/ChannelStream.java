@@ -140,7 +140,7 @@ public final class ChannelStream implements TransportStream {
         Queue<Object> pending;
         synchronized (lock) {
             pending = early;
-            early = null;
+            early = new ArrayDeque<>();
         }
         // Deliver what arrived before start, then publish the handler. A concurrent received() sees
         // handler == null and queues into a new list, which we drain again.
@@ -158,7 +158,7 @@ public final class ChannelStream implements TransportStream {
                 }
             }
             synchronized (lock) {
-                if (early == null || early.isEmpty()) {
+                if (early.isEmpty()) {
                     early = null;
                     handler = streamHandler;
                     break;

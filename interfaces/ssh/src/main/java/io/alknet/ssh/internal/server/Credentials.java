@@ -18,12 +18,12 @@ final class Credentials {
     static Credential of(PublicKey key, String user, PeerInfo peer) {
         if (key instanceof OpenSshCertificate certificate) {
             ByteArrayBuffer buffer = new ByteArrayBuffer();
-            buffer.putPublicKey(certificate);
+            buffer.putRawPublicKey(certificate);
             return new Credential.Certificate(peer, user, certificate.getKeyType(), buffer.getCompactData(),
                     KeyUtils.getFingerPrint(BuiltinDigests.sha256, certificate.getCertPubKey()));
         }
         ByteArrayBuffer buffer = new ByteArrayBuffer();
-        buffer.putPublicKey(key);
+        buffer.putRawPublicKey(key);
         return new Credential.PublicKey(peer, user, KeyUtils.getKeyType(key), buffer.getCompactData(),
                 KeyUtils.getFingerPrint(BuiltinDigests.sha256, key));
     }

@@ -29,7 +29,7 @@ public final class ServerSetup {
     }
 
     public static SshServer create(SshSettings settings, KeyPair hostKey) {
-        StreamSshServer server = new StreamSshServer();
+        StreamSshServer server = (StreamSshServer) ServerBuilder.builder().factory(StreamSshServer::new).build();
         server.setIoServiceFactoryFactory(new StreamIoServiceFactoryFactory());
         server.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false, Algorithms.keyExchanges(), ServerBuilder.DH2KEX));
         server.setCipherFactories(Algorithms.ciphers(settings.ciphers()));

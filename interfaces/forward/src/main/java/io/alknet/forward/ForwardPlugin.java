@@ -1,0 +1,20 @@
+package io.alknet.forward;
+
+import io.alknet.api.frontend.FrontEndFactory;
+import io.alknet.api.plugin.AlknetPlugin;
+
+import java.util.List;
+
+/** Contributes the {@code local-forward} front end. */
+public final class ForwardPlugin implements AlknetPlugin {
+
+    @Override
+    public String name() {
+        return "forward";
+    }
+
+    @Override
+    public List<FrontEndFactory> frontEnds() {
+        return List.of(new LocalForwardFactory());
+    }
+}

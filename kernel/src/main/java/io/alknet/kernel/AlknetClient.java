@@ -1,0 +1,31 @@
+package io.alknet.kernel;
+
+import io.alknet.api.frontend.Tunnel;
+
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * A running alknet client: a session to the server (re-established when lost) and its front ends.
+ * Created by {@link Alknet#client(ClientOptions)}.
+ *
+ * <p>Threading: all methods are thread-safe.
+ */
+public interface AlknetClient extends AutoCloseable {
+
+    /** The tunnel, for opening channels from code. */
+    Tunnel tunnel();
+
+    /** True while a session is up. */
+    boolean connected();
+
+    /** The local addresses of each front end, in the order they were configured. */
+    List<List<SocketAddress>> frontEndAddresses();
+
+    /** Blocks until the client stopped (closed, or the session was lost with reconnect disabled). */
+    void awaitTermination() throws InterruptedException;
+
+    /** Stops the front ends, lets open streams drain for the grace period, disconnects. */
+    @Override
+    void close();
+}

@@ -1,0 +1,52 @@
+package io.alknet.kernel;
+
+import io.alknet.api.transport.TransportAddress;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running alknet server. Created by {@link Alknet#server(ServerOptions)}.
+ *
+ * <p>Threading: all methods are thread-safe.
+ */
+public interface AlknetServer extends AutoCloseable {
+
+    /** How a stop ended. */
+    enum StopResult {
+        /** Every session drained within the grace period. */
+        GRACEFUL,
+        /** Some sessions were cut off when the grace period ran out. */
+        FORCED
+    }
+
+    /** The addresses actually bound, in listener order (a requested port 0 replaced by the real one). */
+    List<TransportAddress> listenAddresses();
+
+    /** Facts operators need, e.g. {@code host-key-fingerprint}, per stream interface. */
+    Map<String, String> info();
+
+    /** Open sessions right now. */
+    int sessionCount();
+
+    /**
+     * Re-reads authorized keys, the policy and other dynamic sources and swaps them in atomically. New
+     * channels in open sessions use the new snapshot; sessions whose identity is no longer accepted are
+     * closed.
+     *
+     * @return the new generation number
+     * @throws io.alknet.api.AlknetException naming the problem; the previous configuration stays in force
+     */
+    long reload();
+
+    /** Stops accepting, disconnects sessions after letting them drain for up to {@code grace}, releases everything. */
+    StopResult stop(Duration grace);
+
+    /** Blocks until the server stopped. */
+    void awaitTermination() throws InterruptedException;
+
+    /** {@link #stop(Duration)} with the configured grace period. */
+    @Override
+    void close();
+}

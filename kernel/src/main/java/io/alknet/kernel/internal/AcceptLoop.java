@@ -1,0 +1,112 @@
+package io.alknet.kernel.internal;
+
+import io.alknet.api.iface.ServerConnection;
+import io.alknet.api.iface.StreamInterface;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.TransportStream;
+import io.alknet.api.transport.Listener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * Serves one listener: takes each accepted stream, applies the per-address connection limit, and
+ * hands it to the stream interface with a fresh {@link ConnectionContext}. A failure on one connection
+ * is logged and never stops the loop. Runs on a virtual thread of its own.
+ */
+final class AcceptLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("alknet.server");
+
+    private final Listener listener;
+    private final StreamInterface streamInterface;
+    private final ConnectionLimiter limiter;
+    private final AuditLog audit;
+    private final Function<PeerInfo, ConnectionContext> contexts;
+    private final Map<ServerConnection, ConnectionContext> sessions;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    AcceptLoop(Listener listener, StreamInterface streamInterface, ConnectionLimiter limiter, AuditLog audit,
+               Function<PeerInfo, ConnectionContext> contexts, Map<ServerConnection, ConnectionContext> sessions) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.streamInterface = Objects.requireNonNull(streamInterface, "streamInterface");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.contexts = Objects.requireNonNull(contexts, "contexts");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.thread = Thread.ofVirtual().name("alknet-accept-" + listener.address()).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void run() {
+        while (!closed) {
+            TransportStream stream;
+            try {
+                stream = listener.accept().toCompletableFuture().join();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                if (!closed) {
+                    LOG.warn("listener.accept.failed listener={} error={}", listener.address(), String.valueOf(e.getCause()));
+                    sleepQuietly(Duration.ofMillis(100));
+                }
+                continue;
+            }
+            try {
+                serve(stream);
+            } catch (RuntimeException e) {
+                LOG.warn("connection.failed remote_addr={} error={}", stream.peer().remoteHost(), e.toString());
+                stream.abort();
+            }
+        }
+    }
+
+    private void serve(TransportStream stream) {
+        PeerInfo peer = stream.peer();
+        if (!limiter.tryAcquire(peer)) {
+            audit.connectionRejected(peer, "too_many_connections");
+            stream.abort();
+            return;
+        }
+        long started = System.nanoTime();
+        audit.connectionOpened(peer);
+        ConnectionContext context = contexts.apply(peer);
+        ServerConnection connection;
+        try {
+            connection = streamInterface.serve(stream, context);
+        } catch (RuntimeException e) {
+            limiter.release(peer);
+            audit.connectionClosed(peer, Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
+        context.attach(connection);
+        sessions.put(connection, context);
+        connection.closeFuture().whenComplete((ignored, error) -> {
+            sessions.remove(connection);
+            limiter.release(peer);
+            audit.connectionClosed(peer, Duration.ofNanos(System.nanoTime() - started));
+        });
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        listener.close();
+        thread.interrupt();
+    }
+}

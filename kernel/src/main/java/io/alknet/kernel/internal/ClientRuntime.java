@@ -1,0 +1,294 @@
+package io.alknet.kernel.internal;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.frontend.FrontEnd;
+import io.alknet.api.frontend.Tunnel;
+import io.alknet.api.iface.ClientSessionOptions;
+import io.alknet.api.iface.StreamInterface;
+import io.alknet.api.iface.TunnelSession;
+import io.alknet.api.stream.TransportStream;
+import io.alknet.api.transport.Transport;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.ClientEvent;
+import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.FrontEndSpec;
+import jakarta.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
+
+/**
+ * A running client: connects (the first attempt's failure is reported to the caller), starts the front
+ * ends, and when the session is lost reconnects with exponential backoff and jitter while the front
+ * ends keep their local listeners. New channels requested while disconnected fail at once with
+ * {@code SESSION_CLOSED}.
+ */
+public final class ClientRuntime implements AlknetClient, Tunnel {
+
+    private static final Logger LOG = LoggerFactory.getLogger("alknet.client");
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ClientOptions options;
+    private final Components components;
+    private final Closer closer = new Closer();
+    private final List<FrontEnd> frontEnds = new ArrayList<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final RandomGenerator random = RandomGenerator.getDefault();
+    private Transport transport;
+    private StreamInterface streamInterface;
+    private volatile TunnelSession session;
+    private volatile boolean closed;
+    private Thread reconnector;
+
+    @Inject
+    public ClientRuntime(ClientOptions options, Components components) {
+        this.options = options;
+        this.components = components;
+    }
+
+    /**
+     * Validates the front-end specs, connects, then binds the front ends.
+     *
+     * @throws AlknetException when a spec is malformed, the first connection fails, or a front end cannot bind
+     */
+    public ClientRuntime start() {
+        try {
+            for (FrontEndSpec spec : options.frontEnds()) {
+                frontEnds.add(closer.register(components.create("front end", "frontend", components.registry().frontEnds(),
+                        spec.frontEnd(), (factory, settings) -> factory.create(spec.spec(), settings, components.context()))));
+            }
+            transport = closer.register(components.create("transport", "transport", components.registry().transports(),
+                    options.server().scheme(), (factory, settings) -> factory.create(settings, components.context())));
+            transport.start();
+            streamInterface = closer.register(components.create("stream interface", "interface",
+                    components.registry().streamInterfaces(), options.streamInterface(),
+                    (factory, settings) -> factory.create(settings, components.context())));
+            TunnelSession first = await(connectOnce(), "cannot connect to " + options.server());
+            for (FrontEnd frontEnd : frontEnds) {
+                await(frontEnd.start(this), "cannot start " + frontEnd.description());
+                emit(new ClientEvent.FrontEndReady(frontEnd.description()));
+            }
+            up(first);
+            return this;
+        } catch (RuntimeException e) {
+            shutdownQuietly(e);
+            throw e;
+        }
+    }
+
+    private CompletionStage<TunnelSession> connectOnce() {
+        ClientSessionOptions sessionOptions = new ClientSessionOptions(options.server(), options.user(),
+                options.identityFiles(), options.hostKeys(), Duration.ZERO);
+        return transport.connect(options.server())
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(connectFailure(error)))
+                .thenCompose(stream -> streamInterface.connect(stream, sessionOptions));
+    }
+
+    private AlknetException connectFailure(Throwable error) {
+        Throwable cause = unwrap(error);
+        String reason = cause instanceof AlknetException alknet ? alknet.getMessage() : String.valueOf(cause.getMessage());
+        return new AlknetException(ErrorCode.CONNECTION_FAILED, "cannot reach " + options.server() + ": " + reason
+                + "; check the address and that alknet serve is running there");
+    }
+
+    /** A session is up: tell the front ends, watch for its loss. */
+    private void up(TunnelSession established) {
+        session = established;
+        emit(new ClientEvent.Connected(options.server().toString(), established.serverKeyFingerprint()));
+        for (FrontEnd frontEnd : frontEnds) {
+            frontEnd.sessionUp(established).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    emit(new ClientEvent.FrontEndFailed(frontEnd.description(), unwrap(error).getMessage()));
+                }
+            });
+        }
+        established.closeFuture().whenComplete((ignored, error) -> lost(established));
+    }
+
+    private void lost(TunnelSession which) {
+        if (closed || session != which) {
+            return;
+        }
+        session = null;
+        emit(new ClientEvent.Disconnected("session closed"));
+        if (!options.reconnect().enabled()) {
+            LOG.info("client.session.lost reconnect=false");
+            close();
+            return;
+        }
+        synchronized (this) {
+            reconnector = Thread.ofVirtual().name("alknet-reconnect").start(this::reconnect);
+        }
+    }
+
+    private void reconnect() {
+        String lastError = "session closed";
+        for (int attempt = 1; !closed; attempt++) {
+            Duration delay = options.reconnect().delay(attempt, random);
+            emit(new ClientEvent.Reconnecting(attempt, delay, lastError));
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            try {
+                TunnelSession next = await(connectOnce(), "reconnect");
+                if (closed) {
+                    next.close();
+                    return;
+                }
+                up(next);
+                return;
+            } catch (RuntimeException e) {
+                lastError = e.getMessage();
+                LOG.debug("client.reconnect.failed attempt={} error={}", attempt, e.getMessage());
+            }
+        }
+    }
+
+    private void emit(ClientEvent event) {
+        try {
+            options.events().accept(event);
+        } catch (RuntimeException e) {
+            LOG.warn("client.event.listener.failed error={}", e.toString());
+        }
+    }
+
+    // ---- Tunnel ----
+
+    @Override
+    public CompletionStage<TransportStream> openChannel(String host, int port) {
+        TunnelSession current = session;
+        if (current == null || !current.isOpen()) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.SESSION_CLOSED,
+                    "not connected to " + options.server() + " (reconnecting)"));
+        }
+        return current.openChannel(host, port);
+    }
+
+    @Override
+    public Optional<TunnelSession> session() {
+        return Optional.ofNullable(session);
+    }
+
+    // ---- AlknetClient ----
+
+    @Override
+    public Tunnel tunnel() {
+        return this;
+    }
+
+    @Override
+    public boolean connected() {
+        TunnelSession current = session;
+        return current != null && current.isOpen();
+    }
+
+    @Override
+    public List<List<SocketAddress>> frontEndAddresses() {
+        return frontEnds.stream().map(FrontEnd::boundAddresses).toList();
+    }
+
+    @Override
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (reconnector != null) {
+                reconnector.interrupt();
+            }
+        }
+        TunnelSession current = session;
+        session = null;
+        // Stop taking new local connections first, then let open channels drain.
+        frontEnds.forEach(FrontEnd::close);
+        if (current != null) {
+            drain(current);
+            current.close();
+        }
+        shutdownQuietly(null);
+    }
+
+    private void drain(TunnelSession current) {
+        try {
+            current.closeFuture().toCompletableFuture().get(0, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // open; a short wait lets in-flight writes flush before the disconnect
+            sleep(Duration.ofMillis(Math.min(200, options.gracePeriod().toMillis())));
+        } catch (ExecutionException | InterruptedException | java.util.concurrent.CancellationException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void shutdownQuietly(RuntimeException primary) {
+        try {
+            closer.close();
+        } catch (RuntimeException e) {
+            if (primary != null) {
+                primary.addSuppressed(e);
+            }
+        } finally {
+            closed = true;
+            terminated.countDown();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <T> T await(CompletionStage<T> stage, String what) {
+        try {
+            return stage.toCompletableFuture().get(CONNECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = unwrap(e.getCause());
+            if (cause instanceof AlknetException alknet) {
+                throw alknet;
+            }
+            throw new AlknetException(ErrorCode.CONNECTION_FAILED, what + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new AlknetException(ErrorCode.CONNECTION_FAILED, what + ": timed out after " + CONNECT_TIMEOUT.toSeconds() + "s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AlknetException(ErrorCode.INTERNAL, what + ": interrupted");
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable current = error;
+        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

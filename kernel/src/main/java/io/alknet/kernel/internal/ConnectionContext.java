@@ -1,0 +1,137 @@
+package io.alknet.kernel.internal;
+
+import io.alknet.api.Identity;
+import io.alknet.api.iface.ServerConnection;
+import io.alknet.api.iface.ServerContext;
+import io.alknet.api.identity.Credential;
+import io.alknet.api.identity.IdentityProvider;
+import io.alknet.api.identity.IdentityResolution;
+import io.alknet.api.policy.PolicyDecision;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.TransportStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The kernel's side of one server connection: identity resolution against the newest configuration,
+ * the audit log, failed-attempt counting, and forward requests through {@link Outbound}.
+ */
+final class ConnectionContext implements ServerContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger("alknet.server");
+
+    private final PeerInfo peer;
+    private final DynamicConfigHolder config;
+    private final Outbound outbound;
+    private final AuditLog audit;
+    private final int maxAuthAttempts;
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile Credential credential;
+    private volatile Identity identity;
+    private volatile ServerConnection connection;
+
+    ConnectionContext(PeerInfo peer, DynamicConfigHolder config, Outbound outbound, AuditLog audit, int maxAuthAttempts) {
+        this.peer = Objects.requireNonNull(peer, "peer");
+        this.config = Objects.requireNonNull(config, "config");
+        this.outbound = Objects.requireNonNull(outbound, "outbound");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.maxAuthAttempts = maxAuthAttempts;
+    }
+
+    void attach(ServerConnection serverConnection) {
+        this.connection = serverConnection;
+    }
+
+    @Override
+    public PeerInfo peer() {
+        return peer;
+    }
+
+    @Override
+    public IdentityResolution resolve(Credential presented) {
+        return resolveWith(config.current(), presented);
+    }
+
+    private static IdentityResolution resolveWith(DynamicConfig snapshot, Credential presented) {
+        for (IdentityProvider provider : snapshot.identityProviders()) {
+            IdentityResolution resolution;
+            try {
+                resolution = provider.resolve(presented);
+            } catch (RuntimeException e) {
+                LOG.error("identity.provider.failed provider={} error={}", provider.getClass().getName(), e.toString());
+                continue;
+            }
+            if (!(resolution instanceof IdentityResolution.Unknown)) {
+                return resolution;
+            }
+        }
+        return IdentityResolution.unknown();
+    }
+
+    @Override
+    public void authenticated(Credential presented, Identity resolved) {
+        this.credential = presented;
+        this.identity = resolved;
+        audit.authSuccess(peer, presented.user(), method(presented), presented.label(), resolved);
+    }
+
+    @Override
+    public boolean authenticationFailed(Credential presented, String reason) {
+        audit.authFailure(peer, presented.user(), method(presented), presented.label(), reason);
+        return countFailure();
+    }
+
+    @Override
+    public boolean authenticationFailed(String user, String method, String reason) {
+        audit.authFailure(peer, user, method, "-", reason);
+        return countFailure();
+    }
+
+    private boolean countFailure() {
+        int count = failures.incrementAndGet();
+        return maxAuthAttempts <= 0 || count < maxAuthAttempts;
+    }
+
+    private static String method(Credential credential) {
+        return switch (credential) {
+            case Credential.PublicKey key -> "publickey";
+            case Credential.Certificate certificate -> "publickey-cert";
+            case Credential.Token token -> "token";
+            case Credential.ApiKey apiKey -> "apikey";
+        };
+    }
+
+    @Override
+    public CompletionStage<TransportStream> openTarget(Identity who, String host, int port) {
+        return outbound.open(peer, who, host, port);
+    }
+
+    @Override
+    public PolicyDecision checkRemoteListen(Identity who, String bindHost, int bindPort) {
+        return outbound.checkListen(peer, who, bindHost, bindPort);
+    }
+
+    /**
+     * After a reload: closes the session if its credential no longer resolves to an identity.
+     *
+     * @return true if the session was closed
+     */
+    boolean revalidate(DynamicConfig snapshot, Duration grace) {
+        Credential presented = credential;
+        ServerConnection current = connection;
+        if (presented == null || current == null) {
+            return false;
+        }
+        if (resolveWith(snapshot, presented) instanceof IdentityResolution.Resolved) {
+            return false;
+        }
+        LOG.info("session.revoked remote_addr={} identity={}", peer.remoteHost(), LogFields.safe(identity.label()));
+        current.close(grace);
+        return true;
+    }
+}

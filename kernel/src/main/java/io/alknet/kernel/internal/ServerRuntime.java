@@ -1,0 +1,214 @@
+package io.alknet.kernel.internal;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.iface.ServerConnection;
+import io.alknet.api.iface.StreamInterface;
+import io.alknet.api.transport.Listener;
+import io.alknet.api.transport.Transport;
+import io.alknet.api.transport.TransportAddress;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ListenerSpec;
+import io.alknet.kernel.ServerOptions;
+import jakarta.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running server: one transport per scheme, one stream interface per name, one accept loop per
+ * listener (every listener is served), the dynamic configuration, and orderly shutdown in reverse order.
+ */
+public final class ServerRuntime implements AlknetServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger("alknet.server");
+
+    private final ServerOptions options;
+    private final Components components;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Closer closer = new Closer();
+    private final Map<String, Transport> transports = new LinkedHashMap<>();
+    private final Map<String, StreamInterface> interfaces = new LinkedHashMap<>();
+    private final Map<ServerConnection, ConnectionContext> sessions = new ConcurrentHashMap<>();
+    private final List<AcceptLoop> loops = new ArrayList<>();
+    private final List<TransportAddress> bound = new ArrayList<>();
+    private final Map<String, String> info = new LinkedHashMap<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private DynamicConfigHolder config;
+    private Outbound outbound;
+    private volatile boolean stopped;
+
+    @Inject
+    public ServerRuntime(ServerOptions options, Components components, AuditLog audit, Clock clock) {
+        this.options = options;
+        this.components = components;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * Builds every component and binds every listener. On failure everything already started is closed
+     * again and the error is thrown.
+     */
+    public synchronized ServerRuntime start() {
+        try {
+            config = closer.register(new DynamicConfigHolder(components, options.identityProviders(),
+                    options.forwardingPolicy(), clock));
+            // forward targets are dialled over the tcp transport
+            outbound = closer.register(new Outbound(transport("tcp"), config, audit));
+            for (ListenerSpec spec : options.listeners()) {
+                Transport transport = transport(spec.address().scheme());
+                StreamInterface streamInterface = streamInterface(spec.streamInterface());
+                Listener listener = join(transport.listen(spec.address()), "cannot listen on " + spec.address());
+                bound.add(listener.address());
+                AcceptLoop loop = new AcceptLoop(listener, streamInterface, new ConnectionLimiter(options.maxConnectionsPerIp()),
+                        audit, peer -> new ConnectionContext(peer, config, outbound, audit, options.maxAuthAttempts()), sessions);
+                loops.add(closer.register(loop));
+            }
+            loops.forEach(AcceptLoop::start);
+            bound.forEach(address -> LOG.info("server.listening address={}", address));
+            return this;
+        } catch (RuntimeException e) {
+            try {
+                closer.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+
+    private synchronized Transport transport(String scheme) {
+        Transport transport = transports.get(scheme);
+        if (transport == null) {
+            transport = components.create("transport", "transport", components.registry().transports(), scheme,
+                    (factory, settings) -> factory.create(settings, components.context()));
+            closer.register(transport);
+            transport.start();
+            transports.put(scheme, transport);
+        }
+        return transport;
+    }
+
+    private synchronized StreamInterface streamInterface(String name) {
+        StreamInterface streamInterface = interfaces.get(name);
+        if (streamInterface == null) {
+            streamInterface = components.create("stream interface", "interface", components.registry().streamInterfaces(),
+                    name, (factory, settings) -> factory.create(settings, components.context()));
+            closer.register(streamInterface);
+            StreamInterface created = streamInterface;
+            Map<String, String> facts = PluginCalls.withLoader(created.getClass().getClassLoader(), created::prepareServer);
+            facts.forEach((key, value) -> info.put(name + "." + key, value));
+            interfaces.put(name, streamInterface);
+        }
+        return streamInterface;
+    }
+
+    private static <T> T join(java.util.concurrent.CompletionStage<T> stage, String what) {
+        try {
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AlknetException alknet) {
+                throw alknet;
+            }
+            throw new AlknetException(ErrorCode.INVALID_CONFIG, what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AlknetException(ErrorCode.INTERNAL, what + ": timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AlknetException(ErrorCode.INTERNAL, what + ": interrupted");
+        }
+    }
+
+    @Override
+    public synchronized List<TransportAddress> listenAddresses() {
+        return List.copyOf(bound);
+    }
+
+    @Override
+    public synchronized Map<String, String> info() {
+        return Map.copyOf(info);
+    }
+
+    @Override
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    @Override
+    public long reload() {
+        DynamicConfig next;
+        try {
+            next = config.reload();
+        } catch (RuntimeException e) {
+            LOG.warn("config.reload.rejected error={}", e.getMessage());
+            throw e;
+        }
+        int revoked = 0;
+        for (ConnectionContext context : sessions.values()) {
+            if (context.revalidate(next, options.gracePeriod())) {
+                revoked++;
+            }
+        }
+        if (revoked > 0) {
+            LOG.info("config.reload.revoked sessions={}", revoked);
+        }
+        return next.generation();
+    }
+
+    @Override
+    public StopResult stop(Duration grace) {
+        synchronized (this) {
+            if (stopped) {
+                return StopResult.GRACEFUL;
+            }
+            stopped = true;
+        }
+        loops.forEach(AcceptLoop::close);
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (ServerConnection connection : List.copyOf(sessions.keySet())) {
+            closing.add(connection.close(grace).toCompletableFuture());
+        }
+        StopResult result = StopResult.GRACEFUL;
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                    .get(grace.toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            result = StopResult.FORCED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = StopResult.FORCED;
+        }
+        try {
+            closer.close();
+        } finally {
+            LOG.info("server.stopped result={}", result);
+            terminated.countDown();
+        }
+        return result;
+    }
+
+    @Override
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    @Override
+    public void close() {
+        stop(options.gracePeriod());
+    }
+}

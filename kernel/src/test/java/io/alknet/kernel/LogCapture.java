@@ -1,0 +1,35 @@
+package io.alknet.kernel;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Keeps every formatted log line of the test JVM so tests can assert on what was (not) logged. */
+public final class LogCapture extends AppenderBase<ILoggingEvent> {
+
+    private static final List<String> LINES = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        StringBuilder line = new StringBuilder(event.getLevel() + " " + event.getLoggerName() + " " + event.getFormattedMessage());
+        if (event.getThrowableProxy() != null) {
+            line.append(" ").append(event.getThrowableProxy().getClassName()).append(": ").append(event.getThrowableProxy().getMessage());
+        }
+        LINES.add(line.toString());
+    }
+
+    public static List<String> lines() {
+        return new ArrayList<>(LINES);
+    }
+
+    public static List<String> matching(String needle) {
+        return LINES.stream().filter(line -> line.contains(needle)).toList();
+    }
+
+    public static void clear() {
+        LINES.clear();
+    }
+}

@@ -1,0 +1,52 @@
+package io.alknet.auth.keys;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One usable line of an {@code authorized_keys} file.
+ *
+ * @param keyType          the SSH key type, {@code ssh-ed25519}
+ * @param blob             the SSH wire encoding of the key
+ * @param fingerprint      {@code SHA256:…}
+ * @param comment          the line's comment, used as the identity's name
+ * @param certAuthority    a {@code cert-authority} line: trusted to sign certificates, never to log in itself
+ * @param principals       {@code principals="…"} of a CA line
+ * @param from             {@code from="…"} source restrictions; empty = anywhere
+ * @param portForwarding   false when {@code no-port-forwarding} or {@code restrict} is set
+ * @param expiresAt        {@code expiry-time="…"}
+ * @param source           {@code file:line} for messages
+ */
+record AuthorizedKey(
+        String keyType, byte[] blob, String fingerprint, String comment, boolean certAuthority,
+        List<String> principals, List<String> from, boolean portForwarding, Optional<Instant> expiresAt, String source) {
+
+    AuthorizedKey {
+        Objects.requireNonNull(keyType, "keyType");
+        blob = blob.clone();
+        principals = List.copyOf(principals);
+        from = List.copyOf(from);
+    }
+
+    @Override
+    public byte[] blob() {
+        return blob.clone();
+    }
+
+    boolean sameKey(byte[] other) {
+        return java.security.MessageDigest.isEqual(blob, other);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof AuthorizedKey that && Arrays.equals(blob, that.blob) && source.equals(that.source);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(blob);
+    }
+}
