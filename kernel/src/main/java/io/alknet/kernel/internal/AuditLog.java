@@ -57,7 +57,7 @@ public final class AuditLog {
     public void forwardDenied(PeerInfo peer, Identity identity, Direction direction, PolicyDecision decision) {
         LOG.info("forward.denied {} identity={} direction={} rule={} reason={}", where(peer),
                 LogFields.safe(identity.label()), direction.name().toLowerCase(Locale.ROOT),
-                LogFields.safe(decision.rule()), LogFields.safe(decision.reason()));
+                LogFields.quoted(decision.rule()), LogFields.quoted(decision.reason()));
     }
 
     private static String where(PeerInfo peer) {

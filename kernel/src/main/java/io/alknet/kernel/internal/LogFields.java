@@ -11,6 +11,26 @@ final class LogFields {
     private LogFields() {
     }
 
+    /**
+     * A human-readable text (a rule name, a reason) as one double-quoted field; quotes, backslashes and
+     * control characters are escaped so the line stays one line and parseable.
+     */
+    static String quoted(String value) {
+        StringBuilder out = new StringBuilder("\"");
+        String text = value == null ? "" : value;
+        for (int i = 0; i < text.length() && i < 200; i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
     static String safe(String value) {
         if (value == null || value.isEmpty()) {
             return "-";

@@ -8,6 +8,7 @@ import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.Splice;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.SecurityLevel;
+import io.alknet.ssh.internal.server.ExplainingConnectionService;
 import io.alknet.ssh.internal.server.ServerSessions;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
@@ -89,6 +90,9 @@ public final class ServerTunnelChannel extends AbstractServerChannel {
     }
 
     private void fail(OpenFuture opened, int reason, String message) {
+        if (service instanceof ExplainingConnectionService explaining) {
+            explaining.explainRefusal(getRecipient(), message);
+        }
         try {
             opened.setException(new SshChannelOpenException(getChannelId(), reason, message));
         } finally {

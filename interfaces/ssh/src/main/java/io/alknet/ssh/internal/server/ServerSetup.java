@@ -8,6 +8,7 @@ import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.global.CancelTcpipForwardHandler;
 import org.apache.sshd.common.global.KeepAliveHandler;
@@ -45,6 +46,7 @@ public final class ServerSetup {
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
 
+        server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, ExplainingConnectionService.FACTORY));
         server.setChannelFactories(List.of(ServerTunnelChannelFactory.INSTANCE));
         server.setForwardingFilter(PolicyForwardingFilter.INSTANCE);
         server.setForwarderFactory(new LoopbackForwarderFactory(settings.gatewayPorts()));
