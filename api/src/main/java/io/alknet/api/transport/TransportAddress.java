@@ -91,6 +91,9 @@ public record TransportAddress(String scheme, String host, int port, Map<String,
         if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
             throw invalid(text, "a path is not allowed here");
         }
+        if (port > 65535) {
+            throw invalid(text, "port " + port + " is out of range 0-65535");
+        }
         return new TransportAddress(scheme, host, port < 0 ? defaultPort : port, parseQuery(uri.getRawQuery()));
     }
 

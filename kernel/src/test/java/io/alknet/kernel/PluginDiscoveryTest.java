@@ -1,0 +1,134 @@
+package io.alknet.kernel;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.stream.TransportStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PluginDiscoveryTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void builtInPluginsAreFoundWithTheirJars() {
+        PluginCatalog catalog = Alknet.discover(Optional.empty());
+        assertThat(PluginJars.names(catalog)).contains("tcp", "ssh", "keys", "rules", "forward");
+        assertThat(catalog.plugins()).filteredOn(p -> p.name().equals("tcp")).singleElement().satisfies(p -> {
+            assertThat(p.builtIn()).isTrue();
+            assertThat(p.contributions()).containsExactly("transport:tcp");
+            // the jar when built by the reactor, target/classes when run from an IDE
+            assertThat(p.location().toString()).containsAnyOf("alknet-transport-tcp", "transports/tcp");
+        });
+        assertThat(catalog.transports()).containsKey("tcp");
+        assertThat(catalog.streamInterfaces()).containsKey("ssh");
+        assertThat(catalog.identityProviders()).containsKey("keys");
+        assertThat(catalog.forwardingPolicies()).containsKey("rules");
+    }
+
+    @Test
+    void aJarInThePluginDirectoryIsLoadedInItsOwnClassLoaderAndUsedEndToEnd() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.build(plugins, "deny-all.jar", "com.example.denyall.TestPlugin",
+                PluginJars.policyPlugin("com.example.denyall", "deny-all", "deny-all"), null);
+        PluginCatalog catalog = Alknet.discover(Optional.of(plugins));
+        assertThat(catalog.plugins()).filteredOn(p -> p.name().equals("deny-all")).singleElement().satisfies(p -> {
+            assertThat(p.builtIn()).isFalse();
+            assertThat(p.jarName()).isEqualTo("deny-all.jar");
+            assertThat(p.contributions()).containsExactly("forwarding-policy:deny-all");
+            assertThat(p.classLoader()).isNotSameAs(getClass().getClassLoader());
+        });
+
+        Fixture fixture = new Fixture(dir);
+        try (TestNetwork.EchoServer echo = new TestNetwork.EchoServer();
+             AlknetServer server = Alknet.server(fixture.server().pluginDirectory(plugins).forwardingPolicy("deny-all").build());
+             AlknetClient client = Alknet.client(fixture.client(server).build())) {
+            assertThatThrownBy(() -> client.tunnel().openChannel("127.0.0.1", echo.port()).toCompletableFuture().join())
+                    .cause().isInstanceOf(AlknetException.class).hasMessageContaining("administratively prohibited");
+        }
+    }
+
+    @Test
+    void pluginsCannotSeeTheKernel() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        String source = PluginJars.policyPlugin("com.example.sneaky", "sneaky", "sneaky")
+                .replace("public String name() { return \"sneaky\"; }",
+                        "public String name() { io.alknet.kernel.Alknet.defaultUser(); return \"sneaky\"; }");
+        PluginJars.build(plugins, "sneaky.jar", "com.example.sneaky.TestPlugin", source, null);
+        PluginCatalog catalog = Alknet.discover(Optional.of(plugins));
+        assertThat(PluginJars.names(catalog)).doesNotContain("sneaky");
+        assertThat(catalog.rejected()).singleElement().satisfies(rejected -> {
+            assertThat(rejected.location().getFileName().toString()).isEqualTo("sneaky.jar");
+            assertThat(rejected.reason()).contains("io.alknet.kernel.Alknet");
+        });
+    }
+
+    @Test
+    void twoPluginsClaimingOneNameFailStartupNamingBoth() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.build(plugins, "evil-tcp.jar", "com.example.eviltcp.TestPlugin",
+                PluginJars.policyPlugin("com.example.eviltcp", "tcp", "evil"), null);
+        assertThatThrownBy(() -> Alknet.discover(Optional.of(plugins)))
+                .isInstanceOf(AlknetException.class)
+                .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.PLUGIN_CONFLICT))
+                .hasMessageContaining("plugin name 'tcp'")
+                .hasMessageContaining("alknet-transport-tcp")
+                .hasMessageContaining("evil-tcp.jar");
+    }
+
+    @Test
+    void twoPluginsContributingOneNameFailNamingBoth() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.build(plugins, "other-rules.jar", "com.example.otherrules.TestPlugin",
+                PluginJars.policyPlugin("com.example.otherrules", "other-rules", "rules"), null);
+        assertThatThrownBy(() -> Alknet.discover(Optional.of(plugins)))
+                .isInstanceOf(AlknetException.class)
+                .hasMessageContaining("forwarding policy 'rules'")
+                .hasMessageContaining("alknet-policy-rules")
+                .hasMessageContaining("other-rules.jar");
+    }
+
+    @Test
+    void aJarWithoutEntryPointOrWithTwoIsRejectedWithItsName() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.build(plugins, "two.jar", "com.example.two.TestPlugin",
+                PluginJars.policyPlugin("com.example.two", "two", "two"),
+                "com.example.two.TestPlugin\ncom.example.two.TestPlugin$Missing\n");
+        Files.write(plugins.resolve("empty.jar"), emptyJar());
+        PluginCatalog catalog = Alknet.discover(Optional.of(plugins));
+        assertThat(catalog.rejected()).extracting(r -> r.location().getFileName().toString())
+                .containsExactlyInAnyOrder("two.jar", "empty.jar");
+        assertThat(catalog.rejected()).anySatisfy(r -> assertThat(r.reason()).contains("no io.alknet.api.plugin.AlknetPlugin"));
+    }
+
+    @Test
+    void unknownComponentsNameWhatIsAvailable() throws Exception {
+        Fixture fixture = new Fixture(dir);
+        assertThatThrownBy(() -> Alknet.server(fixture.server().listen("quic://127.0.0.1:0").build()))
+                .isInstanceOf(AlknetException.class)
+                .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.UNKNOWN_COMPONENT))
+                .hasMessageContaining("unknown transport 'quic'")
+                .hasMessageContaining("available: tcp");
+    }
+
+    private static byte[] emptyJar() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(bytes)) {
+            jar.putNextEntry(new java.util.jar.JarEntry("README"));
+            jar.write("nothing".getBytes());
+        }
+        return bytes.toByteArray();
+    }
+
+    @SuppressWarnings("unused")
+    private static void unused(TransportStream stream) {
+    }
+}
