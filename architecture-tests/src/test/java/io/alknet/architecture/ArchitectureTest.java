@@ -1,0 +1,83 @@
+package io.alknet.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import io.alknet.api.plugin.AlknetPlugin;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The production classes obey every rule. */
+class ArchitectureTest {
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.alknet");
+    }
+
+    @Test
+    void everyModuleIsImported() {
+        for (String module : Modules.ALL) {
+            assertThat(production.stream().anyMatch(c -> c.getPackageName().startsWith(module)))
+                    .as("classes of " + module + " are on the test class path").isTrue();
+        }
+    }
+
+    @Test
+    void apiIsJdkOnly() {
+        ArchitectureRules.API_IS_JDK_ONLY.check(production);
+    }
+
+    @Test
+    void pluginsDoNotDependOnTheKernel() {
+        ArchitectureRules.PLUGINS_DO_NOT_DEPEND_ON_KERNEL.check(production);
+    }
+
+    @Test
+    void pluginsAreIndependent() {
+        ArchitectureRules.PLUGINS_ARE_INDEPENDENT.check(production);
+    }
+
+    @Test
+    void kernelDoesNotKnowPlugins() {
+        ArchitectureRules.KERNEL_DOES_NOT_KNOW_PLUGINS.check(production);
+    }
+
+    @Test
+    void kernelHasNoIoLibraries() {
+        ArchitectureRules.KERNEL_HAS_NO_IO_LIBRARIES.check(production);
+    }
+
+    @Test
+    void internalPackagesStayInternal() {
+        ArchitectureRules.INTERNAL_STAYS_INTERNAL.check(production);
+    }
+
+    @Test
+    void everyPluginModuleHasExactlyOneEntryPoint() {
+        for (String plugin : Modules.PLUGINS) {
+            List<String> entryPoints = production.stream()
+                    .filter(c -> c.getPackageName().startsWith(plugin))
+                    .filter(c -> c.isAssignableTo(AlknetPlugin.class) && !c.isInterface())
+                    .map(c -> c.getName()).toList();
+            assertThat(entryPoints).as("AlknetPlugin implementations in " + plugin).hasSize(1);
+        }
+    }
+
+    @Test
+    void everyRuleIsCovered() {
+        assertThat(ArchitectureRules.all()).hasSize(6);
+        for (ArchRule rule : ArchitectureRules.all()) {
+            assertThat(rule.getDescription()).isNotBlank();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.alknet.architecture;
+
+import java.util.List;
+
+/** The package roots of ARCHITECTURE.md's modules. */
+final class Modules {
+
+    static final String API = "io.alknet.api";
+    static final String KERNEL = "io.alknet.kernel";
+    static final String CLI = "io.alknet.cli";
+    /** Libraries shared by plugins; not plugins themselves. */
+    static final String NETTY_SUPPORT = "io.alknet.netty";
+
+    /** Every plugin's package root; one plugin jar each. */
+    static final List<String> PLUGINS = List.of(
+            "io.alknet.transport.tcp",
+            "io.alknet.ssh",
+            "io.alknet.forward",
+            "io.alknet.auth.keys",
+            "io.alknet.policy.rules");
+
+    /** Every module root that may have an internal package. */
+    static final List<String> ALL = List.of(API, KERNEL, CLI, NETTY_SUPPORT,
+            "io.alknet.transport.tcp", "io.alknet.ssh", "io.alknet.forward", "io.alknet.auth.keys", "io.alknet.policy.rules");
+
+    private Modules() {
+    }
+}

@@ -1,0 +1,213 @@
+package io.alknet.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged command, run as processes. */
+class CliTest {
+
+    private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keygenWritesKeysThatSshKeygenReads() throws Exception {
+        Path key = dir.resolve("id_ed25519");
+        Cli.Result result = Cli.run(dir, "keygen", "-f", key.toString(), "-C", "alice@test");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        String fingerprint = fingerprintIn(result.stdout());
+
+        Process list = new ProcessBuilder("ssh-keygen", "-lf", key + ".pub").redirectErrorStream(true).start();
+        String listed = new String(list.getInputStream().readAllBytes());
+        assertThat(list.waitFor()).as(listed).isZero();
+        assertThat(listed).contains(fingerprint).contains("alice@test").contains("(ED25519)");
+
+        Process derive = new ProcessBuilder("ssh-keygen", "-y", "-f", key.toString()).redirectErrorStream(true).start();
+        String derived = new String(derive.getInputStream().readAllBytes());
+        assertThat(derive.waitFor()).as(derived).isZero();
+        assertThat(Files.readString(Path.of(key + ".pub"))).startsWith(derived.strip().split(" ")[0] + " " + derived.strip().split(" ")[1]);
+
+        Cli.Result again = Cli.run(dir, "keygen", "-f", key.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.stderrLines()).singleElement().asString().startsWith("error: ").contains("already exists");
+    }
+
+    @Test
+    void pluginsListsTheBuiltInsWithTheirJars() throws Exception {
+        Cli.Result result = Cli.run(dir, "plugins");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout())
+                .containsPattern("tcp\\s+built-in\\s+alknet-transport-tcp-[^ ]+\\.jar\\s+transport:tcp")
+                .containsPattern("ssh\\s+built-in\\s+alknet-interface-ssh-[^ ]+\\.jar\\s+stream-interface:ssh")
+                .containsPattern("keys\\s+built-in\\s+alknet-auth-keys-[^ ]+\\.jar\\s+identity-provider:keys")
+                .containsPattern("rules\\s+built-in\\s+alknet-policy-rules-[^ ]+\\.jar\\s+forwarding-policy:rules");
+    }
+
+    @Test
+    void malformedInputGetsOneClearErrorLineAndAStableExitCode() throws Exception {
+        Path key = dir.resolve("key");
+        assertThat(Cli.run(dir, "keygen", "-f", key.toString()).exitCode()).isZero();
+        String pin = "SHA256:" + "A".repeat(43);
+
+        expectError(Cli.run(dir, "connect", "tcp://127.0.0.1:1", "-i", key.toString(), "--host-key-fingerprint", pin, "-L", "8080:db"),
+                2, "bad -L spec '8080:db'");
+        expectError(Cli.run(dir, "connect", "tcp://127.0.0.1:1", "-i", key.toString(), "--host-key-fingerprint", pin, "-L", "x:db:80"),
+                2, "'x' is not a port number");
+        expectError(Cli.run(dir, "connect", "quic://127.0.0.1:1", "-i", key.toString(), "--host-key-fingerprint", pin),
+                1, "unknown transport 'quic'");
+        expectError(Cli.run(dir, "serve", "--listen", "udp://127.0.0.1:0"), 1, "unknown transport 'udp'");
+        expectError(Cli.run(dir, "connect", "tcp://127.0.0.1:1", "-i", key.toString()), 2, "--host-key-fingerprint");
+        expectError(Cli.run(dir, "connect", "127.0.0.1:70000", "-i", key.toString(), "--host-key-fingerprint", pin), 2, "not a port number");
+        expectError(Cli.run(dir, "connect", "tcp://127.0.0.1:1", "-i", key.toString(), "--host-key-fingerprint", "MD5:aa"),
+                2, "is not a SHA256 fingerprint");
+
+        String valid = Files.readString(key);
+        Path truncated = dir.resolve("truncated");
+        Files.writeString(truncated, valid.substring(0, valid.length() / 3));
+        expectError(Cli.run(dir, "serve", "--listen", "tcp://127.0.0.1:0", "--host-key", truncated.toString()),
+                1, "truncated or corrupt");
+        int closed = unusedPort();
+        expectError(Cli.run(dir, "connect", "tcp://127.0.0.1:" + closed, "-i", truncated.toString(), "--host-key-fingerprint", pin),
+                1, "cannot reach");
+        Path missing = dir.resolve("nope");
+        expectError(Cli.run(dir, "serve", "--listen", "tcp://127.0.0.1:0", "--authorized-keys", missing.toString()),
+                1, "authorized keys file not found: " + missing);
+        expectError(Cli.run(dir, "serve", "--bogus-flag"), 2, "Unknown option: '--bogus-flag'");
+    }
+
+    @Test
+    void serveAndConnectTunnelBytesAndStopOnSigterm() throws Exception {
+        Path hostKey = dir.resolve("host");
+        Path clientKey = dir.resolve("client");
+        assertThat(Cli.run(dir, "keygen", "-f", hostKey.toString()).exitCode()).isZero();
+        assertThat(Cli.run(dir, "keygen", "-f", clientKey.toString(), "-C", "carol").exitCode()).isZero();
+        Path authorized = dir.resolve("authorized_keys");
+        Files.copy(Path.of(clientKey + ".pub"), authorized);
+        int serverPort = unusedPort();
+        int localPort = unusedPort();
+        try (EchoServer echo = new EchoServer();
+             Cli.Running server = Cli.start(dir, "serve", "--listen", "tcp://127.0.0.1:" + serverPort,
+                     "--host-key", hostKey.toString(), "--authorized-keys", authorized.toString())) {
+            String banner = server.await("host key fingerprint", Duration.ofSeconds(60));
+            assertThat(banner).contains("listening on tcp://127.0.0.1:" + serverPort);
+            String fingerprint = fingerprintIn(banner);
+            try (Cli.Running client = Cli.start(dir, "connect", "tcp://127.0.0.1:" + serverPort, "-i", clientKey.toString(),
+                    "--host-key-fingerprint", fingerprint, "-L", localPort + ":127.0.0.1:" + echo.port())) {
+                client.await("ready: -L 127.0.0.1:" + localPort, Duration.ofSeconds(60));
+                byte[] payload = new byte[500_000];
+                new Random(9).nextBytes(payload);
+                assertThat(echoThrough(localPort, payload)).isEqualTo(payload);
+                client.process.destroy(); // SIGTERM
+                assertThat(client.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            }
+            server.process.destroy();
+            assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.stderr()).contains("auth.success").contains("server.stopped");
+        }
+    }
+
+    @Test
+    void demoOnceFetchesThroughTheTunnelAndExitsZero() throws Exception {
+        Cli.Result result = Cli.run(dir, "demo", "--once");
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        assertThat(result.stdout()).contains("[5/5] fetched through the tunnel: Hello from the alknet demo");
+    }
+
+    @Test
+    void everyCommandHasHelp() throws Exception {
+        for (String command : new String[] {"serve", "connect", "keygen", "plugins", "demo", "policy"}) {
+            Cli.Result result = Cli.run(dir, command, "--help");
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.stdout()).contains("Usage: alknet " + command);
+        }
+        assertThat(Cli.run(dir, "connect", "--help").stdout()).contains("Examples:").contains("-L, --forward");
+        assertThat(Cli.run(dir, "serve", "--help").stdout()).contains("link-local");
+    }
+
+    private static void expectError(Cli.Result result, int exitCode, String message) {
+        assertThat(result.exitCode()).as("exit code; stderr: " + result.stderr()).isEqualTo(exitCode);
+        assertThat(result.stderr()).doesNotContain("\tat ");
+        assertThat(result.stderrLines()).filteredOn(line -> line.startsWith("error: ")).singleElement().asString().contains(message);
+    }
+
+    private static String fingerprintIn(String text) {
+        Matcher matcher = FINGERPRINT.matcher(text);
+        assertThat(matcher.find()).as("a fingerprint in: " + text).isTrue();
+        return matcher.group();
+    }
+
+    private static int unusedPort() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private static byte[] echoThrough(int port, byte[] payload) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write(payload);
+                    socket.shutdownOutput();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            byte[] echoed = in.readAllBytes();
+            writer.join();
+            return echoed;
+        }
+    }
+
+    /** A loopback echo server. */
+    static final class EchoServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+
+        EchoServer() throws Exception {
+            Thread.ofVirtual().start(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket client = socket.accept();
+                        Thread.ofVirtual().start(() -> {
+                            try (client) {
+                                client.getInputStream().transferTo(client.getOutputStream());
+                                client.shutdownOutput();
+                            } catch (Exception ignored) {
+                                // peer gone
+                            }
+                        });
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+}
