@@ -22,6 +22,8 @@ final class Logging {
             level = "DEBUG";
         } else if (flags.contains("-q") || flags.contains("--quiet")) {
             level = "WARN";
+        } else if (args.length > 0 && args[0].equals("demo")) {
+            level = "WARN"; // the demo narrates its own steps
         }
         debug = flags.contains("--debug");
         if (System.getProperty("alknet.log.level") == null) {

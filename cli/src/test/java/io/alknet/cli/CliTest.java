@@ -1,17 +1,13 @@
 package io.alknet.cli;
 
+import io.alknet.testkit.Loopback;
+import io.alknet.testkit.PluginJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +56,24 @@ class CliTest {
     }
 
     @Test
+    void pluginsListsAJarFromThePluginDirectoryAndRefusesADuplicateName() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.build(plugins, "audit-policy.jar", "com.example.audit.TestPlugin",
+                PluginJars.policyPlugin("com.example.audit", "audit", "audit-policy"), null);
+        Cli.Result listed = Cli.run(dir, "plugins", "--plugin-dir", plugins.toString());
+        assertThat(listed.exitCode()).as(listed.stderr()).isZero();
+        assertThat(listed.stdout()).containsPattern("audit\\s+dir\\s+audit-policy\\.jar\\s+forwarding-policy:audit-policy");
+
+        PluginJars.build(plugins, "impostor.jar", "com.example.impostor.TestPlugin",
+                PluginJars.policyPlugin("com.example.impostor", "keys", "impostor"), null);
+        Cli.Result conflict = Cli.run(dir, "plugins", "--plugin-dir", plugins.toString());
+        assertThat(conflict.exitCode()).isEqualTo(1);
+        assertThat(conflict.stderrLines()).singleElement().asString()
+                .startsWith("error: plugin name 'keys' is claimed by two plugins")
+                .contains("alknet-auth-keys-").contains("impostor.jar");
+    }
+
+    @Test
     void malformedInputGetsOneClearErrorLineAndAStableExitCode() throws Exception {
         Path key = dir.resolve("key");
         assertThat(Cli.run(dir, "keygen", "-f", key.toString()).exitCode()).isZero();
@@ -82,7 +96,7 @@ class CliTest {
         Files.writeString(truncated, valid.substring(0, valid.length() / 3));
         expectError(Cli.run(dir, "serve", "--listen", "tcp://127.0.0.1:0", "--host-key", truncated.toString()),
                 1, "truncated or corrupt");
-        int closed = unusedPort();
+        int closed = Loopback.unusedPort();
         expectError(Cli.run(dir, "connect", "tcp://127.0.0.1:" + closed, "-i", truncated.toString(), "--host-key-fingerprint", pin),
                 1, "cannot reach");
         Path missing = dir.resolve("nope");
@@ -99,9 +113,9 @@ class CliTest {
         assertThat(Cli.run(dir, "keygen", "-f", clientKey.toString(), "-C", "carol").exitCode()).isZero();
         Path authorized = dir.resolve("authorized_keys");
         Files.copy(Path.of(clientKey + ".pub"), authorized);
-        int serverPort = unusedPort();
-        int localPort = unusedPort();
-        try (EchoServer echo = new EchoServer();
+        int serverPort = Loopback.unusedPort();
+        int localPort = Loopback.unusedPort();
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
              Cli.Running server = Cli.start(dir, "serve", "--listen", "tcp://127.0.0.1:" + serverPort,
                      "--host-key", hostKey.toString(), "--authorized-keys", authorized.toString())) {
             String banner = server.await("host key fingerprint", Duration.ofSeconds(60));
@@ -110,9 +124,8 @@ class CliTest {
             try (Cli.Running client = Cli.start(dir, "connect", "tcp://127.0.0.1:" + serverPort, "-i", clientKey.toString(),
                     "--host-key-fingerprint", fingerprint, "-L", localPort + ":127.0.0.1:" + echo.port())) {
                 client.await("ready: -L 127.0.0.1:" + localPort, Duration.ofSeconds(60));
-                byte[] payload = new byte[500_000];
-                new Random(9).nextBytes(payload);
-                assertThat(echoThrough(localPort, payload)).isEqualTo(payload);
+                byte[] payload = Loopback.randomBytes(500_000, 9);
+                assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);
                 client.process.destroy(); // SIGTERM
                 assertThat(client.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
             }
@@ -150,64 +163,5 @@ class CliTest {
         Matcher matcher = FINGERPRINT.matcher(text);
         assertThat(matcher.find()).as("a fingerprint in: " + text).isTrue();
         return matcher.group();
-    }
-
-    private static int unusedPort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
-    }
-
-    private static byte[] echoThrough(int port, byte[] payload) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.write(payload);
-                    socket.shutdownOutput();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            byte[] echoed = in.readAllBytes();
-            writer.join();
-            return echoed;
-        }
-    }
-
-    /** A loopback echo server. */
-    static final class EchoServer implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-
-        EchoServer() throws Exception {
-            Thread.ofVirtual().start(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket client = socket.accept();
-                        Thread.ofVirtual().start(() -> {
-                            try (client) {
-                                client.getInputStream().transferTo(client.getOutputStream());
-                                client.shutdownOutput();
-                            } catch (Exception ignored) {
-                                // peer gone
-                            }
-                        });
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.alknet.kernel;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ class MalformedInputTest {
     @Test
     void garbageBannersCloseThatConnectionAndTheServerKeepsServing() throws Exception {
         Fixture fixture = new Fixture(dir);
-        try (TestNetwork.EchoServer echo = new TestNetwork.EchoServer();
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = Alknet.server(fixture.server().build())) {
             int port = server.listenAddresses().getFirst().port();
             byte[] random = new byte[4096];

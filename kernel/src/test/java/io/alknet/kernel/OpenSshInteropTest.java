@@ -6,13 +6,12 @@ import io.alknet.api.iface.HostKeyVerification;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.ssh.OpenSshKeys;
+import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -48,14 +46,14 @@ class OpenSshInteropTest {
 
     @Test
     void openSshClientForwardsThroughAlknetServer() throws Exception {
-        byte[] page = randomBytes(200_000, 7);
-        try (TestNetwork.EchoServer echo = new TestNetwork.EchoServer();
+        byte[] page = Loopback.randomBytes(200_000, 7);
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
              TestWeb web = new TestWeb(page);
              AlknetServer server = Alknet.server(fixture.server().build())) {
             int port = server.listenAddresses().getFirst().port();
             Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(fixture.host.getPublic(), ""));
-            int localPort = TestNetwork.unusedPort();
-            int socksPort = TestNetwork.unusedPort();
+            int localPort = Loopback.unusedPort();
+            int socksPort = Loopback.unusedPort();
             List<String> command = OpenSsh.clientBase(fixture.clientKey, knownHosts, port);
             command.addAll(List.of("-N", "-o", "ExitOnForwardFailure=yes",
                     "-L", localPort + ":127.0.0.1:" + echo.port(), "-D", Integer.toString(socksPort), "alice@127.0.0.1"));
@@ -63,8 +61,8 @@ class OpenSshInteropTest {
                 OpenSsh.awaitListening(localPort, ssh, Duration.ofSeconds(20));
                 OpenSsh.awaitListening(socksPort, ssh, Duration.ofSeconds(20));
 
-                byte[] payload = randomBytes(1_500_000, 11);
-                assertThat(echoThrough(localPort, payload)).isEqualTo(payload);
+                byte[] payload = Loopback.randomBytes(1_500_000, 11);
+                assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);
 
                 Path downloaded = dir.resolve("downloaded");
                 Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--max-time", "20",
@@ -86,7 +84,7 @@ class OpenSshInteropTest {
             Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(fixture.host.getPublic(), ""));
             LogCapture.clear();
             List<String> command = OpenSsh.clientBase(strangerKey, knownHosts, port);
-            command.addAll(List.of("-N", "-o", "ExitOnForwardFailure=yes", "-L", TestNetwork.unusedPort() + ":127.0.0.1:9", "eve@127.0.0.1"));
+            command.addAll(List.of("-N", "-o", "ExitOnForwardFailure=yes", "-L", Loopback.unusedPort() + ":127.0.0.1:9", "eve@127.0.0.1"));
             Process ssh = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(ssh.getInputStream().readAllBytes());
             assertThat(ssh.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -102,9 +100,9 @@ class OpenSshInteropTest {
     void alknetClientForwardsThroughOpenSshServer() throws Exception {
         Path sshdHostKey = dir.resolve("sshd_host_key");
         KeyPair sshdHost = OpenSshKeys.generate(sshdHostKey, "sshd");
-        int port = TestNetwork.unusedPort();
+        int port = Loopback.unusedPort();
         Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(sshdHost.getPublic(), ""));
-        try (TestNetwork.EchoServer echo = new TestNetwork.EchoServer();
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
              OpenSsh.Running sshd = OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys);
              AlknetClient client = Alknet.client(ClientOptions.builder(TransportAddress.of("tcp", "127.0.0.1", port))
                      .identity(fixture.clientKey)
@@ -114,8 +112,8 @@ class OpenSshInteropTest {
                      .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + echo.port()))
                      .build())) {
             int localPort = ((java.net.InetSocketAddress) client.frontEndAddresses().getFirst().getFirst()).getPort();
-            byte[] payload = randomBytes(2_000_000, 3);
-            assertThat(echoThrough(localPort, payload)).isEqualTo(payload);
+            byte[] payload = Loopback.randomBytes(2_000_000, 3);
+            assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);
         }
     }
 
@@ -123,7 +121,7 @@ class OpenSshInteropTest {
     void alknetClientRefusesAnOpenSshServerWithAnUnpinnedKey() throws Exception {
         Path sshdHostKey = dir.resolve("sshd_host_key");
         OpenSshKeys.generate(sshdHostKey, "sshd");
-        int port = TestNetwork.unusedPort();
+        int port = Loopback.unusedPort();
         try (OpenSsh.Running sshd = OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys)) {
             ClientOptions options = ClientOptions.builder(TransportAddress.of("tcp", "127.0.0.1", port))
                     .identity(fixture.clientKey)
@@ -140,15 +138,15 @@ class OpenSshInteropTest {
 
     @Test
     void deniedForwardIsAdministrativelyProhibitedAndTheSessionStaysUp() throws Exception {
-        try (TestNetwork.EchoServer denied = new TestNetwork.EchoServer();
-             TestNetwork.EchoServer allowed = new TestNetwork.EchoServer()) {
+        try (Loopback.EchoServer denied = new Loopback.EchoServer();
+             Loopback.EchoServer allowed = new Loopback.EchoServer()) {
             Path policy = dir.resolve("policy.rules");
             Files.writeString(policy, "deny localhost:" + denied.port() + " name=no-secrets\nallow *\n");
             try (AlknetServer server = Alknet.server(fixture.server().policy(policy).build())) {
                 int port = server.listenAddresses().getFirst().port();
                 Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(fixture.host.getPublic(), ""));
-                int deniedLocal = TestNetwork.unusedPort();
-                int allowedLocal = TestNetwork.unusedPort();
+                int deniedLocal = Loopback.unusedPort();
+                int allowedLocal = Loopback.unusedPort();
                 List<String> command = OpenSsh.clientBase(fixture.clientKey, knownHosts, port);
                 command.addAll(List.of("-N", "-L", deniedLocal + ":localhost:" + denied.port(),
                         "-L", allowedLocal + ":127.0.0.1:" + allowed.port(), "alice@127.0.0.1"));
@@ -161,8 +159,8 @@ class OpenSshInteropTest {
                         assertThat(socket.getInputStream().read()).isEqualTo(-1);
                     }
                     awaitContains(ssh, "administratively prohibited");
-                    byte[] payload = randomBytes(100_000, 5);
-                    assertThat(echoThrough(allowedLocal, payload)).as("the session survives the denial").isEqualTo(payload);
+                    byte[] payload = Loopback.randomBytes(100_000, 5);
+                    assertThat(Loopback.roundTrip(allowedLocal, payload)).as("the session survives the denial").isEqualTo(payload);
                     assertThat(ssh.process.isAlive()).isTrue();
                 }
             }
@@ -197,10 +195,10 @@ class OpenSshInteropTest {
 
     @Test
     void unreachableTargetIsAChannelOpenFailureAndOtherChannelsWork() throws Exception {
-        try (TestNetwork.EchoServer echo = new TestNetwork.EchoServer();
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = Alknet.server(fixture.server().build());
              AlknetClient client = Alknet.client(fixture.client(server).build())) {
-            int closed = TestNetwork.unusedPort();
+            int closed = Loopback.unusedPort();
             assertThatThrownBy(() -> client.tunnel().openChannel("127.0.0.1", closed).toCompletableFuture().join())
                     .cause().isInstanceOf(AlknetException.class)
                     .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.TARGET_REFUSED));
@@ -221,31 +219,5 @@ class OpenSshInteropTest {
             Thread.sleep(50);
         }
         assertThat(running.stderr()).contains(text);
-    }
-
-    static byte[] randomBytes(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    /** Sends {@code payload} to an echo service behind {@code port}, half-closes, returns what came back. */
-    static byte[] echoThrough(int port, byte[] payload) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.write(payload);
-                    socket.shutdownOutput();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            byte[] echoed = in.readAllBytes();
-            writer.join();
-            return echoed;
-        }
     }
 }

@@ -3,6 +3,8 @@ package io.alknet.kernel;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.stream.TransportStream;
+import io.alknet.testkit.Loopback;
+import io.alknet.testkit.PluginJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +23,7 @@ class PluginDiscoveryTest {
     @Test
     void builtInPluginsAreFoundWithTheirJars() {
         PluginCatalog catalog = Alknet.discover(Optional.empty());
-        assertThat(PluginJars.names(catalog)).contains("tcp", "ssh", "keys", "rules", "forward");
+        assertThat(names(catalog)).contains("tcp", "ssh", "keys", "rules", "forward");
         assertThat(catalog.plugins()).filteredOn(p -> p.name().equals("tcp")).singleElement().satisfies(p -> {
             assertThat(p.builtIn()).isTrue();
             assertThat(p.contributions()).containsExactly("transport:tcp");
@@ -48,7 +50,7 @@ class PluginDiscoveryTest {
         });
 
         Fixture fixture = new Fixture(dir);
-        try (TestNetwork.EchoServer echo = new TestNetwork.EchoServer();
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = Alknet.server(fixture.server().pluginDirectory(plugins).forwardingPolicy("deny-all").build());
              AlknetClient client = Alknet.client(fixture.client(server).build())) {
             assertThatThrownBy(() -> client.tunnel().openChannel("127.0.0.1", echo.port()).toCompletableFuture().join())
@@ -64,7 +66,7 @@ class PluginDiscoveryTest {
                         "public String name() { io.alknet.kernel.Alknet.defaultUser(); return \"sneaky\"; }");
         PluginJars.build(plugins, "sneaky.jar", "com.example.sneaky.TestPlugin", source, null);
         PluginCatalog catalog = Alknet.discover(Optional.of(plugins));
-        assertThat(PluginJars.names(catalog)).doesNotContain("sneaky");
+        assertThat(names(catalog)).doesNotContain("sneaky");
         assertThat(catalog.rejected()).singleElement().satisfies(rejected -> {
             assertThat(rejected.location().getFileName().toString()).isEqualTo("sneaky.jar");
             assertThat(rejected.reason()).contains("io.alknet.kernel.Alknet");
@@ -117,6 +119,10 @@ class PluginDiscoveryTest {
                 .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.UNKNOWN_COMPONENT))
                 .hasMessageContaining("unknown transport 'quic'")
                 .hasMessageContaining("available: tcp");
+    }
+
+    private static java.util.List<String> names(PluginCatalog catalog) {
+        return catalog.plugins().stream().map(PluginCatalog.PluginInfo::name).toList();
     }
 
     private static byte[] emptyJar() throws Exception {

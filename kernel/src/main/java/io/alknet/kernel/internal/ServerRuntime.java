@@ -181,7 +181,11 @@ public final class ServerRuntime implements AlknetServer {
         loops.forEach(AcceptLoop::close);
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (ServerConnection connection : List.copyOf(sessions.keySet())) {
-            closing.add(connection.close(grace).toCompletableFuture());
+            try {
+                closing.add(connection.close(grace).toCompletableFuture());
+            } catch (RuntimeException e) {
+                LOG.warn("session.close.failed error={}", e.toString());
+            }
         }
         StopResult result = StopResult.GRACEFUL;
         try {

@@ -57,8 +57,12 @@ public final class SshServerConnection implements ServerConnection {
     }
 
     private int openChannels() {
-        ConnectionService service = session.getService(ConnectionService.class);
-        return service instanceof AbstractConnectionService connections ? connections.getChannels().size() : 0;
+        try {
+            ConnectionService service = session.getService(ConnectionService.class);
+            return service instanceof AbstractConnectionService connections ? connections.getChannels().size() : 0;
+        } catch (IllegalStateException notAuthenticatedYet) {
+            return 0; // still in key exchange or authentication: no channels
+        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.alknet.kernel;
+package io.alknet.testkit;
 
 import io.alknet.api.plugin.AlknetPlugin;
 
@@ -9,13 +9,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
-/** Builds real plugin jars at test time: compiles Java source against the api and packages it. */
-final class PluginJars {
+/**
+ * Builds real plugin jars at test time: compiles Java source against the test's class path (which holds
+ * the api) and packages it with its {@code META-INF/services} entry.
+ */
+public final class PluginJars {
 
     private PluginJars() {
     }
@@ -25,7 +27,7 @@ final class PluginJars {
      * @param source    its source
      * @param services  the service file content; {@code null} for the entry point alone
      */
-    static Path build(Path dir, String jarName, String className, String source, String services) throws IOException {
+    public static Path build(Path dir, String jarName, String className, String source, String services) throws IOException {
         Path work = Files.createTempDirectory("alknet-plugin-src");
         Path sourceFile = work.resolve(className.replace('.', '/') + ".java");
         Files.createDirectories(sourceFile.getParent());
@@ -34,9 +36,10 @@ final class PluginJars {
         Files.createDirectories(classes);
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         String classPath = System.getProperty("java.class.path");
-        int status = compiler.run(null, null, null, "-d", classes.toString(), "-cp", classPath, sourceFile.toString());
+        java.io.ByteArrayOutputStream diagnostics = new java.io.ByteArrayOutputStream();
+        int status = compiler.run(null, diagnostics, diagnostics, "-d", classes.toString(), "-cp", classPath, sourceFile.toString());
         if (status != 0) {
-            throw new IllegalStateException("test plugin did not compile");
+            throw new IllegalStateException("test plugin did not compile:\n" + diagnostics);
         }
         Path jar = dir.resolve(jarName);
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
@@ -54,7 +57,7 @@ final class PluginJars {
     }
 
     /** A plugin named {@code name} contributing a forwarding policy called {@code policyName}. */
-    static String policyPlugin(String packageName, String name, String policyName) {
+    public static String policyPlugin(String packageName, String name, String policyName) {
         return """
                 package %s;
 
@@ -65,7 +68,7 @@ final class PluginJars {
                 import io.alknet.api.policy.ForwardingPolicyFactory;
                 import io.alknet.api.policy.PolicyDecision;
                 import java.util.List;
-
+                
                 public final class TestPlugin implements AlknetPlugin {
                     public String name() { return "%s"; }
                     public List<ForwardingPolicyFactory> forwardingPolicies() {
@@ -78,9 +81,5 @@ final class PluginJars {
                     }
                 }
                 """.formatted(packageName, name, policyName, policyName);
-    }
-
-    static List<String> names(PluginCatalog catalog) {
-        return catalog.plugins().stream().map(PluginCatalog.PluginInfo::name).toList();
     }
 }

@@ -1,0 +1,93 @@
+package io.alknet.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Random;
+
+/** Real loopback peers for tests. */
+public final class Loopback {
+
+    private Loopback() {
+    }
+
+    /** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+    public static int unusedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** {@code size} reproducible pseudo-random bytes. */
+    public static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * Connects to 127.0.0.1:{@code port}, sends {@code payload} while reading, half-closes, and returns
+     * everything read until the peer closed.
+     */
+    public static byte[] roundTrip(int port, byte[] payload) throws IOException, InterruptedException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write(payload);
+                    socket.shutdownOutput();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            byte[] received = in.readAllBytes();
+            writer.join();
+            return received;
+        }
+    }
+
+    /** A TCP echo server on 127.0.0.1: sends back every byte and half-closes on end of input. */
+    public static final class EchoServer implements AutoCloseable {
+        private final ServerSocket socket;
+
+        public EchoServer() throws IOException {
+            socket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().name("echo-accept").start(this::acceptLoop);
+        }
+
+        public int port() {
+            return socket.getLocalPort();
+        }
+
+        private void acceptLoop() {
+            while (!socket.isClosed()) {
+                try {
+                    Socket client = socket.accept();
+                    Thread.ofVirtual().start(() -> echo(client));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private static void echo(Socket client) {
+            try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
+                in.transferTo(out);
+                client.shutdownOutput();
+            } catch (IOException ignored) {
+                // the peer went away
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Helpers for tests that cross a real wire: {@link io.alknet.testkit.Loopback} peers and
+ * {@link io.alknet.testkit.PluginJars} to build plugin jars at test time.
+ */
+package io.alknet.testkit;
