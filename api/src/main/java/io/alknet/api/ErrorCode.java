@@ -27,8 +27,10 @@ public enum ErrorCode {
     FORWARD_DENIED(ErrorCategory.POLICY),
     /** The forward target refused the connection. */
     TARGET_REFUSED(ErrorCategory.TRANSPORT),
-    /** The forward target's network or host is unreachable. */
+    /** The forward target's host is unreachable. */
     TARGET_UNREACHABLE(ErrorCategory.TRANSPORT),
+    /** The forward target's network is unreachable. */
+    TARGET_NETWORK_UNREACHABLE(ErrorCategory.TRANSPORT),
     /** The forward target's host name does not resolve. */
     TARGET_UNRESOLVED(ErrorCategory.TRANSPORT),
     /** Connecting to the forward target timed out. */

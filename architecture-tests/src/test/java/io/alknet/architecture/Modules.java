@@ -16,12 +16,14 @@ final class Modules {
             "io.alknet.transport.tcp",
             "io.alknet.ssh",
             "io.alknet.forward",
+            "io.alknet.socks5",
             "io.alknet.auth.keys",
             "io.alknet.policy.rules");
 
     /** Every module root that may have an internal package. */
     static final List<String> ALL = List.of(API, KERNEL, CLI, NETTY_SUPPORT,
-            "io.alknet.transport.tcp", "io.alknet.ssh", "io.alknet.forward", "io.alknet.auth.keys", "io.alknet.policy.rules");
+            "io.alknet.transport.tcp", "io.alknet.ssh", "io.alknet.forward", "io.alknet.socks5", "io.alknet.auth.keys",
+            "io.alknet.policy.rules");
 
     private Modules() {
     }

@@ -8,6 +8,7 @@ import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.ClientEvent;
 import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.ClientStats;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.kernel.ReconnectPolicy;
 import picocli.CommandLine.Command;
@@ -25,15 +26,21 @@ import java.util.concurrent.Callable;
 @Command(name = "connect",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {"Connect to an alknet (or OpenSSH) server and run local port forwards through the session.",
-                "The session is re-established automatically if it is lost; local listeners stay open meanwhile.", ""},
+        description = {"Connect to an alknet (or OpenSSH) server and run a SOCKS5 proxy and port forwards through the session.",
+                "The session is re-established automatically if it is lost; local listeners stay open meanwhile",
+                "(new SOCKS5 requests then fail at once with 'general failure', new -L connections are closed).", ""},
         footer = {"",
                 "The server's host key must be verified: pin it with --host-key-fingerprint (alknet serve prints it)",
                 "or give an OpenSSH known_hosts file. There is no silent trust-on-first-use.",
                 "",
+                "SOCKS5 is on by default at 127.0.0.1:1080 (names are resolved by the server: no DNS leak);",
+                "choose the address with -D, or turn it off with --no-socks5.",
+                "",
                 "Examples:",
-                "  alknet connect tcp://example.com:2222 -i ~/.alknet/id_ed25519 \\",
-                "      --host-key-fingerprint SHA256:abc... -L 8080:intranet.local:80",
+                "  alknet connect tcp://example.com:2222 -i ~/.alknet/id_ed25519 --host-key-fingerprint SHA256:abc...",
+                "      # then: curl --socks5-hostname 127.0.0.1:1080 http://intranet.local/",
+                "  alknet connect tcp://example.com:2222 -i key --host-key-fingerprint SHA256:abc... -D 9050 -L 8080:intranet.local:80",
+                "  alknet connect tcp://example.com:2222 -i key --host-key-fingerprint SHA256:abc... --no-socks5 -R 8022:127.0.0.1:22",
                 "  alknet connect example.com:22 -i id_ed25519 --known-hosts ~/.ssh/known_hosts -L 5432:db.internal:5432",
                 "  alknet connect tcp://[2001:db8::1]:2222 -i key --host-key-fingerprint SHA256:abc... -L '[::1]:8443:web:443'"})
 final class ConnectCommand implements Callable<Integer> {
@@ -71,11 +78,50 @@ final class ConnectCommand implements Callable<Integer> {
                     + "connection to HOST:HOSTPORT as seen from the server. IPv6 in brackets, e.g. [::1]:8080:[fd00::5]:80.")
     List<String> localForwards = new ArrayList<>();
 
-    @Option(names = "--cipher", paramLabel = "NAME[,NAME...]", split = ",", description = "SSH cipher preference, like ssh -c.")
+    @Option(names = {"-R", "--remote-forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
+            description = "Remote forward, repeatable: the server listens on BIND:PORT (default: its loopback) and each "
+                    + "connection is connected to HOST:HOSTPORT from this machine. A refusal at startup is fatal; "
+                    + "after a reconnect it is reported and retried on the next reconnect. Example: -R 8022:127.0.0.1:22")
+    List<String> remoteForwards = new ArrayList<>();
+
+    @Option(names = {"-D", "--socks5"}, paramLabel = "[BIND:]PORT",
+            description = "Run the SOCKS5 proxy on BIND:PORT (default 127.0.0.1:1080). Example: -D 9050, -D '[::1]:1080'.")
+    List<String> socks = new ArrayList<>();
+
+    @Option(names = "--no-socks5", description = "Do not run the SOCKS5 proxy.")
+    boolean noSocks;
+
+    @Option(names = "--socks5-user", paramLabel = "NAME",
+            description = "Require SOCKS5 clients to log in (RFC 1929) with this user name; the password comes from --socks5-password-file.")
+    String socksUser;
+
+    @Option(names = "--socks5-password-file", paramLabel = "FILE",
+            description = "File holding the SOCKS5 password (first line). Example: --socks5-user me --socks5-password-file ~/.alknet/socks-pass")
+    Path socksPasswordFile;
+
+    @Option(names = "--proxy", paramLabel = "URL",
+            description = "Reach the server through a proxy (socks5://HOST:PORT or http://HOST:PORT) when the transport supports it. "
+                    + "With the tcp transport it has no effect (as specified); a warning says so.")
+    String proxy;
+
+    @Option(names = "--cipher", paramLabel = "NAME[,NAME...]", split = ",",
+            description = "SSH cipher preference, like ssh -c. Example: --cipher chacha20-poly1305")
     List<String> ciphers = new ArrayList<>();
 
     @Option(names = "--no-reconnect", description = "Exit with status 1 when the session is lost instead of reconnecting.")
     boolean noReconnect;
+
+    @Option(names = "--reconnect-delay", paramLabel = "DURATION", defaultValue = "1s",
+            description = "First reconnect delay; doubles each attempt, with +-20%% jitter (default: ${DEFAULT-VALUE}).")
+    String reconnectDelay;
+
+    @Option(names = "--reconnect-max-delay", paramLabel = "DURATION", defaultValue = "30s",
+            description = "Longest reconnect delay (default: ${DEFAULT-VALUE}).")
+    String reconnectMaxDelay;
+
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "2s",
+            description = "On Ctrl-C or SIGTERM, how long open streams may finish before the disconnect (default: ${DEFAULT-VALUE}).")
+    String grace;
 
     @Mixin
     CommonOptions common;
@@ -88,7 +134,9 @@ final class ConnectCommand implements Callable<Integer> {
         TransportAddress target = Addresses.parse(serverAddress(), transport, 22, "ADDRESS");
         ClientOptions.Builder options = ClientOptions.builder(target)
                 .hostKeys(hostKeyVerification())
-                .reconnect(noReconnect ? ReconnectPolicy.NEVER : ReconnectPolicy.DEFAULT)
+                .reconnect(noReconnect ? ReconnectPolicy.NEVER : new ReconnectPolicy(true,
+                        Durations.parse("--reconnect-delay", reconnectDelay), Durations.parse("--reconnect-max-delay", reconnectMaxDelay), 0.2))
+                .gracePeriod(Durations.parse("--grace", grace))
                 .pluginDirectory(common.pluginDirectory);
         if (common.stateDirectory != null) {
             options.stateDirectory(common.stateDirectory);
@@ -98,11 +146,24 @@ final class ConnectCommand implements Callable<Integer> {
         }
         identityFiles().forEach(options::identity);
         localForwards.forEach(spec -> options.frontEnd(FrontEndSpec.localForward(spec)));
+        remoteForwards.forEach(spec -> options.frontEnd(FrontEndSpec.remoteForward(spec)));
+        if (noSocks && !socks.isEmpty()) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "use either -D/--socks5 or --no-socks5, not both");
+        }
+        if (!noSocks) {
+            (socks.isEmpty() ? List.of("127.0.0.1:1080") : socks).forEach(spec -> options.frontEnd(FrontEndSpec.socks5(spec)));
+            socksCredentials(options);
+        }
         common.settingsMap().forEach(options::setting);
         if (!ciphers.isEmpty()) {
             options.setting("interface.ssh.ciphers", String.join(",", ciphers));
         }
         PrintWriter err = spec.commandLine().getErr();
+        if (proxy != null && target.scheme().equals("tcp")) {
+            err.println("alknet: warning: --proxy has no effect with the tcp transport (it carries TLS and iroh transport connections); "
+                    + "it is ignored");
+            err.flush();
+        }
         Status status = new Status(err, common.quiet);
         options.events(status::event);
         if (insecure) {
@@ -111,9 +172,28 @@ final class ConnectCommand implements Callable<Integer> {
         }
         AlknetClient client = Alknet.client(options.build());
         Signals.onTerminate(client::close);
+        status.startLine(client);
         client.awaitTermination();
         // Only a lost session (with --no-reconnect) ends the client here; Ctrl-C exits through the JVM (130).
         return noReconnect ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    private void socksCredentials(ClientOptions.Builder options) throws java.io.IOException {
+        if (socksUser == null && socksPasswordFile == null) {
+            return;
+        }
+        if (socksUser == null || socksPasswordFile == null) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--socks5-user and --socks5-password-file go together");
+        }
+        if (!java.nio.file.Files.isRegularFile(socksPasswordFile)) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "SOCKS5 password file not found: " + socksPasswordFile);
+        }
+        String password = java.nio.file.Files.readAllLines(socksPasswordFile).stream().findFirst().orElse("").strip();
+        if (password.isEmpty()) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "SOCKS5 password file " + socksPasswordFile + " is empty");
+        }
+        options.setting("frontend.socks5.username", socksUser);
+        options.setting("frontend.socks5.password", password);
     }
 
     private String serverAddress() {
@@ -164,14 +244,57 @@ final class ConnectCommand implements Callable<Integer> {
         return new HostKeyVerification.Pinned(fingerprints);
     }
 
-    /** Prints one status line per change to stderr. */
+    /**
+     * Prints one line per change to stderr and, on a terminal, a status line refreshed every second
+     * (connected or reconnecting, streams open, bytes). {@code --quiet} prints only failures.
+     */
     static final class Status {
         private final PrintWriter err;
         private final boolean quiet;
+        private final boolean terminal = System.console() != null && System.console().isTerminal();
+        private volatile String state = "connecting";
+        private volatile boolean lineShown;
 
         Status(PrintWriter err, boolean quiet) {
             this.err = err;
             this.quiet = quiet;
+        }
+
+        void startLine(AlknetClient client) {
+            if (quiet || !terminal) {
+                return;
+            }
+            Thread.ofVirtual().name("alknet-status").start(() -> {
+                while (true) {
+                    ClientStats stats = client.stats();
+                    String line = (stats.connected() ? "connected" : state) + " | streams open " + stats.openStreams()
+                            + " (total " + stats.totalStreams() + ") | up " + bytes(stats.bytesUp()) + " down " + bytes(stats.bytesDown());
+                    synchronized (err) {
+                        err.print("\r" + line + "\u001b[K");
+                        err.flush();
+                        lineShown = true;
+                    }
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private static String bytes(long count) {
+            if (count < 1024) {
+                return count + " B";
+            }
+            String[] units = {"KiB", "MiB", "GiB", "TiB"};
+            double value = count;
+            int unit = -1;
+            while (value >= 1024 && unit < units.length - 1) {
+                value /= 1024;
+                unit++;
+            }
+            return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
         }
 
         void event(ClientEvent event) {
@@ -183,10 +306,13 @@ final class ConnectCommand implements Callable<Integer> {
                 case ClientEvent.FrontEndReady ready -> "ready: " + ready.description();
                 case ClientEvent.FrontEndFailed failed -> "failed: " + failed.description() + ": " + failed.reason();
             };
+            if (event instanceof ClientEvent.Reconnecting reconnecting) {
+                state = "reconnecting in " + reconnecting.delay().toSeconds() + "s";
+            }
             boolean important = event instanceof ClientEvent.FrontEndFailed;
             if (!quiet || important) {
                 synchronized (err) {
-                    err.println("alknet: " + line);
+                    err.println((lineShown ? "\r\u001b[K" : "") + "alknet: " + line);
                     err.flush();
                 }
             }

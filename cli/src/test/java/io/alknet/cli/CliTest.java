@@ -122,7 +122,7 @@ class CliTest {
             assertThat(banner).contains("listening on tcp://127.0.0.1:" + serverPort);
             String fingerprint = fingerprintIn(banner);
             try (Cli.Running client = Cli.start(dir, "connect", "tcp://127.0.0.1:" + serverPort, "-i", clientKey.toString(),
-                    "--host-key-fingerprint", fingerprint, "-L", localPort + ":127.0.0.1:" + echo.port())) {
+                    "--host-key-fingerprint", fingerprint, "--no-socks5", "-L", localPort + ":127.0.0.1:" + echo.port())) {
                 client.await("ready: -L 127.0.0.1:" + localPort, Duration.ofSeconds(60));
                 byte[] payload = Loopback.randomBytes(500_000, 9);
                 assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);

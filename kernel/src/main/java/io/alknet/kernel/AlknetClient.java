@@ -19,6 +19,9 @@ public interface AlknetClient extends AutoCloseable {
     /** True while a session is up. */
     boolean connected();
 
+    /** Traffic counters. */
+    ClientStats stats();
+
     /** The local addresses of each front end, in the order they were configured. */
     List<List<SocketAddress>> frontEndAddresses();
 

@@ -13,7 +13,11 @@ final class TestWeb implements AutoCloseable {
     private final HttpServer server;
 
     TestWeb(byte[] body) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(body, InetAddress.getLoopbackAddress());
+    }
+
+    TestWeb(byte[] body, InetAddress address) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(address, 0), 0);
         server.createContext("/", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
             exchange.sendResponseHeaders(200, body.length);

@@ -5,7 +5,7 @@ import io.alknet.api.plugin.AlknetPlugin;
 
 import java.util.List;
 
-/** Contributes the {@code local-forward} front end. */
+/** Contributes the {@code local-forward} ({@code -L}) and {@code remote-forward} ({@code -R}) front ends. */
 public final class ForwardPlugin implements AlknetPlugin {
 
     @Override
@@ -15,6 +15,6 @@ public final class ForwardPlugin implements AlknetPlugin {
 
     @Override
     public List<FrontEndFactory> frontEnds() {
-        return List.of(new LocalForwardFactory());
+        return List.of(new LocalForwardFactory(), new RemoteForwardFactory());
     }
 }

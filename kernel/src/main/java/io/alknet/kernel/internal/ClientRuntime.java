@@ -12,6 +12,7 @@ import io.alknet.api.transport.Transport;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.ClientEvent;
 import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.ClientStats;
 import io.alknet.kernel.FrontEndSpec;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -29,6 +30,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -48,6 +51,10 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     private final List<FrontEnd> frontEnds = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final RandomGenerator random = RandomGenerator.getDefault();
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final AtomicLong totalStreams = new AtomicLong();
+    private final AtomicLong bytesUp = new AtomicLong();
+    private final AtomicLong bytesDown = new AtomicLong();
     private Transport transport;
     private StreamInterface streamInterface;
     private volatile TunnelSession session;
@@ -80,9 +87,15 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
             TunnelSession first = await(connectOnce(), "cannot connect to " + options.server());
             for (FrontEnd frontEnd : frontEnds) {
                 await(frontEnd.start(this), "cannot start " + frontEnd.description());
-                emit(new ClientEvent.FrontEndReady(frontEnd.description()));
             }
-            up(first);
+            // A front end that cannot set itself up on the first session (a refused -R) is fatal.
+            for (FrontEnd frontEnd : frontEnds) {
+                await(frontEnd.sessionUp(first), frontEnd.description());
+            }
+            session = first;
+            emit(new ClientEvent.Connected(options.server().toString(), first.serverKeyFingerprint()));
+            frontEnds.forEach(frontEnd -> emit(new ClientEvent.FrontEndReady(frontEnd.description())));
+            watch(first);
             return this;
         } catch (RuntimeException e) {
             shutdownQuietly(e);
@@ -105,7 +118,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
                 + "; check the address and that alknet serve is running there");
     }
 
-    /** A session is up: tell the front ends, watch for its loss. */
+    /** A session is up again: tell the front ends (failures are reported, not fatal), watch for its loss. */
     private void up(TunnelSession established) {
         session = established;
         emit(new ClientEvent.Connected(options.server().toString(), established.serverKeyFingerprint()));
@@ -116,6 +129,10 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
                 }
             });
         }
+        watch(established);
+    }
+
+    private void watch(TunnelSession established) {
         established.closeFuture().whenComplete((ignored, error) -> lost(established));
     }
 
@@ -180,7 +197,19 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.SESSION_CLOSED,
                     "not connected to " + options.server() + " (reconnecting)"));
         }
-        return current.openChannel(host, port);
+        return current.openChannel(host, port).thenApply(this::counted);
+    }
+
+    private TransportStream counted(TransportStream channel) {
+        openStreams.incrementAndGet();
+        totalStreams.incrementAndGet();
+        channel.closeFuture().whenComplete((ignored, error) -> openStreams.decrementAndGet());
+        return new CountingStream(channel, bytesUp, bytesDown);
+    }
+
+    @Override
+    public ClientStats stats() {
+        return new ClientStats(connected(), openStreams.get(), totalStreams.get(), bytesUp.get(), bytesDown.get());
     }
 
     @Override
@@ -233,16 +262,14 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
         shutdownQuietly(null);
     }
 
+    /** Lets open streams finish for up to the grace period before the disconnect cuts them. */
     private void drain(TunnelSession current) {
-        try {
-            current.closeFuture().toCompletableFuture().get(0, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // open; a short wait lets in-flight writes flush before the disconnect
-            sleep(Duration.ofMillis(Math.min(200, options.gracePeriod().toMillis())));
-        } catch (ExecutionException | InterruptedException | java.util.concurrent.CancellationException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+        long deadline = System.nanoTime() + options.gracePeriod().toNanos();
+        while (openStreams.get() > 0 && current.isOpen() && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(50));
+        }
+        if (openStreams.get() > 0) {
+            LOG.info("client.shutdown.forced open_streams={}", openStreams.get());
         }
     }
 

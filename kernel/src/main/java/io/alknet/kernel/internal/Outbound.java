@@ -61,7 +61,7 @@ final class Outbound implements AutoCloseable {
         InetAddress[] resolved;
         try {
             resolved = InetAddress.getAllByName(host);
-        } catch (UnknownHostException | SecurityException e) {
+        } catch (UnknownHostException | SecurityException | IllegalArgumentException e) {
             throw new AlknetException(ErrorCode.TARGET_UNRESOLVED, "host name does not resolve");
         }
         ForwardRequest request = new ForwardRequest(identity, Direction.LOCAL, host, port, Optional.empty(), via.transport());

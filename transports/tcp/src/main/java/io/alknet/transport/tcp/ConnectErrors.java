@@ -30,8 +30,11 @@ final class ConnectErrors {
         if (cause instanceof UnknownHostException) {
             return new AlknetException(ErrorCode.TARGET_UNRESOLVED, "host name does not resolve");
         }
+        if (message.contains("network is unreachable")) {
+            return new AlknetException(ErrorCode.TARGET_NETWORK_UNREACHABLE, "network unreachable");
+        }
         if (cause instanceof NoRouteToHostException || message.contains("unreachable") || message.contains("no route")) {
-            return new AlknetException(ErrorCode.TARGET_UNREACHABLE, "network or host unreachable");
+            return new AlknetException(ErrorCode.TARGET_UNREACHABLE, "host unreachable");
         }
         if (message.contains("refused")) {
             return new AlknetException(ErrorCode.TARGET_REFUSED, "connection refused");

@@ -15,7 +15,8 @@ public final class OpenFailures {
         return switch (code) {
             case FORWARD_DENIED -> "administratively prohibited: " + firstLine(error);
             case TARGET_REFUSED -> "connection refused";
-            case TARGET_UNREACHABLE -> "network or host unreachable";
+            case TARGET_UNREACHABLE -> "host unreachable";
+            case TARGET_NETWORK_UNREACHABLE -> "network unreachable";
             case TARGET_UNRESOLVED -> "host name does not resolve";
             case TARGET_TIMEOUT -> "connection timed out";
             default -> "connect failed";
@@ -31,7 +32,10 @@ public final class OpenFailures {
         if (text.contains("refused")) {
             return ErrorCode.TARGET_REFUSED;
         }
-        if (text.contains("unreachable")) {
+        if (text.contains("network unreachable")) {
+            return ErrorCode.TARGET_NETWORK_UNREACHABLE;
+        }
+        if (text.contains("unreachable") || text.contains("no route")) {
             return ErrorCode.TARGET_UNREACHABLE;
         }
         if (text.contains("resolve")) {

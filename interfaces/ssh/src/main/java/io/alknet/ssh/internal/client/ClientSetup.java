@@ -58,6 +58,8 @@ public final class ClientSetup {
         client.setPasswordIdentityProvider(null);
         client.setUserInteraction(null);
         client.setAgentFactory(null);
+        client.setChannelFactories(List.of(RemoteForwards.CHANNELS));
+        client.setReservedSessionMessagesHandler(RemoteForwards.DEBUG_MESSAGES);
         CoreModuleProperties.CLIENT_IDENTIFICATION.set(client, "alknet");
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         CoreModuleProperties.WINDOW_SIZE.set(client, settings.windowSize());

@@ -12,6 +12,9 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.util.buffer.Buffer;
+
+import java.io.IOException;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +22,8 @@ import java.util.concurrent.CompletionStage;
 
 /** An authenticated MINA client session as an alknet {@link TunnelSession}. */
 public final class SshTunnelSession implements TunnelSession {
+
+    private static final String TCPIP_FORWARD = "tcpip-forward";
 
     private final ClientSession session;
     private final PeerInfo peer;
@@ -30,6 +35,7 @@ public final class SshTunnelSession implements TunnelSession {
         this.peer = Objects.requireNonNull(peer, "peer");
         this.serverKeyFingerprint = Objects.requireNonNull(serverKeyFingerprint, "serverKeyFingerprint");
         session.addCloseFutureListener(f -> closed.complete(null));
+        session.setAttribute(RemoteForwards.KEY, new RemoteForwards());
     }
 
     @Override
@@ -84,7 +90,67 @@ public final class SshTunnelSession implements TunnelSession {
 
     @Override
     public CompletionStage<RemoteForward> requestRemoteForward(String bindHost, int bindPort, RemoteForward.Handler handler) {
-        return CompletableFuture.failedFuture(new AlknetException(ErrorCode.UNSUPPORTED, "remote forwards are not supported yet"));
+        CompletableFuture<RemoteForward> result = new CompletableFuture<>();
+        RemoteForwards forwards = session.getAttribute(RemoteForwards.KEY);
+        try {
+            Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+            request.putString(TCPIP_FORWARD);
+            request.putBoolean(true);
+            request.putString(bindHost);
+            request.putUInt(bindPort);
+            session.request(request, TCPIP_FORWARD, (command, reply) -> {
+                if (command == SshConstants.SSH_MSG_REQUEST_SUCCESS) {
+                    int bound = bindPort == 0 && reply != null && reply.available() >= Integer.BYTES ? reply.getInt() : bindPort;
+                    forwards.handlers.put(bound, handler);
+                    result.complete(new SshRemoteForward(bindHost, bound, forwards));
+                } else {
+                    String reason = forwards.takeRefusalReason();
+                    result.completeExceptionally(new AlknetException(ErrorCode.FORWARD_DENIED, "the server refused to listen on "
+                            + bindHost + ":" + bindPort + ": " + (reason != null ? reason
+                            : "no reason given (an OpenSSH server refuses when AllowTcpForwarding or PermitListen forbid it)")));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(session.isOpen()
+                    ? new AlknetException(ErrorCode.CONNECTION_FAILED, "cannot ask for a remote forward: " + e.getMessage())
+                    : new AlknetException(ErrorCode.SESSION_CLOSED, "the session is closed"));
+        }
+        return result;
+    }
+
+    /** A forward the server granted; {@link #cancel()} sends {@code cancel-tcpip-forward}. */
+    private final class SshRemoteForward implements RemoteForward {
+        private final String bindHost;
+        private final int port;
+        private final RemoteForwards forwards;
+
+        SshRemoteForward(String bindHost, int port, RemoteForwards forwards) {
+            this.bindHost = bindHost;
+            this.port = port;
+            this.forwards = forwards;
+        }
+
+        @Override
+        public int boundPort() {
+            return port;
+        }
+
+        @Override
+        public CompletionStage<Void> cancel() {
+            forwards.handlers.remove(port);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            try {
+                Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+                request.putString("cancel-tcpip-forward");
+                request.putBoolean(true);
+                request.putString(bindHost);
+                request.putUInt(port);
+                session.request(request, "cancel-tcpip-forward", (command, reply) -> done.complete(null));
+            } catch (IOException | RuntimeException e) {
+                done.complete(null); // the session is gone, and the forward with it
+            }
+            return done;
+        }
     }
 
     @Override

@@ -31,7 +31,12 @@ final class LoopbackForwarderFactory implements ForwarderFactory {
                 if (!gatewayPorts && WILDCARDS.contains(local.getHostName())) {
                     local = new SshdSocketAddress("127.0.0.1", local.getPort());
                 }
-                return super.localPortForwardingRequested(local);
+                try {
+                    return super.localPortForwardingRequested(local);
+                } catch (IOException e) {
+                    RefusalReasons.explain(getSession(), "cannot listen: " + e.getMessage());
+                    throw e;
+                }
             }
         };
     }

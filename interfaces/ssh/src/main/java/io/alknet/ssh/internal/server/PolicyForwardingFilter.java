@@ -2,6 +2,7 @@ package io.alknet.ssh.internal.server;
 
 import io.alknet.api.Identity;
 import io.alknet.api.iface.ServerContext;
+import io.alknet.api.policy.PolicyDecision;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.forward.ForwardingFilter;
@@ -34,7 +35,12 @@ final class PolicyForwardingFilter implements ForwardingFilter {
         if (context == null || identity.isEmpty()) {
             return false;
         }
-        return context.checkRemoteListen(identity.get(), address.getHostName(), address.getPort()).allowed();
+        PolicyDecision decision = context.checkRemoteListen(identity.get(), address.getHostName(), address.getPort());
+        if (!decision.allowed()) {
+            // The protocol's failure reply has no text; alknet clients read the reason from this debug message.
+            RefusalReasons.explain(session, "administratively prohibited: " + decision.reason());
+        }
+        return decision.allowed();
     }
 
     @Override

@@ -1,0 +1,94 @@
+package io.alknet.ssh.internal.channel;
+
+import io.alknet.api.iface.RemoteForward;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.transport.SecurityLevel;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+
+import java.io.IOException;
+import java.util.function.IntFunction;
+
+/**
+ * The client side of a {@code forwarded-tcpip} channel: a connection the server accepted on one of our
+ * remote forwards. It is handed, as a stream, to the forward's handler, which connects it locally.
+ */
+public final class IncomingForwardChannel extends AbstractServerChannel {
+
+    private final IntFunction<RemoteForward.Handler> handlers;
+    private ChannelStream stream;
+    private ChannelAsyncOutputStream out;
+
+    /** @param handlers the handler of the forward bound on a port, or {@code null} if none */
+    public IncomingForwardChannel(IntFunction<RemoteForward.Handler> handlers) {
+        super("", java.util.List.of(), null);
+        this.handlers = handlers;
+    }
+
+    @Override
+    protected OpenFuture doInit(Buffer buffer) {
+        buffer.getString(); // the address the server listens on, as we asked for it
+        int boundPort = buffer.getInt();
+        String originatorHost = buffer.getString();
+        int originatorPort = buffer.getInt();
+        OpenFuture opened = new DefaultOpenFuture(this, futureLock);
+        RemoteForward.Handler handler = handlers.apply(boundPort);
+        if (handler == null) {
+            opened.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                    "no remote forward on that port"));
+            close(true);
+            return opened;
+        }
+        out = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
+        stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+        stream.outputReady(out);
+        signalChannelOpenSuccess();
+        opened.setOpened();
+        handler.incoming(stream, originatorHost, originatorPort);
+        return opened;
+    }
+
+    @Override
+    public void handleWindowAdjust(Buffer buffer) throws IOException {
+        super.handleWindowAdjust(buffer);
+        if (out != null) {
+            out.onWindowExpanded();
+        }
+    }
+
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        if (stream != null) {
+            stream.received(data, off, (int) len);
+        }
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+        throw new IOException("forwarded-tcpip channels carry no extended data");
+    }
+
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        if (stream != null) {
+            stream.eofReceived();
+        }
+    }
+
+    @Override
+    protected IoWriteFuture sendEof() throws IOException {
+        return super.sendEof();
+    }
+
+    @Override
+    protected org.apache.sshd.common.Closeable getInnerCloseable() {
+        return builder().close(out).close(super.getInnerCloseable()).build();
+    }
+}
