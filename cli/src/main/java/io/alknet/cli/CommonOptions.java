@@ -13,24 +13,25 @@ import java.util.Map;
 final class CommonOptions {
 
     @Option(names = "--plugin-dir", paramLabel = "DIR",
-            description = "Load extra plugins from DIR: each *.jar (or sub-directory of jars) is one plugin.")
+            description = "Load extra plugins from DIR: each *.jar (or sub-directory of jars) is one plugin, e.g. --plugin-dir ./plugins.")
     Path pluginDirectory;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "State directory for generated keys and state (default: ~/.alknet, or $ALKNET_STATE_DIR).")
+            description = "State directory for generated keys and state (default: ~/.alknet, or $ALKNET_STATE_DIR), "
+                    + "e.g. --state-dir /var/lib/alknet.")
     Path stateDirectory;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Set a component setting directly, e.g. --set transport.tcp.connect-timeout=5s.")
     List<String> settings = List.of();
 
-    @Option(names = {"-v", "--verbose"}, description = "Log at DEBUG level.")
+    @Option(names = {"-v", "--verbose"}, description = "Log at DEBUG level, e.g. -v when a connection fails.")
     boolean verbose;
 
-    @Option(names = "--debug", description = "Log at DEBUG level and print stack traces on errors.")
+    @Option(names = "--debug", description = "Log at DEBUG level and print stack traces on errors, e.g. --debug for a bug report.")
     boolean debug;
 
-    @Option(names = {"-q", "--quiet"}, description = "Only print warnings and errors.")
+    @Option(names = {"-q", "--quiet"}, description = "Only print warnings and errors (no status line), e.g. -q in scripts.")
     boolean quiet;
 
     Map<String, String> settingsMap() {

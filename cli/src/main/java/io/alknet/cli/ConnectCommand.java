@@ -46,81 +46,89 @@ import java.util.concurrent.Callable;
 final class ConnectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "ADDRESS",
-            description = "Server address: tcp://HOST:PORT, or HOST[:PORT] (default port 22). Default: $ALKNET_SERVER.")
+            description = "Server address: tcp://HOST:PORT, or HOST[:PORT] (default port 22). Default: $ALKNET_SERVER. "
+                    + "e.g. tcp://example.com:2222, example.com, '[2001:db8::1]:2222'.")
     String address;
 
-    @Option(names = "--server", paramLabel = "ADDRESS", description = "Same as ADDRESS.")
+    @Option(names = "--server", paramLabel = "ADDRESS", description = "Same as ADDRESS, e.g. --server tcp://example.com:2222.")
     String server;
 
-    @Option(names = "--transport", paramLabel = "NAME", description = "Transport when ADDRESS has no scheme (default: tcp).")
+    @Option(names = "--transport", paramLabel = "NAME", description = "Transport when ADDRESS has no scheme (default: tcp), e.g. --transport tcp.")
     String transport;
 
     @Option(names = {"-i", "--identity"}, paramLabel = "FILE",
-            description = "Private key to log in with (OpenSSH format; create one with 'alknet keygen'). Default: $ALKNET_IDENTITY.")
+            description = "Private key to log in with (OpenSSH format; create one with 'alknet keygen'). Default: $ALKNET_IDENTITY. "
+                    + "Repeatable, e.g. -i ~/.alknet/id_ed25519.")
     List<Path> identities = new ArrayList<>();
 
-    @Option(names = "--user", paramLabel = "NAME", description = "User name to log in as (default: $USER).")
+    @Option(names = "--user", paramLabel = "NAME", description = "User name to log in as (default: $USER), e.g. --user deploy.")
     String user;
 
     @Option(names = "--host-key-fingerprint", paramLabel = "SHA256:...", split = ",",
-            description = "Accept only a server host key with this fingerprint (repeatable).")
+            description = "Accept only a server host key with this fingerprint (repeatable), "
+                    + "e.g. --host-key-fingerprint SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8.")
     List<String> fingerprints = new ArrayList<>();
 
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "Accept server host keys listed in this OpenSSH known_hosts file.")
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "Accept server host keys listed in this OpenSSH known_hosts file, e.g. --known-hosts ~/.ssh/known_hosts.")
     Path knownHosts;
 
     @Option(names = "--insecure-accept-host-key",
-            description = "Accept ANY server host key. Only for tests: it lets a man in the middle read everything.")
+            description = "Accept ANY server host key. Only for tests: it lets a man in the middle read everything. "
+                    + "e.g. --insecure-accept-host-key on a throw-away test server.")
     boolean insecure;
 
     @Option(names = {"-L", "--forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
             description = "Local forward, repeatable: listen on BIND:PORT (default 127.0.0.1) and connect each "
-                    + "connection to HOST:HOSTPORT as seen from the server. IPv6 in brackets, e.g. [::1]:8080:[fd00::5]:80.")
+                    + "connection to HOST:HOSTPORT as seen from the server. IPv6 in brackets. e.g. -L 5432:db.internal:5432, "
+                    + "-L '[::1]:8080:[fd00::5]:80'.")
     List<String> localForwards = new ArrayList<>();
 
     @Option(names = {"-R", "--remote-forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
             description = "Remote forward, repeatable: the server listens on BIND:PORT (default: its loopback) and each "
                     + "connection is connected to HOST:HOSTPORT from this machine. A refusal at startup is fatal; "
-                    + "after a reconnect it is reported and retried on the next reconnect. Example: -R 8022:127.0.0.1:22")
+                    + "after a reconnect it is reported and retried on the next reconnect. e.g. -R 8022:127.0.0.1:22")
     List<String> remoteForwards = new ArrayList<>();
 
     @Option(names = {"-D", "--socks5"}, paramLabel = "[BIND:]PORT",
-            description = "Run the SOCKS5 proxy on BIND:PORT (default 127.0.0.1:1080). Example: -D 9050, -D '[::1]:1080'.")
+            description = "Run the SOCKS5 proxy on BIND:PORT (default 127.0.0.1:1080), e.g. -D 9050, -D '[::1]:1080'.")
     List<String> socks = new ArrayList<>();
 
-    @Option(names = "--no-socks5", description = "Do not run the SOCKS5 proxy.")
+    @Option(names = "--no-socks5", description = "Do not run the SOCKS5 proxy, e.g. alknet connect ... --no-socks5 -L 8080:web:80.")
     boolean noSocks;
 
     @Option(names = "--socks5-user", paramLabel = "NAME",
-            description = "Require SOCKS5 clients to log in (RFC 1929) with this user name; the password comes from --socks5-password-file.")
+            description = "Require SOCKS5 clients to log in (RFC 1929) with this user name; the password comes from "
+                    + "--socks5-password-file. e.g. --socks5-user me.")
     String socksUser;
 
     @Option(names = "--socks5-password-file", paramLabel = "FILE",
-            description = "File holding the SOCKS5 password (first line). Example: --socks5-user me --socks5-password-file ~/.alknet/socks-pass")
+            description = "File holding the SOCKS5 password (first line), e.g. --socks5-password-file ~/.alknet/socks-pass.")
     Path socksPasswordFile;
 
     @Option(names = "--proxy", paramLabel = "URL",
             description = "Reach the server through a proxy (socks5://HOST:PORT or http://HOST:PORT) when the transport supports it. "
-                    + "With the tcp transport it has no effect (as specified); a warning says so.")
+                    + "With the tcp transport it has no effect (as specified); a warning says so. e.g. --proxy socks5://127.0.0.1:9050.")
     String proxy;
 
     @Option(names = "--cipher", paramLabel = "NAME[,NAME...]", split = ",",
-            description = "SSH cipher preference, like ssh -c. Example: --cipher chacha20-poly1305")
+            description = "SSH cipher preference, like ssh -c, e.g. --cipher chacha20-poly1305.")
     List<String> ciphers = new ArrayList<>();
 
-    @Option(names = "--no-reconnect", description = "Exit with status 1 when the session is lost instead of reconnecting.")
+    @Option(names = "--no-reconnect", description = "Exit with status 1 when the session is lost instead of reconnecting, e.g. in scripts: --no-reconnect.")
     boolean noReconnect;
 
     @Option(names = "--reconnect-delay", paramLabel = "DURATION", defaultValue = "1s",
-            description = "First reconnect delay; doubles each attempt, with +-20%% jitter (default: ${DEFAULT-VALUE}).")
+            description = "First reconnect delay; doubles each attempt, with +-20%% jitter (default: ${DEFAULT-VALUE}), "
+                    + "e.g. --reconnect-delay 500ms.")
     String reconnectDelay;
 
     @Option(names = "--reconnect-max-delay", paramLabel = "DURATION", defaultValue = "30s",
-            description = "Longest reconnect delay (default: ${DEFAULT-VALUE}).")
+            description = "Longest reconnect delay (default: ${DEFAULT-VALUE}), e.g. --reconnect-max-delay 1m.")
     String reconnectMaxDelay;
 
     @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "2s",
-            description = "On Ctrl-C or SIGTERM, how long open streams may finish before the disconnect (default: ${DEFAULT-VALUE}).")
+            description = "On Ctrl-C or SIGTERM, how long open streams may finish before the disconnect (default: ${DEFAULT-VALUE}), "
+                    + "e.g. --grace 10s.")
     String grace;
 
     @Mixin

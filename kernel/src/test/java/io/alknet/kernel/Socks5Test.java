@@ -191,6 +191,52 @@ class Socks5Test {
         }
     }
 
+    @Test
+    void udpAssociateRelaysDnsSizedAndLargeDatagramsIntact() throws Exception {
+        try (Loopback.UdpEchoServer udpEcho = new Loopback.UdpEchoServer();
+             AlknetServer server = Alknet.server(fixture.server().build());
+             AlknetClient client = clientWithSocks(server);
+             Socket control = new Socket(InetAddress.getLoopbackAddress(), socksPort(client));
+             java.net.DatagramSocket app = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            control.setSoTimeout(10_000);
+            InetSocketAddress relay = Socks5Client.udpAssociate(control);
+            app.setSoTimeout(10_000);
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+
+            // malformed datagrams are dropped: a fragment, non-zero reserved bytes, an unknown address type
+            app.send(packet(Socks5Client.udpDatagram(loopback, udpEcho.port(), "fragment".getBytes(), 1), relay));
+            byte[] badReserved = Socks5Client.udpDatagram(loopback, udpEcho.port(), "reserved".getBytes(), 0);
+            badReserved[0] = 1;
+            app.send(packet(badReserved, relay));
+            byte[] badType = Socks5Client.udpDatagram(loopback, udpEcho.port(), "type".getBytes(), 0);
+            badType[3] = 9;
+            app.send(packet(badType, relay));
+
+            int[] sizes = {40, 64, 100, 512, 1400, 1400, 1400, 33};
+            for (int i = 0; i < sizes.length; i++) {
+                byte[] payload = Loopback.randomBytes(sizes[i], i);
+                app.send(packet(Socks5Client.udpDatagram(loopback, udpEcho.port(), payload, 0), relay));
+                java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[65_535], 65_535);
+                app.receive(reply);
+                ByteBuffer answer = ByteBuffer.wrap(reply.getData(), 0, reply.getLength());
+                assertThat(answer.getShort()).as("RSV").isZero();
+                assertThat(answer.get()).as("FRAG").isZero();
+                assertThat(answer.get()).as("ATYP").isEqualTo((byte) 1);
+                byte[] source = new byte[4];
+                answer.get(source);
+                assertThat(InetAddress.getByAddress(source)).isEqualTo(loopback);
+                assertThat(answer.getShort() & 0xffff).isEqualTo(udpEcho.port());
+                byte[] echoed = new byte[answer.remaining()];
+                answer.get(echoed);
+                assertThat(echoed).as("datagram %d of %d bytes", i, sizes[i]).isEqualTo(payload);
+            }
+        }
+    }
+
+    private static java.net.DatagramPacket packet(byte[] bytes, InetSocketAddress to) {
+        return new java.net.DatagramPacket(bytes, bytes.length, to);
+    }
+
     /** Sends {@code request}, half-closes, returns every byte the proxy sent until it closed. */
     private static byte[] exchange(int port, byte[] request) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {

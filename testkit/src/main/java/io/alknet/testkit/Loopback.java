@@ -52,6 +52,36 @@ public final class Loopback {
         }
     }
 
+    /** A UDP echo server on 127.0.0.1: sends every datagram back to its sender. */
+    public static final class UdpEchoServer implements AutoCloseable {
+        private final java.net.DatagramSocket socket;
+
+        public UdpEchoServer() throws IOException {
+            socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().name("udp-echo").start(() -> {
+                byte[] buffer = new byte[65_535];
+                while (!socket.isClosed()) {
+                    try {
+                        java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+                        socket.receive(packet);
+                        socket.send(new java.net.DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        public int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
+
     /** A TCP echo server on 127.0.0.1: sends back every byte and half-closes on end of input. */
     public static final class EchoServer implements AutoCloseable {
         private final ServerSocket socket;

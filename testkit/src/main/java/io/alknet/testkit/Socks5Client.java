@@ -47,6 +47,36 @@ public final class Socks5Client {
         return readReply(in);
     }
 
+    /**
+     * Sends greeting and UDP ASSOCIATE on {@code control}; returns the relay address from a successful
+     * reply, or throws with the reply code.
+     */
+    public static java.net.InetSocketAddress udpAssociate(Socket control) throws IOException {
+        OutputStream out = control.getOutputStream();
+        out.write(new byte[] {5, 1, 0, 5, 3, 0, 1, 0, 0, 0, 0, 0, 0});
+        out.flush();
+        DataInputStream in = new DataInputStream(control.getInputStream());
+        byte[] method = new byte[2];
+        in.readFully(method);
+        byte[] head = new byte[4];
+        in.readFully(head);
+        if (head[1] != 0) {
+            throw new IOException("SOCKS5 reply " + (head[1] & 0xff));
+        }
+        byte[] address = new byte[head[3] == 4 ? 16 : 4];
+        in.readFully(address);
+        int port = in.readUnsignedShort();
+        return new java.net.InetSocketAddress(InetAddress.getByAddress(address), port);
+    }
+
+    /** A SOCKS5 UDP datagram: RSV, FRAG, and the destination as an IPv4 address. */
+    public static byte[] udpDatagram(InetAddress destination, int port, byte[] payload, int fragment) {
+        byte[] ip = destination.getAddress();
+        return ByteBuffer.allocate(3 + 1 + ip.length + 2 + payload.length)
+                .put(new byte[] {0, 0, (byte) fragment}).put((byte) (ip.length == 4 ? 1 : 4)).put(ip)
+                .putShort((short) port).put(payload).array();
+    }
+
     /** Reads a SOCKS5 reply and returns its code; the bound address is skipped. */
     public static int readReply(DataInputStream in) throws IOException {
         byte[] head = new byte[4];

@@ -23,6 +23,15 @@ public interface Tunnel {
      */
     CompletionStage<TransportStream> openChannel(String host, int port);
 
+    /**
+     * Opens a UDP relay on the current session: a stream of {@link io.alknet.api.datagram.DatagramFraming}
+     * frames, destination addresses going out, source addresses coming back.
+     *
+     * @return the relay; or exceptionally with an {@link io.alknet.api.AlknetException}: {@code UNSUPPORTED}
+     *     when the server has no UDP relay (OpenSSH), {@code FORWARD_DENIED}, {@code SESSION_CLOSED}
+     */
+    CompletionStage<TransportStream> openUdpRelay();
+
     /** The current session, if one is up. */
     Optional<TunnelSession> session();
 }

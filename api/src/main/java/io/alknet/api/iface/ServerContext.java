@@ -3,7 +3,6 @@ package io.alknet.api.iface;
 import io.alknet.api.Identity;
 import io.alknet.api.identity.Credential;
 import io.alknet.api.identity.IdentityResolution;
-import io.alknet.api.policy.PolicyDecision;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;
 
@@ -56,8 +55,24 @@ public interface ServerContext {
     CompletionStage<TransportStream> openTarget(Identity identity, String host, int port);
 
     /**
-     * Decides a remote forward ({@code tcpip-forward}): may {@code identity} listen on
-     * {@code bindHost:bindPort}? Logs a denial (without the address).
+     * Checks and resolves the destination of a relayed UDP datagram: the policy is asked about every
+     * address {@code host} resolves to (with protocol UDP), and the first allowed one is returned. Callers
+     * should cache the answer per destination for the life of the relay.
+     *
+     * @return the address to send to; or exceptionally with {@code FORWARD_DENIED} or {@code TARGET_UNRESOLVED}
      */
-    PolicyDecision checkRemoteListen(Identity identity, String bindHost, int bindPort);
+    CompletionStage<java.net.InetSocketAddress> resolveDatagramTarget(Identity identity, String host, int port);
+
+    /**
+     * Opens a listener for a remote forward ({@code tcpip-forward}) once the forwarding policy allows
+     * {@code identity} to listen on {@code bindHost:bindPort}; every accepted connection is handed to
+     * {@code accepted} (on an I/O thread; it must start or close the stream). A denial is logged without
+     * the address.
+     *
+     * @return the bound listener; or exceptionally with an {@link io.alknet.api.AlknetException}:
+     *     {@code FORWARD_DENIED} whose message is the policy's reason, or {@code INVALID_ARGUMENT} when
+     *     the address cannot be bound
+     */
+    CompletionStage<RemoteListener> listenRemote(Identity identity, String bindHost, int bindPort,
+                                                 java.util.function.Consumer<TransportStream> accepted);
 }

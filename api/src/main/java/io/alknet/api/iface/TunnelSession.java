@@ -30,6 +30,15 @@ public interface TunnelSession extends AutoCloseable {
     CompletionStage<TransportStream> openChannel(String host, int port);
 
     /**
+     * Opens a UDP relay: a stream of {@link io.alknet.api.datagram.DatagramFraming} frames. Each datagram
+     * the client sends names its destination; each one coming back names its source. The server checks
+     * every destination against the forwarding policy.
+     *
+     * @return the relay; or exceptionally with {@code UNSUPPORTED} when the server has no UDP relay
+     */
+    CompletionStage<TransportStream> openUdpRelay();
+
+    /**
      * Asks the server to listen on {@code bindHost:bindPort} and send each connection back; each is
      * handed to {@code handler} as a stream.
      *

@@ -59,6 +59,7 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
     private final EventLoops.Lease loops;
     private final List<ByteBuf> pipelined = new ArrayList<>();
     private boolean requested;
+    private boolean udp;
 
     Socks5Connection(Tunnel tunnel, Socks5Settings settings, EventLoops.Lease loops) {
         this.tunnel = tunnel;
@@ -74,7 +75,7 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
             case Socks5PasswordAuthRequest auth -> authenticate(ctx, auth);
             case Socks5CommandRequest request -> request(ctx, request);
             case ByteBuf bytes -> {
-                if (requested && ctx.channel().isActive()) {
+                if (requested && !udp && ctx.channel().isActive()) {
                     pipelined.add(bytes); // data sent right behind the request, before our reply
                 } else {
                     bytes.release();
@@ -142,6 +143,8 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
         if (type.equals(Socks5CommandType.CONNECT)) {
             connect(ctx, request);
         } else if (type.equals(Socks5CommandType.UDP_ASSOCIATE) && settings.udp()) {
+            udp = true; // the TCP connection now only marks the association's lifetime
+            removeIfPresent(ctx.pipeline(), Socks5FrontEnd.HANDSHAKE_TIMEOUT);
             UdpAssociation.start(ctx, tunnel, loops);
         } else {
             LOG.debug("socks.refused command={} reason=not supported", type);

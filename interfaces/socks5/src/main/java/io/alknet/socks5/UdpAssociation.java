@@ -1,18 +1,176 @@
 package io.alknet.socks5;
 
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.datagram.Datagram;
+import io.alknet.api.datagram.DatagramFraming;
 import io.alknet.api.frontend.Tunnel;
+import io.alknet.api.stream.StreamHandler;
+import io.alknet.api.stream.TransportStream;
 import io.alknet.netty.EventLoops;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandResponse;
+import io.netty.handler.codec.socksx.v5.Socks5AddressType;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** UDP ASSOCIATE. */
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * UDP ASSOCIATE (RFC 1928 section 7): a local UDP socket for the application, and a relay channel through
+ * the tunnel to the server, which sends the datagrams on. The association lives as long as the SOCKS TCP
+ * connection. Only datagrams from the SOCKS client's IP are accepted; fragmented datagrams (FRAG != 0)
+ * and malformed headers are dropped, as the RFC asks of implementations without reassembly. Destinations
+ * are never logged.
+ */
 final class UdpAssociation {
 
-    private UdpAssociation() {
+    private static final Logger LOG = LoggerFactory.getLogger("alknet.socks5");
+    /** RSV (2 bytes) and FRAG (1 byte) in front of every SOCKS5 UDP datagram. */
+    private static final int HEADER_PREFIX = 3;
+
+    private final ChannelHandlerContext control;
+    private final TransportStream relay;
+    private final InetAddress clientIp;
+    private Channel udp;
+    private volatile InetSocketAddress client;
+
+    private UdpAssociation(ChannelHandlerContext control, TransportStream relay) {
+        this.control = control;
+        this.relay = relay;
+        this.clientIp = ((InetSocketAddress) control.channel().remoteAddress()).getAddress();
     }
 
     static void start(ChannelHandlerContext ctx, Tunnel tunnel, EventLoops.Lease loops) {
-        ctx.writeAndFlush(Replies.reply(Socks5CommandStatus.COMMAND_UNSUPPORTED)).addListener(ChannelFutureListener.CLOSE);
+        tunnel.openUdpRelay().whenComplete((relay, error) -> ctx.executor().execute(() -> {
+            if (error != null) {
+                Socks5CommandStatus status = AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED) == ErrorCode.UNSUPPORTED
+                        ? Socks5CommandStatus.COMMAND_UNSUPPORTED : Replies.statusFor(error);
+                LOG.debug("socks.udp.failed code={} status={}", AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED), status);
+                ctx.writeAndFlush(Replies.reply(status)).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            if (!ctx.channel().isActive()) {
+                relay.abort();
+                return;
+            }
+            new UdpAssociation(ctx, relay).bind(loops);
+        }));
+    }
+
+    private void bind(EventLoops.Lease loops) {
+        InetAddress local = ((InetSocketAddress) control.channel().localAddress()).getAddress();
+        new Bootstrap().group(loops.group()).channel(NioDatagramChannel.class)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        fromApplication(packet);
+                    }
+                })
+                .bind(new InetSocketAddress(local, 0)).addListener(bound -> control.executor().execute(() -> {
+                    if (!bound.isSuccess()) {
+                        relay.abort();
+                        control.writeAndFlush(Replies.reply(Socks5CommandStatus.FAILURE)).addListener(ChannelFutureListener.CLOSE);
+                        return;
+                    }
+                    udp = ((io.netty.channel.ChannelFuture) bound).channel();
+                    InetSocketAddress address = (InetSocketAddress) udp.localAddress();
+                    Socks5AddressType type = address.getAddress() instanceof Inet6Address ? Socks5AddressType.IPv6 : Socks5AddressType.IPv4;
+                    control.writeAndFlush(new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, type,
+                            address.getAddress().getHostAddress(), address.getPort()));
+                    relay.start(new FromRelay());
+                    // The association ends with the TCP connection, and the other way round.
+                    control.channel().closeFuture().addListener(f -> close());
+                    relay.closeFuture().whenComplete((ignored, error) -> close());
+                    udp.closeFuture().addListener(f -> close());
+                }));
+    }
+
+    private void fromApplication(DatagramPacket packet) {
+        InetSocketAddress sender = packet.sender();
+        if (!sender.getAddress().equals(clientIp)) {
+            LOG.debug("socks.udp.dropped reason=datagram from an address other than the SOCKS client");
+            return;
+        }
+        ByteBuf content = packet.content();
+        if (content.readableBytes() < HEADER_PREFIX + 1) {
+            LOG.debug("socks.udp.dropped reason=truncated header");
+            return;
+        }
+        if (content.getShort(content.readerIndex()) != 0) {
+            LOG.debug("socks.udp.dropped reason=reserved bytes not zero");
+            return;
+        }
+        if (content.getByte(content.readerIndex() + 2) != 0) {
+            LOG.debug("socks.udp.dropped reason=fragment (FRAG != 0) not supported");
+            return;
+        }
+        ByteBuffer body = ByteBuffer.allocate(content.readableBytes() - HEADER_PREFIX);
+        content.getBytes(content.readerIndex() + HEADER_PREFIX, body);
+        body.flip();
+        Datagram datagram;
+        try {
+            datagram = DatagramFraming.decodeBody(body);
+        } catch (IllegalArgumentException e) {
+            LOG.debug("socks.udp.dropped reason={}", e.getMessage());
+            return;
+        }
+        client = sender;
+        relay.write(DatagramFraming.encodeFrame(datagram));
+    }
+
+    /** Frames from the server: each a reply datagram naming its source, sent on to the application. */
+    private final class FromRelay implements StreamHandler {
+        private final DatagramFraming.Decoder decoder = new DatagramFraming.Decoder();
+
+        @Override
+        public void onData(ByteBuffer data) {
+            java.util.List<Datagram> datagrams;
+            try {
+                datagrams = decoder.feed(data);
+            } catch (IllegalArgumentException malformed) {
+                relay.abort();
+                return;
+            }
+            InetSocketAddress destination = client;
+            Channel socket = udp;
+            if (destination == null || socket == null) {
+                return;
+            }
+            for (Datagram datagram : datagrams) {
+                ByteBuffer reply = DatagramFraming.encodeBody(datagram, HEADER_PREFIX);
+                socket.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), destination));
+            }
+        }
+
+        @Override
+        public void onInputClosed() {
+            relay.close();
+        }
+
+        @Override
+        public void onClosed(Throwable error) {
+            close();
+        }
+    }
+
+    private void close() {
+        relay.close();
+        if (udp != null) {
+            udp.close();
+        }
+        control.close();
     }
 }

@@ -200,6 +200,16 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
         return current.openChannel(host, port).thenApply(this::counted);
     }
 
+    @Override
+    public CompletionStage<TransportStream> openUdpRelay() {
+        TunnelSession current = session;
+        if (current == null || !current.isOpen()) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.SESSION_CLOSED,
+                    "not connected to " + options.server() + " (reconnecting)"));
+        }
+        return current.openUdpRelay().thenApply(this::counted);
+    }
+
     private TransportStream counted(TransportStream channel) {
         openStreams.incrementAndGet();
         totalStreams.incrementAndGet();

@@ -1,6 +1,9 @@
 package io.alknet.kernel.internal;
 
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
 import io.alknet.api.Identity;
+import io.alknet.api.iface.RemoteListener;
 import io.alknet.api.iface.ServerConnection;
 import io.alknet.api.iface.ServerContext;
 import io.alknet.api.identity.Credential;
@@ -14,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +33,7 @@ final class ConnectionContext implements ServerContext {
     private final PeerInfo peer;
     private final DynamicConfigHolder config;
     private final Outbound outbound;
+    private final RemoteListeners remoteListeners;
     private final AuditLog audit;
     private final int maxAuthAttempts;
     private final AtomicInteger failures = new AtomicInteger();
@@ -35,10 +41,12 @@ final class ConnectionContext implements ServerContext {
     private volatile Identity identity;
     private volatile ServerConnection connection;
 
-    ConnectionContext(PeerInfo peer, DynamicConfigHolder config, Outbound outbound, AuditLog audit, int maxAuthAttempts) {
+    ConnectionContext(PeerInfo peer, DynamicConfigHolder config, Outbound outbound, RemoteListeners remoteListeners,
+                      AuditLog audit, int maxAuthAttempts) {
         this.peer = Objects.requireNonNull(peer, "peer");
         this.config = Objects.requireNonNull(config, "config");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
+        this.remoteListeners = Objects.requireNonNull(remoteListeners, "remoteListeners");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.maxAuthAttempts = maxAuthAttempts;
     }
@@ -112,8 +120,18 @@ final class ConnectionContext implements ServerContext {
     }
 
     @Override
-    public PolicyDecision checkRemoteListen(Identity who, String bindHost, int bindPort) {
-        return outbound.checkListen(peer, who, bindHost, bindPort);
+    public CompletionStage<java.net.InetSocketAddress> resolveDatagramTarget(Identity who, String host, int port) {
+        return outbound.resolveDatagram(peer, who, host, port);
+    }
+
+    @Override
+    public CompletionStage<RemoteListener> listenRemote(Identity who, String bindHost, int bindPort,
+                                                        Consumer<TransportStream> accepted) {
+        PolicyDecision decision = outbound.checkListen(peer, who, bindHost, bindPort);
+        if (!decision.allowed()) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason()));
+        }
+        return remoteListeners.listen(bindHost, bindPort, accepted);
     }
 
     /**

@@ -6,12 +6,14 @@ import io.alknet.api.Identity;
 import io.alknet.api.policy.Direction;
 import io.alknet.api.policy.ForwardRequest;
 import io.alknet.api.policy.PolicyDecision;
+import io.alknet.api.policy.Protocol;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,18 +55,33 @@ final class Outbound implements AutoCloseable {
             return denied(via, identity, Direction.LOCAL,
                     PolicyDecision.deny("reserved", "alknet-* names are reserved for the control channel"));
         }
-        CompletableFuture<List<InetAddress>> allowed = CompletableFuture.supplyAsync(() -> allowedAddresses(via, identity, host, port), resolver);
+        CompletableFuture<List<InetAddress>> allowed = CompletableFuture.supplyAsync(
+                () -> allowedAddresses(via, identity, host, port, Protocol.TCP), resolver);
         return allowed.thenCompose(addresses -> connect(addresses, 0, port, null));
     }
 
-    private List<InetAddress> allowedAddresses(PeerInfo via, Identity identity, String host, int port) {
+    /** The address a relayed UDP datagram for {@code host:port} may go to (policy-checked, resolved once). */
+    CompletionStage<InetSocketAddress> resolveDatagram(PeerInfo via, Identity identity, String host, int port) {
+        if (!identity.hasScope(Identity.RELAY_CONNECT)) {
+            return denied(via, identity, Direction.LOCAL,
+                    PolicyDecision.deny("scope", "identity lacks scope " + Identity.RELAY_CONNECT));
+        }
+        if (host.startsWith(RESERVED_PREFIX)) {
+            return denied(via, identity, Direction.LOCAL,
+                    PolicyDecision.deny("reserved", "alknet-* names are reserved for the control channel"));
+        }
+        return CompletableFuture.supplyAsync(() -> new InetSocketAddress(
+                allowedAddresses(via, identity, host, port, Protocol.UDP).getFirst(), port), resolver);
+    }
+
+    private List<InetAddress> allowedAddresses(PeerInfo via, Identity identity, String host, int port, Protocol protocol) {
         InetAddress[] resolved;
         try {
             resolved = InetAddress.getAllByName(host);
         } catch (UnknownHostException | SecurityException | IllegalArgumentException e) {
             throw new AlknetException(ErrorCode.TARGET_UNRESOLVED, "host name does not resolve");
         }
-        ForwardRequest request = new ForwardRequest(identity, Direction.LOCAL, host, port, Optional.empty(), via.transport());
+        ForwardRequest request = new ForwardRequest(identity, Direction.LOCAL, host, port, Optional.empty(), via.transport(), protocol);
         List<InetAddress> allowed = new ArrayList<>();
         PolicyDecision firstDenial = null;
         var policy = config.current().forwardingPolicy();
@@ -98,12 +115,12 @@ final class Outbound implements AutoCloseable {
         }).thenCompose(stage -> stage);
     }
 
-    private CompletionStage<TransportStream> denied(PeerInfo via, Identity identity, Direction direction, PolicyDecision decision) {
+    private <T> CompletionStage<T> denied(PeerInfo via, Identity identity, Direction direction, PolicyDecision decision) {
         audit.forwardDenied(via, identity, direction, decision);
         return CompletableFuture.failedFuture(new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason()));
     }
 
-    /** Decides a remote listen request ({@code tcpip-forward}). */
+    /** Decides a remote listen request ({@code tcpip-forward}); logs a denial. */
     PolicyDecision checkListen(PeerInfo via, Identity identity, String host, int port) {
         PolicyDecision decision;
         if (!identity.hasScope(Identity.RELAY_CONNECT)) {

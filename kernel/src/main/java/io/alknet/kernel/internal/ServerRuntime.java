@@ -49,6 +49,7 @@ public final class ServerRuntime implements AlknetServer {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private DynamicConfigHolder config;
     private Outbound outbound;
+    private RemoteListeners remoteListeners;
     private volatile boolean stopped;
 
     @Inject
@@ -69,13 +70,14 @@ public final class ServerRuntime implements AlknetServer {
                     options.forwardingPolicy(), clock));
             // forward targets are dialled over the tcp transport
             outbound = closer.register(new Outbound(transport("tcp"), config, audit));
+            remoteListeners = new RemoteListeners(transport("tcp"));
             for (ListenerSpec spec : options.listeners()) {
                 Transport transport = transport(spec.address().scheme());
                 StreamInterface streamInterface = streamInterface(spec.streamInterface());
                 Listener listener = join(transport.listen(spec.address()), "cannot listen on " + spec.address());
                 bound.add(listener.address());
                 AcceptLoop loop = new AcceptLoop(listener, streamInterface, new ConnectionLimiter(options.maxConnectionsPerIp()),
-                        audit, peer -> new ConnectionContext(peer, config, outbound, audit, options.maxAuthAttempts()), sessions);
+                        audit, peer -> new ConnectionContext(peer, config, outbound, remoteListeners, audit, options.maxAuthAttempts()), sessions);
                 loops.add(closer.register(loop));
             }
             loops.forEach(AcceptLoop::start);

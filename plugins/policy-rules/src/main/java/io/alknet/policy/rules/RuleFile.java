@@ -4,6 +4,7 @@ import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.net.Cidr;
 import io.alknet.api.policy.Direction;
+import io.alknet.api.policy.Protocol;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * allow 10.0.0.0/8:5432 principal=db-users   # by identity id, name or scope
  * allow *.internal:80,443,8000-8099 direction=local transport=tls name=web
  * allow [fd00::/8]:* direction=remote
+ * allow 10.0.0.53:53 protocol=udp               # tcp (streams) or udp (SOCKS5 UDP ASSOCIATE)
  * deny  *                                    # any host, any port
  * </pre>
  *
@@ -108,6 +110,7 @@ final class RuleFile {
         Set<Direction> directions = EnumSet.noneOf(Direction.class);
         List<String> principals = new ArrayList<>();
         Set<String> transports = new LinkedHashSet<>();
+        Set<Protocol> protocols = EnumSet.noneOf(Protocol.class);
         String label = where;
         for (int i = 2; i < words.length; i++) {
             String option = words[i];
@@ -122,12 +125,21 @@ final class RuleFile {
                 case "direction" -> values.forEach(v -> directions.add(direction(v, where)));
                 case "principal", "principals" -> principals.addAll(values);
                 case "transport", "transports" -> values.forEach(v -> transports.add(transport(v, where)));
+                case "protocol", "protocols" -> values.forEach(v -> protocols.add(protocol(v, where)));
                 case "name" -> label = option.substring(eq + 1);
                 default -> throw invalid(where, "unknown option '" + key
-                        + "'; known options: direction, principal, transport, name");
+                        + "'; known options: direction, principal, transport, protocol, name");
             }
         }
-        return new Rule(action, target, directions, principals, transports, label);
+        return new Rule(action, target, directions, principals, transports, protocols, label);
+    }
+
+    private static Protocol protocol(String value, String where) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "tcp" -> Protocol.TCP;
+            case "udp" -> Protocol.UDP;
+            default -> throw invalid(where, "protocol must be tcp or udp, found '" + value + "'");
+        };
     }
 
     private static Direction direction(String value, String where) {

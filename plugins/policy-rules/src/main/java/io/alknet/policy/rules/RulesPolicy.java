@@ -43,7 +43,7 @@ final class RulesPolicy implements ForwardingPolicy {
         Optional<InetAddress> address = request.address().or(() -> literal(request.host()));
         boolean isProtected = address.isPresent() && PROTECTED.stream().anyMatch(c -> c.contains(address.get()));
         for (Rule rule : rules) {
-            if (!rule.appliesTo(request.identity(), request.direction(), request.transport())
+            if (!rule.appliesTo(request.identity(), request.direction(), request.transport(), request.protocol())
                     || !rule.target().matches(request.host(), request.port(), address)) {
                 continue;
             }

@@ -6,7 +6,7 @@ import io.alknet.api.iface.RemoteForward;
 import io.alknet.api.iface.TunnelSession;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;
-import io.alknet.ssh.internal.channel.ClientTunnelChannel;
+import io.alknet.ssh.internal.channel.OutgoingChannel;
 import io.alknet.ssh.internal.channel.OpenFailures;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
@@ -50,12 +50,20 @@ public final class SshTunnelSession implements TunnelSession {
 
     @Override
     public CompletionStage<TransportStream> openChannel(String host, int port) {
+        return open(OutgoingChannel.directTcpip(host, port));
+    }
+
+    @Override
+    public CompletionStage<TransportStream> openUdpRelay() {
+        return open(OutgoingChannel.udpRelay());
+    }
+
+    private CompletionStage<TransportStream> open(OutgoingChannel channel) {
         if (!session.isOpen()) {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.SESSION_CLOSED, "the session is closed"));
         }
         CompletableFuture<TransportStream> result = new CompletableFuture<>();
         try {
-            ClientTunnelChannel channel = new ClientTunnelChannel(host, port);
             session.getService(ConnectionService.class).registerChannel(channel);
             channel.open().addListener(opened -> {
                 if (opened.isOpened()) {
@@ -74,6 +82,9 @@ public final class SshTunnelSession implements TunnelSession {
     }
 
     private AlknetException openFailure(Throwable error) {
+        if (error instanceof SshChannelOpenException open && open.getReasonCode() == SshConstants.SSH_OPEN_UNKNOWN_CHANNEL_TYPE) {
+            return new AlknetException(ErrorCode.UNSUPPORTED, "the server does not offer this channel type (an OpenSSH server has no UDP relay)");
+        }
         if (error instanceof SshChannelOpenException open) {
             ErrorCode code = OpenFailures.parse(open.getReasonCode(), open.getMessage());
             String message = open.getReasonCode() == SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED

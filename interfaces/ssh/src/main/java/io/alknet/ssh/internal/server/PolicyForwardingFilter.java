@@ -1,18 +1,13 @@
 package io.alknet.ssh.internal.server;
 
-import io.alknet.api.Identity;
-import io.alknet.api.iface.ServerContext;
-import io.alknet.api.policy.PolicyDecision;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.forward.ForwardingFilter;
 
-import java.util.Optional;
-
 /**
- * MINA's forwarding hooks answered by alknet's policy: remote listens ({@code tcpip-forward}) go to the
- * kernel's forwarding policy; agent and X11 forwarding are always refused. {@code direct-tcpip} never
- * reaches MINA's own channel (alknet's channel factory handles it), so {@code canConnect} refuses.
+ * MINA's own forwarding is never used: {@code direct-tcpip} and {@code tcpip-forward} are served by
+ * alknet's channel and request handler (policy-gated, with half-close), and agent and X11 forwarding are
+ * refused. This filter makes sure MINA's paths stay closed.
  */
 final class PolicyForwardingFilter implements ForwardingFilter {
 
@@ -30,17 +25,7 @@ final class PolicyForwardingFilter implements ForwardingFilter {
 
     @Override
     public boolean canListen(SshdSocketAddress address, Session session) {
-        ServerContext context = ServerSessions.context(session);
-        Optional<Identity> identity = ServerSessions.identity(session);
-        if (context == null || identity.isEmpty()) {
-            return false;
-        }
-        PolicyDecision decision = context.checkRemoteListen(identity.get(), address.getHostName(), address.getPort());
-        if (!decision.allowed()) {
-            // The protocol's failure reply has no text; alknet clients read the reason from this debug message.
-            RefusalReasons.explain(session, "administratively prohibited: " + decision.reason());
-        }
-        return decision.allowed();
+        return false; // remote forwards are served by RemoteForwardRequests, never by MINA's forwarder
     }
 
     @Override

@@ -10,10 +10,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.global.CancelTcpipForwardHandler;
-import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
-import org.apache.sshd.server.global.TcpipForwardHandler;
 
 import java.security.KeyPair;
 import java.time.Duration;
@@ -47,12 +44,9 @@ public final class ServerSetup {
         server.setHostBasedAuthenticator(null);
 
         server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, ExplainingConnectionService.FACTORY));
-        server.setChannelFactories(List.of(ServerTunnelChannelFactory.INSTANCE));
+        server.setChannelFactories(List.of(ServerTunnelChannelFactory.INSTANCE, UdpRelayChannelFactory.INSTANCE));
         server.setForwardingFilter(PolicyForwardingFilter.INSTANCE);
-        server.setForwarderFactory(new LoopbackForwarderFactory(settings.gatewayPorts()));
-        server.setGlobalRequestHandlers(List.of(
-                KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
-                TcpipForwardHandler.INSTANCE, CancelTcpipForwardHandler.INSTANCE));
+        server.setGlobalRequestHandlers(List.of(new RemoteForwardRequests(settings.gatewayPorts()), NoMoreSessionsHandler.INSTANCE));
         server.setShellFactory(null);
         server.setCommandFactory(null);
         server.setSubsystemFactories(List.of());

@@ -1,0 +1,133 @@
+package io.alknet.ssh.internal.channel;
+
+import io.alknet.api.Identity;
+import io.alknet.api.datagram.Datagram;
+import io.alknet.api.datagram.DatagramFraming;
+import io.alknet.api.iface.ServerContext;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.StreamHandler;
+import io.alknet.api.transport.SecurityLevel;
+import io.alknet.ssh.internal.server.ServerSessions;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * The server side of a UDP relay channel ({@value #TYPE}): frames from the client are sent as UDP
+ * datagrams to their (policy-checked) destinations, and replies come back as frames naming their
+ * source. See {@code docs/udp-over-ssh.md}.
+ */
+public final class UdpRelayChannel extends AbstractServerChannel {
+
+    /** The SSH channel type, in the private namespace of alknet.io. */
+    public static final String TYPE = "udp-relay@alknet.io";
+
+    private ChannelStream stream;
+    private ChannelAsyncOutputStream out;
+    private UdpRelay relay;
+
+    public UdpRelayChannel() {
+        super("", java.util.List.of(), null);
+    }
+
+    @Override
+    protected OpenFuture doInit(Buffer buffer) {
+        OpenFuture opened = new DefaultOpenFuture(this, futureLock);
+        ServerContext context = ServerSessions.context(getSession());
+        Optional<Identity> identity = ServerSessions.identity(getSession());
+        if (context == null || identity.isEmpty()) {
+            opened.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                    "not authenticated"));
+            close(true);
+            return opened;
+        }
+        try {
+            out = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
+            stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+            stream.outputReady(out);
+            relay = new UdpRelay(context, identity.get(), stream);
+        } catch (IOException e) {
+            opened.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_RESOURCE_SHORTAGE,
+                    "cannot open a UDP socket"));
+            close(true);
+            return opened;
+        }
+        signalChannelOpenSuccess();
+        opened.setOpened();
+        DatagramFraming.Decoder decoder = new DatagramFraming.Decoder();
+        UdpRelay current = relay;
+        stream.start(new StreamHandler() {
+            @Override
+            public void onData(ByteBuffer data) {
+                try {
+                    for (Datagram datagram : decoder.feed(data)) {
+                        current.send(datagram);
+                    }
+                } catch (IllegalArgumentException malformed) {
+                    stream.abort(); // the client broke the framing: nothing after this can be trusted
+                }
+            }
+
+            @Override
+            public void onInputClosed() {
+                stream.close();
+            }
+
+            @Override
+            public void onClosed(Throwable error) {
+                current.close();
+            }
+        });
+        return opened;
+    }
+
+    @Override
+    public void handleWindowAdjust(Buffer buffer) throws IOException {
+        super.handleWindowAdjust(buffer);
+        if (out != null) {
+            out.onWindowExpanded();
+        }
+    }
+
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        if (stream != null) {
+            stream.received(data, off, (int) len);
+        }
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+        throw new IOException("UDP relay channels carry no extended data");
+    }
+
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        if (stream != null) {
+            stream.eofReceived();
+        }
+    }
+
+    @Override
+    protected IoWriteFuture sendEof() throws IOException {
+        return super.sendEof();
+    }
+
+    @Override
+    protected org.apache.sshd.common.Closeable getInnerCloseable() {
+        if (relay != null) {
+            relay.close();
+        }
+        return builder().close(out).close(super.getInnerCloseable()).build();
+    }
+}
