@@ -16,7 +16,7 @@ final class Logging {
     }
 
     static void configureFromArguments(String[] args) {
-        Set<String> flags = Set.of(args);
+        Set<String> flags = new java.util.HashSet<>(java.util.Arrays.asList(args));
         String level = "INFO";
         if (flags.contains("--debug") || flags.contains("-v") || flags.contains("--verbose")) {
             level = "DEBUG";

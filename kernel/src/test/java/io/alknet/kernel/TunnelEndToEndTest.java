@@ -28,4 +28,18 @@ class TunnelEndToEndTest {
             assertThat(echoed).isEqualTo(payload);
         }
     }
+
+    @Test
+    void bytesSurviveManyKeyReExchangesInFlight() throws Exception {
+        Fixture fixture = new Fixture(dir);
+        // re-key every 256 KiB on both sides: tens of key exchanges while data flows both ways
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
+             AlknetServer server = Alknet.server(fixture.server().setting("interface.ssh.rekey-limit", "262144").build());
+             AlknetClient client = Alknet.client(fixture.client(server).setting("interface.ssh.rekey-limit", "262144")
+                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + echo.port())).build())) {
+            InetSocketAddress local = (InetSocketAddress) client.frontEndAddresses().getFirst().getFirst();
+            byte[] payload = Loopback.randomBytes(12 * 1024 * 1024, 43);
+            assertThat(Loopback.roundTrip(local.getPort(), payload)).isEqualTo(payload);
+        }
+    }
 }

@@ -38,7 +38,7 @@ public final class EventLoops {
         synchronized (LOCK) {
             if (group == null) {
                 IoHandlerFactory handlers = nativeTransport() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-                group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("alknet-io", true), handlers);
+                group = new MultiThreadIoEventLoopGroup(Integer.getInteger("alknet.netty.threads", 0), new DefaultThreadFactory("alknet-io", true), handlers);
             }
             references++;
             return new Lease(group);

@@ -97,6 +97,17 @@ public final class NettyTransportStream implements TransportStream {
         return write(Unpooled.wrappedBuffer(data));
     }
 
+    /** Copies straight into a pooled (direct) buffer: one copy instead of heap copy plus direct copy. */
+    @Override
+    public CompletionStage<Void> writeCopy(ByteBuffer data) {
+        if (!channel.isActive()) {
+            return CompletableFuture.failedFuture(new ClosedChannelException());
+        }
+        ByteBuf copy = channel.alloc().directBuffer(data.remaining());
+        copy.writeBytes(data);
+        return write(copy);
+    }
+
     /** Writes a Netty buffer without copying; the stream takes ownership of {@code data}. */
     public CompletionStage<Void> write(ByteBuf data) {
         if (!channel.isActive()) {

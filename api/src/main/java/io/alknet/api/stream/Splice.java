@@ -79,7 +79,7 @@ public final class Splice {
         private final AtomicLong counter;
         private final int highWaterMark;
         private final AtomicLong inFlight = new AtomicLong();
-        private volatile boolean paused;
+        private boolean paused; // guarded by this
 
         Direction(TransportStream source, TransportStream sink, AtomicLong counter, int highWaterMark) {
             this.source = source;
@@ -94,24 +94,36 @@ public final class Splice {
             if (length == 0) {
                 return;
             }
-            ByteBuffer copy = ByteBuffer.allocate(length).put(data).flip();
             counter.addAndGet(length);
             long pending = inFlight.addAndGet(length);
-            if (pending > highWaterMark && !paused) {
-                paused = true;
-                source.pauseReading();
-            }
-            sink.write(copy).whenComplete((ignored, error) -> {
+            sink.writeCopy(data).whenComplete((ignored, error) -> {
                 if (error != null) {
                     source.abort();
                     return;
                 }
-                long left = inFlight.addAndGet(-length);
-                if (paused && left <= highWaterMark / 2) {
-                    paused = false;
-                    source.resumeReading();
+                if (inFlight.addAndGet(-length) <= highWaterMark / 2) {
+                    resumeIfDrained();
                 }
             });
+            if (pending > highWaterMark) {
+                pauseIfFull();
+            }
+        }
+
+        // Pausing and resuming re-check the level under one lock, so a write completing between the
+        // check and the pause cannot be missed (which would leave the source paused forever).
+        private synchronized void pauseIfFull() {
+            if (!paused && inFlight.get() > highWaterMark) {
+                paused = true;
+                source.pauseReading();
+            }
+        }
+
+        private synchronized void resumeIfDrained() {
+            if (paused && inFlight.get() <= highWaterMark / 2) {
+                paused = false;
+                source.resumeReading();
+            }
         }
 
         @Override

@@ -40,6 +40,15 @@ public interface TransportStream {
      */
     CompletionStage<Void> write(ByteBuffer data);
 
+    /**
+     * Writes a copy of {@code data}, which is only valid during this call (as in
+     * {@link StreamHandler#onData}). The default copies into a heap buffer; transports override it to
+     * copy straight into their own buffers and save a copy.
+     */
+    default CompletionStage<Void> writeCopy(ByteBuffer data) {
+        return write(ByteBuffer.allocate(data.remaining()).put(data).flip());
+    }
+
     /** Stops reading from the peer until {@link #resumeReading()}; idempotent. */
     void pauseReading();
 

@@ -109,7 +109,7 @@ final class LocalForward implements FrontEnd {
     @Override
     public synchronized void close() {
         if (server != null) {
-            server.close().syncUninterruptibly();
+            server.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
             server = null;
         }
         if (loops != null) {

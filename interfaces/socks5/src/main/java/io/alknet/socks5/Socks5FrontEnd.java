@@ -96,7 +96,7 @@ final class Socks5FrontEnd implements FrontEnd {
     @Override
     public synchronized void close() {
         if (server != null) {
-            server.close().syncUninterruptibly();
+            server.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
             server = null;
         }
         if (loops != null) {

@@ -23,13 +23,15 @@ import java.util.Set;
  * @param gatewayPorts     let remote forwards bind non-loopback addresses ({@code gateway-ports}, default false)
  * @param windowSize       SSH channel window in bytes ({@code window-size}, default 2 MiB)
  * @param packetSize       maximum SSH packet payload ({@code packet-size}, default 32 KiB)
+ * @param rekeyBytes       re-key after this many bytes ({@code rekey-limit}, default 1 GiB, as MINA and OpenSSH)
  */
 public record SshSettings(
         Optional<Path> hostKey, List<String> ciphers, int maxAuthAttempts, Duration authTimeout,
-        Duration idleTimeout, Duration keepAlive, int keepAliveMax, boolean gatewayPorts, long windowSize, long packetSize) {
+        Duration idleTimeout, Duration keepAlive, int keepAliveMax, boolean gatewayPorts, long windowSize, long packetSize,
+        long rekeyBytes) {
 
     static final Set<String> KEYS = Set.of("host-key", "ciphers", "max-auth-attempts", "auth-timeout", "idle-timeout",
-            "keepalive", "keepalive-max", "gateway-ports", "window-size", "packet-size");
+            "keepalive", "keepalive-max", "gateway-ports", "window-size", "packet-size", "rekey-limit");
 
     public static SshSettings from(Settings settings) {
         settings.requireOnly(KEYS);
@@ -45,6 +47,7 @@ public record SshSettings(
                 settings.integer("keepalive-max", 3),
                 settings.bool("gateway-ports", false),
                 settings.integer("window-size", 2 * 1024 * 1024),
-                settings.integer("packet-size", 32 * 1024));
+                settings.integer("packet-size", 32 * 1024),
+                Long.parseLong(settings.get("rekey-limit").orElse(Long.toString(1L << 30))));
     }
 }

@@ -54,6 +54,12 @@ final class CountingStream implements TransportStream {
     }
 
     @Override
+    public CompletionStage<Void> writeCopy(ByteBuffer data) {
+        up.addAndGet(data.remaining());
+        return delegate.writeCopy(data);
+    }
+
+    @Override
     public void pauseReading() {
         delegate.pauseReading();
     }

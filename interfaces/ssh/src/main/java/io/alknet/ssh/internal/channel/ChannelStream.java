@@ -8,6 +8,7 @@ import org.apache.sshd.common.channel.LocalWindow;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -204,12 +205,9 @@ public final class ChannelStream implements TransportStream {
             output = out;
         }
         try {
-            IoWriteFuture written;
-            if (next.eof) {
-                written = sendEof();
-            } else {
-                written = output.writeBuffer(toBuffer(next.data));
-            }
+            // As an "internal" thread MINA queues packets during a key exchange instead of blocking us:
+            // this may be a transport's I/O thread, which must never block.
+            IoWriteFuture written = ThreadUtils.runAsInternal(next, pending -> pending.eof ? sendEof() : output.writeBuffer(toBuffer(pending.data)));
             if (written == null) {
                 finished(next, null);
             } else {

@@ -64,6 +64,7 @@ public final class ClientSetup {
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         CoreModuleProperties.WINDOW_SIZE.set(client, settings.windowSize());
         CoreModuleProperties.MAX_PACKET_SIZE.set(client, settings.packetSize());
+        CoreModuleProperties.REKEY_BYTES_LIMIT.set(client, settings.rekeyBytes());
         if (!settings.keepAlive().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, settings.keepAlive());
             CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");

@@ -13,6 +13,7 @@ import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.Readable;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.closeable.AbstractCloseable;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -165,8 +166,21 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
         ByteBuffer bytes = ByteBuffer.wrap(buffer.array(), buffer.rpos(), buffer.available());
         CompletableFuture<Void> written = stream.write(bytes).toCompletableFuture();
         lastWrite.set(written);
-        written.whenComplete((ignored, error) -> future.setValue(error == null ? Boolean.TRUE : error));
+        // Completing the future runs MINA listeners that may write the next packet; as an "internal"
+        // thread they queue during a key exchange instead of blocking this (I/O) thread.
+        written.whenComplete((ignored, error) -> completeAsInternal(future, error == null ? Boolean.TRUE : error));
         return future;
+    }
+
+    private static void completeAsInternal(WriteFuture future, Object value) {
+        try {
+            ThreadUtils.runAsInternal(() -> {
+                future.setValue(value);
+                return null;
+            });
+        } catch (Exception e) {
+            future.setValue(e);
+        }
     }
 
     @Override

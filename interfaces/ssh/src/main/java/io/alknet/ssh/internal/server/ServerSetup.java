@@ -58,6 +58,7 @@ public final class ServerSetup {
         CoreModuleProperties.IDLE_TIMEOUT.set(server, settings.idleTimeout());
         CoreModuleProperties.WINDOW_SIZE.set(server, settings.windowSize());
         CoreModuleProperties.MAX_PACKET_SIZE.set(server, settings.packetSize());
+        CoreModuleProperties.REKEY_BYTES_LIMIT.set(server, settings.rekeyBytes());
         if (!settings.keepAlive().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(server, settings.keepAlive());
         } else {
