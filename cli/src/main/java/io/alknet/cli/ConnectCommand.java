@@ -139,6 +139,11 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // One I/O thread, like OpenSSH's client: a tunnel's local side and its session then share a thread,
+        // which saves a hand-off per write (measured in docs/benchmarks.md). -Dalknet.netty.threads overrides.
+        if (System.getProperty("alknet.netty.threads") == null) {
+            System.setProperty("alknet.netty.threads", "1");
+        }
         TransportAddress target = Addresses.parse(serverAddress(), transport, 22, "ADDRESS");
         ClientOptions.Builder options = ClientOptions.builder(target)
                 .hostKeys(hostKeyVerification())

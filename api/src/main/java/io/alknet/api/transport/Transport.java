@@ -33,6 +33,15 @@ public interface Transport extends AutoCloseable {
     CompletionStage<TransportStream> connect(TransportAddress address);
 
     /**
+     * Opens a new connection that will be spliced with {@code near} (a forward target for a session):
+     * transports that can should serve both on the same I/O thread, which saves a thread hand-off per
+     * write. The default ignores the hint.
+     */
+    default CompletionStage<TransportStream> connect(TransportAddress address, TransportStream near) {
+        return connect(address);
+    }
+
+    /**
      * Binds a listener. Port {@code 0} binds any free port; {@link Listener#address()} tells which.
      *
      * @return completes with the bound listener, or exceptionally when binding failed

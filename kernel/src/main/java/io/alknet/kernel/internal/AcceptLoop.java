@@ -27,13 +27,13 @@ final class AcceptLoop implements AutoCloseable {
     private final StreamInterface streamInterface;
     private final ConnectionLimiter limiter;
     private final AuditLog audit;
-    private final Function<PeerInfo, ConnectionContext> contexts;
+    private final Function<TransportStream, ConnectionContext> contexts;
     private final Map<ServerConnection, ConnectionContext> sessions;
     private final Thread thread;
     private volatile boolean closed;
 
     AcceptLoop(Listener listener, StreamInterface streamInterface, ConnectionLimiter limiter, AuditLog audit,
-               Function<PeerInfo, ConnectionContext> contexts, Map<ServerConnection, ConnectionContext> sessions) {
+               Function<TransportStream, ConnectionContext> contexts, Map<ServerConnection, ConnectionContext> sessions) {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.streamInterface = Objects.requireNonNull(streamInterface, "streamInterface");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
@@ -77,7 +77,7 @@ final class AcceptLoop implements AutoCloseable {
         }
         long started = System.nanoTime();
         audit.connectionOpened(peer);
-        ConnectionContext context = contexts.apply(peer);
+        ConnectionContext context = contexts.apply(stream);
         ServerConnection connection;
         try {
             connection = streamInterface.serve(stream, context);

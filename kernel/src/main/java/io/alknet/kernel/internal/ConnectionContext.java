@@ -30,6 +30,7 @@ final class ConnectionContext implements ServerContext {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.server");
 
+    private final TransportStream stream;
     private final PeerInfo peer;
     private final DynamicConfigHolder config;
     private final Outbound outbound;
@@ -41,9 +42,10 @@ final class ConnectionContext implements ServerContext {
     private volatile Identity identity;
     private volatile ServerConnection connection;
 
-    ConnectionContext(PeerInfo peer, DynamicConfigHolder config, Outbound outbound, RemoteListeners remoteListeners,
+    ConnectionContext(TransportStream stream, DynamicConfigHolder config, Outbound outbound, RemoteListeners remoteListeners,
                       AuditLog audit, int maxAuthAttempts) {
-        this.peer = Objects.requireNonNull(peer, "peer");
+        this.stream = Objects.requireNonNull(stream, "stream");
+        this.peer = stream.peer();
         this.config = Objects.requireNonNull(config, "config");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
         this.remoteListeners = Objects.requireNonNull(remoteListeners, "remoteListeners");
@@ -116,7 +118,7 @@ final class ConnectionContext implements ServerContext {
 
     @Override
     public CompletionStage<TransportStream> openTarget(Identity who, String host, int port) {
-        return outbound.open(peer, who, host, port);
+        return outbound.open(stream, peer, who, host, port);
     }
 
     @Override

@@ -46,7 +46,7 @@ final class Outbound implements AutoCloseable {
         this.audit = Objects.requireNonNull(audit, "audit");
     }
 
-    CompletionStage<TransportStream> open(PeerInfo via, Identity identity, String host, int port) {
+    CompletionStage<TransportStream> open(TransportStream session, PeerInfo via, Identity identity, String host, int port) {
         if (!identity.hasScope(Identity.RELAY_CONNECT)) {
             return denied(via, identity, Direction.LOCAL,
                     PolicyDecision.deny("scope", "identity lacks scope " + Identity.RELAY_CONNECT));
@@ -57,7 +57,7 @@ final class Outbound implements AutoCloseable {
         }
         CompletableFuture<List<InetAddress>> allowed = CompletableFuture.supplyAsync(
                 () -> allowedAddresses(via, identity, host, port, Protocol.TCP), resolver);
-        return allowed.thenCompose(addresses -> connect(addresses, 0, port, null));
+        return allowed.thenCompose(addresses -> connect(session, addresses, 0, port, null));
     }
 
     /** The address a relayed UDP datagram for {@code host:port} may go to (policy-checked, resolved once). */
@@ -102,16 +102,17 @@ final class Outbound implements AutoCloseable {
     }
 
     /** Tries the allowed addresses in order, the next one when a connection fails. */
-    private CompletionStage<TransportStream> connect(List<InetAddress> addresses, int index, int port, Throwable lastError) {
+    private CompletionStage<TransportStream> connect(TransportStream session, List<InetAddress> addresses, int index, int port,
+                                                     Throwable lastError) {
         if (index >= addresses.size()) {
             return CompletableFuture.failedFuture(lastError);
         }
         TransportAddress target = TransportAddress.of(transport.scheme(), addresses.get(index).getHostAddress(), port);
-        return transport.connect(target).handle((stream, error) -> {
+        return transport.connect(target, session).handle((stream, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(stream);
             }
-            return connect(addresses, index + 1, port, unwrap(error));
+            return connect(session, addresses, index + 1, port, unwrap(error));
         }).thenCompose(stage -> stage);
     }
 

@@ -77,7 +77,7 @@ public final class ServerRuntime implements AlknetServer {
                 Listener listener = join(transport.listen(spec.address()), "cannot listen on " + spec.address());
                 bound.add(listener.address());
                 AcceptLoop loop = new AcceptLoop(listener, streamInterface, new ConnectionLimiter(options.maxConnectionsPerIp()),
-                        audit, peer -> new ConnectionContext(peer, config, outbound, remoteListeners, audit, options.maxAuthAttempts()), sessions);
+                        audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, options.maxAuthAttempts()), sessions);
                 loops.add(closer.register(loop));
             }
             loops.forEach(AcceptLoop::start);

@@ -62,10 +62,16 @@ final class TcpTransport implements Transport {
 
     @Override
     public CompletionStage<TransportStream> connect(TransportAddress address) {
+        return connect(address, (TransportStream) null);
+    }
+
+    @Override
+    public CompletionStage<TransportStream> connect(TransportAddress address, TransportStream near) {
         EventLoops.Lease lease = loops();
         CompletableFuture<TransportStream> result = new CompletableFuture<>();
         Bootstrap bootstrap = new Bootstrap()
-                .group(lease.group())
+                // share the session's I/O thread when the session is ours: no hand-off per write
+                .group(near instanceof NettyTransportStream netty ? netty.channel().eventLoop() : lease.group())
                 .channel(lease.socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)

@@ -5,9 +5,7 @@ import io.alknet.api.stream.StreamHandler;
 import io.alknet.api.stream.TransportStream;
 import org.apache.sshd.common.channel.AbstractChannel;
 import org.apache.sshd.common.channel.LocalWindow;
-import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.io.IoWriteFuture;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 
 import java.io.IOException;
@@ -36,9 +34,13 @@ public final class ChannelStream implements TransportStream {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final Object lock = new Object();
+    private static final int RECYCLED_SIZE = 64 * 1024;
+    private static final int RECYCLED_MAX = 16;
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> recycled = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+    private final ChannelDataWriter writer;
     // guarded by lock
-    private IoOutputStream out;
+    private boolean outputReady;
     private StreamHandler handler;
     private Queue<Object> early = new ArrayDeque<>();
     private final Queue<PendingWrite> writes = new ArrayDeque<>();
@@ -54,15 +56,21 @@ public final class ChannelStream implements TransportStream {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.eofSender = Objects.requireNonNull(eofSender, "eofSender");
         this.peer = Objects.requireNonNull(peer, "peer");
+        this.writer = new ChannelDataWriter(channel);
         channel.addCloseFutureListener(f -> channelClosed());
     }
 
-    /** Sets the output once the channel is open; queued writes start then. */
-    public void outputReady(IoOutputStream output) {
+    /** The channel is open (the peer's window and channel id are known); queued writes start now. */
+    public void outputReady() {
         synchronized (lock) {
-            this.out = output;
+            outputReady = true;
         }
         writeNext();
+    }
+
+    /** The peer sent a window adjustment. */
+    public void windowExpanded() {
+        writer.windowExpanded();
     }
 
     // ---- called by the channel, on MINA's thread ----
@@ -173,6 +181,30 @@ public final class ChannelStream implements TransportStream {
         }
     }
 
+    /**
+     * Copies into a recycled array: MINA copies from it into packets as the peer's window allows, and
+     * the array comes back when that is done. Saves allocating (and zeroing) one buffer per read.
+     */
+    @Override
+    public CompletionStage<Void> writeCopy(ByteBuffer data) {
+        int length = data.remaining();
+        byte[] array = length <= RECYCLED_SIZE ? recycled.poll() : null;
+        if (array == null) {
+            array = new byte[Math.max(length, length <= RECYCLED_SIZE ? RECYCLED_SIZE : length)];
+        }
+        data.get(array, 0, length);
+        byte[] used = array;
+        CompletionStage<Void> written = write(ByteBuffer.wrap(array, 0, length));
+        if (used.length == RECYCLED_SIZE) {
+            written.whenComplete((ignored, error) -> {
+                if (recycled.size() < RECYCLED_MAX) {
+                    recycled.offer(used);
+                }
+            });
+        }
+        return written;
+    }
+
     @Override
     public CompletionStage<Void> write(ByteBuffer data) {
         PendingWrite write = new PendingWrite(data, false);
@@ -188,9 +220,8 @@ public final class ChannelStream implements TransportStream {
 
     private void writeNext() {
         PendingWrite next;
-        IoOutputStream output;
         synchronized (lock) {
-            if (writing || out == null) {
+            if (writing || !outputReady) {
                 return;
             }
             next = writes.poll();
@@ -202,20 +233,21 @@ public final class ChannelStream implements TransportStream {
                 return;
             }
             writing = true;
-            output = out;
         }
-        try {
-            // As an "internal" thread MINA queues packets during a key exchange instead of blocking us:
-            // this may be a transport's I/O thread, which must never block.
-            IoWriteFuture written = ThreadUtils.runAsInternal(next, pending -> pending.eof ? sendEof() : output.writeBuffer(toBuffer(pending.data)));
-            if (written == null) {
-                finished(next, null);
-            } else {
-                written.addListener(f -> finished(next, f.getException()));
+        if (next.eof) {
+            try {
+                IoWriteFuture written = ThreadUtils.runAsInternal(next, pending -> sendEof());
+                if (written == null) {
+                    finished(next, null);
+                } else {
+                    written.addListener(f -> finished(next, f.getException()));
+                }
+            } catch (IOException | RuntimeException e) {
+                finished(next, e);
             }
-        } catch (IOException | RuntimeException e) {
-            finished(next, e);
+            return;
         }
+        writer.write(next.data).whenComplete((ignored, error) -> finished(next, error));
     }
 
     private IoWriteFuture sendEof() throws IOException {
@@ -236,15 +268,6 @@ public final class ChannelStream implements TransportStream {
         }
         write.future.complete(null);
         writeNext();
-    }
-
-    private static ByteArrayBuffer toBuffer(ByteBuffer data) {
-        if (data.hasArray()) {
-            return new ByteArrayBuffer(data.array(), data.arrayOffset() + data.position(), data.remaining());
-        }
-        byte[] copy = new byte[data.remaining()];
-        data.get(copy);
-        return new ByteArrayBuffer(copy);
     }
 
     @Override

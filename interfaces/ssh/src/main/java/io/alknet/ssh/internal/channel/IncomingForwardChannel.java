@@ -6,7 +6,6 @@ import io.alknet.api.transport.SecurityLevel;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -23,7 +22,6 @@ public final class IncomingForwardChannel extends AbstractServerChannel {
 
     private final IntFunction<RemoteForward.Handler> handlers;
     private ChannelStream stream;
-    private ChannelAsyncOutputStream out;
 
     /** @param handlers the handler of the forward bound on a port, or {@code null} if none */
     public IncomingForwardChannel(IntFunction<RemoteForward.Handler> handlers) {
@@ -45,9 +43,8 @@ public final class IncomingForwardChannel extends AbstractServerChannel {
             close(true);
             return opened;
         }
-        out = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
         stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
-        stream.outputReady(out);
+        stream.outputReady();
         signalChannelOpenSuccess();
         opened.setOpened();
         handler.incoming(stream, originatorHost, originatorPort);
@@ -57,8 +54,8 @@ public final class IncomingForwardChannel extends AbstractServerChannel {
     @Override
     public void handleWindowAdjust(Buffer buffer) throws IOException {
         super.handleWindowAdjust(buffer);
-        if (out != null) {
-            out.onWindowExpanded();
+        if (stream != null) {
+            stream.windowExpanded();
         }
     }
 
@@ -85,10 +82,5 @@ public final class IncomingForwardChannel extends AbstractServerChannel {
     @Override
     protected IoWriteFuture sendEof() throws IOException {
         return super.sendEof();
-    }
-
-    @Override
-    protected org.apache.sshd.common.Closeable getInnerCloseable() {
-        return builder().close(out).close(super.getInnerCloseable()).build();
     }
 }

@@ -87,7 +87,13 @@ public final class OutgoingChannel extends AsyncCapableClientChannel {
     @Override
     protected void doOpen() throws IOException {
         super.doOpen();
-        stream.outputReady(getAsyncIn());
+        stream.outputReady();
+    }
+
+    @Override
+    public void handleWindowAdjust(Buffer buffer) throws IOException {
+        super.handleWindowAdjust(buffer);
+        stream.windowExpanded();
     }
 
     @Override

@@ -13,7 +13,6 @@ import io.alknet.ssh.internal.server.ServerSessions;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
@@ -31,7 +30,6 @@ import java.util.Optional;
 public final class ServerTunnelChannel extends AbstractServerChannel {
 
     private ChannelStream stream;
-    private ChannelAsyncOutputStream out;
 
     public ServerTunnelChannel() {
         super("", java.util.List.of(), null);
@@ -75,9 +73,8 @@ public final class ServerTunnelChannel extends AbstractServerChannel {
             opened.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, "channel closed"));
             return;
         }
-        out = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
         stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
-        stream.outputReady(out);
+        stream.outputReady();
         try {
             signalChannelOpenSuccess();
             opened.setOpened();
@@ -103,8 +100,8 @@ public final class ServerTunnelChannel extends AbstractServerChannel {
     @Override
     public void handleWindowAdjust(Buffer buffer) throws IOException {
         super.handleWindowAdjust(buffer);
-        if (out != null) {
-            out.onWindowExpanded();
+        if (stream != null) {
+            stream.windowExpanded();
         }
     }
 
@@ -133,10 +130,5 @@ public final class ServerTunnelChannel extends AbstractServerChannel {
     @Override
     protected IoWriteFuture sendEof() throws IOException {
         return super.sendEof();
-    }
-
-    @Override
-    protected org.apache.sshd.common.Closeable getInnerCloseable() {
-        return builder().close(out).close(super.getInnerCloseable()).build();
     }
 }

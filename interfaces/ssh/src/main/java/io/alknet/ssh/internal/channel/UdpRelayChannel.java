@@ -11,7 +11,6 @@ import io.alknet.ssh.internal.server.ServerSessions;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -32,7 +31,6 @@ public final class UdpRelayChannel extends AbstractServerChannel {
     public static final String TYPE = "udp-relay@alknet.io";
 
     private ChannelStream stream;
-    private ChannelAsyncOutputStream out;
     private UdpRelay relay;
 
     public UdpRelayChannel() {
@@ -51,9 +49,8 @@ public final class UdpRelayChannel extends AbstractServerChannel {
             return opened;
         }
         try {
-            out = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
-            stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
-            stream.outputReady(out);
+                stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+            stream.outputReady();
             relay = new UdpRelay(context, identity.get(), stream);
         } catch (IOException e) {
             opened.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_RESOURCE_SHORTAGE,
@@ -93,8 +90,8 @@ public final class UdpRelayChannel extends AbstractServerChannel {
     @Override
     public void handleWindowAdjust(Buffer buffer) throws IOException {
         super.handleWindowAdjust(buffer);
-        if (out != null) {
-            out.onWindowExpanded();
+        if (stream != null) {
+            stream.windowExpanded();
         }
     }
 
@@ -128,6 +125,6 @@ public final class UdpRelayChannel extends AbstractServerChannel {
         if (relay != null) {
             relay.close();
         }
-        return builder().close(out).close(super.getInnerCloseable()).build();
+        return super.getInnerCloseable();
     }
 }

@@ -5,7 +5,6 @@ import io.alknet.api.stream.StreamHandler;
 import io.alknet.api.stream.TransportStream;
 import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.future.DefaultCloseFuture;
-import org.apache.sshd.common.io.AbstractIoWriteFuture;
 import org.apache.sshd.common.io.IoHandler;
 import org.apache.sshd.common.io.IoService;
 import org.apache.sshd.common.io.IoSession;
@@ -158,9 +157,9 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
 
     @Override
     public IoWriteFuture writeBuffer(Buffer buffer) {
-        WriteFuture future = new WriteFuture(this);
+        StreamWriteFuture future = new StreamWriteFuture(this);
         if (isClosing() || !stream.isOpen()) {
-            future.setValue(new ClosedChannelException());
+            future.complete(new ClosedChannelException());
             return future;
         }
         ByteBuffer bytes = ByteBuffer.wrap(buffer.array(), buffer.rpos(), buffer.available());
@@ -168,18 +167,18 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
         lastWrite.set(written);
         // Completing the future runs MINA listeners that may write the next packet; as an "internal"
         // thread they queue during a key exchange instead of blocking this (I/O) thread.
-        written.whenComplete((ignored, error) -> completeAsInternal(future, error == null ? Boolean.TRUE : error));
+        written.whenComplete((ignored, error) -> completeAsInternal(future, error));
         return future;
     }
 
-    private static void completeAsInternal(WriteFuture future, Object value) {
+    private static void completeAsInternal(StreamWriteFuture future, Throwable error) {
         try {
             ThreadUtils.runAsInternal(() -> {
-                future.setValue(value);
+                future.complete(error);
                 return null;
             });
         } catch (Exception e) {
-            future.setValue(e);
+            future.complete(e);
         }
     }
 
@@ -226,11 +225,5 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
     @Override
     public String toString() {
         return "StreamIoSession[" + id + " " + stream.peer().transport() + " " + stream.peer().remoteLabel() + "]";
-    }
-
-    private static final class WriteFuture extends AbstractIoWriteFuture {
-        WriteFuture(Object id) {
-            super(id, null);
-        }
     }
 }
