@@ -149,7 +149,12 @@ public final class NettyTransportStream implements TransportStream {
                 case SHUTDOWN -> {
                     channel.flush();
                     wrote = false;
-                    if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+                    if (channel instanceof DuplexChannel duplex && channel.isActive() && duplex.isInputShutdown()
+                            && nothingPending()) {
+                        // Both directions are done: a plain close sends the same FIN, one syscall and no
+                        // exception (Netty builds one with a stack trace for every output shutdown).
+                        channel.close().addListener(f -> operation.done().complete(null));
+                    } else if (channel instanceof DuplexChannel duplex && channel.isActive()) {
                         duplex.shutdownOutput().addListener(f -> operation.done().complete(null));
                     } else {
                         operation.done().complete(null);
@@ -165,6 +170,11 @@ public final class NettyTransportStream implements TransportStream {
         if (wrote) {
             channel.flush();
         }
+    }
+
+    private boolean nothingPending() {
+        var buffer = channel.unsafe().outboundBuffer();
+        return buffer != null && buffer.isEmpty();
     }
 
     private static void complete(CompletableFuture<Void> done, io.netty.util.concurrent.Future<?> result) {

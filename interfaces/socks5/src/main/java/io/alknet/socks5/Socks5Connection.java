@@ -162,8 +162,13 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
             host = host.substring(1, host.length() - 1);
         }
         ctx.channel().config().setAutoRead(false);
-        tunnel.openChannel(host, request.dstPort()).whenComplete((remote, error) ->
-                ctx.executor().execute(() -> opened(ctx, remote, error)));
+        tunnel.openChannel(host, request.dstPort()).whenComplete((remote, error) -> {
+            if (ctx.executor().inEventLoop()) {
+                opened(ctx, remote, error); // the usual case: the tunnel shares this connection's event loop
+            } else {
+                ctx.executor().execute(() -> opened(ctx, remote, error));
+            }
+        });
     }
 
     private void opened(ChannelHandlerContext ctx, TransportStream remote, Throwable error) {

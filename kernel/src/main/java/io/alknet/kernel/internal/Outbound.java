@@ -55,6 +55,15 @@ final class Outbound implements AutoCloseable {
             return denied(via, identity, Direction.LOCAL,
                     PolicyDecision.deny("reserved", "alknet-* names are reserved for the control channel"));
         }
+        if (literal(host).isPresent()) {
+            // An address literal needs no lookup: decide and dial on the caller's (the session's) thread,
+            // saving two thread hand-offs on every channel open.
+            try {
+                return connect(session, allowedAddresses(via, identity, host, port, Protocol.TCP), 0, port, null);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         CompletableFuture<List<InetAddress>> allowed = CompletableFuture.supplyAsync(
                 () -> allowedAddresses(via, identity, host, port, Protocol.TCP), resolver);
         return allowed.thenCompose(addresses -> connect(session, addresses, 0, port, null));

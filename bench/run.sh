@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: OpenSSH (sshd + ssh -L/-D) against alknet (serve + connect -L/-D) on loopback,
+# measured in the same run, alternating A/B/A/B. Writes docs/benchmarks.md.
+#
+#   bench/run.sh                 # full run (about 12 minutes)
+#   BENCH_SECONDS=3 BENCH_SCALE_SESSIONS=1000 BENCH_SCALE_STREAMS=1000 bench/run.sh   # a quicker look
+set -euo pipefail
+root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+cd "$root"
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-2}
+CIPHERS=${BENCH_CIPHERS:-"aes128-gcm aes256-gcm chacha20-poly1305"}
+SOCKS_CONNECTS=${BENCH_CONNECTS:-1000}
+SOCKS_WARMUP=${BENCH_SOCKS_WARMUP:-10000}
+IPERF_WARMUP=${BENCH_WARMUP:-5}
+SCALE_SESSIONS=${BENCH_SCALE_SESSIONS:-10000}
+SCALE_STREAMS=${BENCH_SCALE_STREAMS:-10000}
+OUT=${BENCH_OUT:-docs/benchmarks.md}
+
+say() { printf '%s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# --- tools -------------------------------------------------------------------------------------
+missing=()
+command -v iperf3 >/dev/null 2>&1 || missing+=(iperf3)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+as_root mkdir -p /run/sshd
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # the scale step holds tens of thousands of sockets
+./alknet --version >/dev/null   # builds the command if needed
+java_home=""
+for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
+  if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | head -n1 | grep -q '"25'; then
+    java_home=$candidate; break
+  fi
+done
+JAVA="$java_home/bin/java"
+JAR=$(ls "$root"/cli/target/alknet-cli-*.jar | head -n1)
+ALKNET=("$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "$JAR")
+
+work=$(mktemp -d /tmp/alknet-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
+  pkill -f "alknet-bench" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+[ -n "${BENCH_KEEP:-}" ] && trap - EXIT
+
+wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { exec 3>&-; return 0; }; sleep 0.05; done; say "port $1 never opened"; return 1; }
+wait_listen() { for _ in $(seq 1 300); do ss -ltn | grep -q ":$1 " && return 0; sleep 0.05; done; say "nothing listens on $1"; return 1; }
+peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+"${ALKNET[@]}" keygen -f "$work/host" >/dev/null
+"${ALKNET[@]}" keygen -f "$work/client" >/dev/null
+cp "$work/client.pub" "$work/authorized_keys"
+fingerprint=$(ssh-keygen -lf "$work/host.pub" | awk '{print $2}')
+
+P_IPERF=25201; P_SSHD=25022; P_ALKNET=25122
+P_SSH_L=25301; P_SSH_D=25302; P_ALK_L=25311; P_ALK_D=25312
+P_SINK=25401; P_TTFB_L=25411; P_BYTES=25412; P_SCALE_SINK=25421
+
+iperf3 -s -p $P_IPERF >/dev/null 2>&1 & pids+=($!)
+cat > "$work/sshd_config" <<CONF
+Port $P_SSHD
+ListenAddress 127.0.0.1
+HostKey $work/host
+AuthorizedKeysFile $work/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile none
+AllowTcpForwarding yes
+CONF
+/usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" & pids+=($!)
+echo "[127.0.0.1]:$P_SSHD $(cat "$work/host.pub")" > "$work/known_hosts"
+wait_port $P_IPERF; wait_port $P_SSHD
+
+ssh_base=(ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityAgent=none -o StrictHostKeyChecking=yes
+  -o "UserKnownHostsFile=$work/known_hosts" -o GlobalKnownHostsFile=/dev/null -i "$work/client" -p $P_SSHD)
+
+start_openssh() { # cipher
+  "${ssh_base[@]}" -c "$1@openssh.com" -N -o ExitOnForwardFailure=yes \
+    -L $P_SSH_L:127.0.0.1:$P_IPERF -D $P_SSH_D "$(id -un)@127.0.0.1" 2>"$work/ssh.log" &
+  ssh_pid=$!
+  wait_listen $P_SSH_L; wait_listen $P_SSH_D
+}
+stop_openssh() { kill $ssh_pid 2>/dev/null || true; wait $ssh_pid 2>/dev/null || true; }
+sshd_session_rss() { local best=0 p r; for p in $(pgrep -f "sshd:.*$(id -un)" || true); do r=$(peak_rss_mb "$p"); [ "$r" != "?" ] && [ "$r" -gt "$best" ] && best=$r; done; echo "$best"; }
+
+start_alknet() { # cipher
+  "${ALKNET[@]}" serve --listen tcp://127.0.0.1:$P_ALKNET --host-key "$work/host" --authorized-keys "$work/authorized_keys" \
+    --cipher "$1" -q >"$work/serve.log" 2>&1 &
+  serve_pid=$!
+  wait_port $P_ALKNET
+  "${ALKNET[@]}" connect tcp://127.0.0.1:$P_ALKNET -i "$work/client" --host-key-fingerprint "$fingerprint" --cipher "$1" \
+    -L $P_ALK_L:127.0.0.1:$P_IPERF -D 127.0.0.1:$P_ALK_D -q >"$work/connect.log" 2>&1 &
+  connect_pid=$!
+  wait_listen $P_ALK_L; wait_listen $P_ALK_D
+}
+stop_alknet() {
+  kill $connect_pid $serve_pid 2>/dev/null || true
+  wait $connect_pid 2>/dev/null || true; wait $serve_pid 2>/dev/null || true
+}
+
+iperf_mbps() { # port [parallel]
+  local json
+  json=$(iperf3 -c 127.0.0.1 -p "$1" -t "$SECONDS_PER_RUN" -P "${2:-1}" -J 2>/dev/null) || { echo 0; return; }
+  printf '%s' "$json" | "$JAVA" "$root/bench/tools/IperfRate.java"
+}
+
+declare -A result
+mean() { awk '{s+=$1} END {printf "%.0f", s/NR}'; }
+meanf() { awk '{s+=$1} END {printf "%.3f", s/NR}'; }
+
+for cipher in $CIPHERS; do
+  say "== $cipher"
+  start_openssh "$cipher"; start_alknet "$cipher"
+  # Warm-up: a JVM runs the data path interpreted until the JIT has compiled it (measured: several seconds).
+  iperf3 -c 127.0.0.1 -p $P_ALK_L -t "$IPERF_WARMUP" >/dev/null 2>&1 || true
+  iperf3 -c 127.0.0.1 -p $P_SSH_L -t 1 >/dev/null 2>&1 || true
+  for streams in 1 8; do
+    a=(); b=()
+    for round in $(seq 1 "$ROUNDS"); do
+      a+=("$(iperf_mbps $P_SSH_L $streams)")
+      b+=("$(iperf_mbps $P_ALK_L $streams)")
+      say "   -L x$streams round $round: openssh ${a[-1]} MB/s, alknet ${b[-1]} MB/s"
+    done
+    result["$cipher|L$streams|openssh"]=$(printf '%s\n' "${a[@]}" | mean)
+    result["$cipher|L$streams|alknet"]=$(printf '%s\n' "${b[@]}" | mean)
+  done
+  result["$cipher|rss|openssh"]="$(sshd_session_rss) / $(peak_rss_mb $ssh_pid)"
+  result["$cipher|rss|alknet"]="$(peak_rss_mb $serve_pid) / $(peak_rss_mb $connect_pid)"
+  if [ "$cipher" = "$(echo $CIPHERS | awk '{print $1}')" ]; then
+    # SOCKS5 CONNECT latency, A/B/A/B; each proxy first gets SOCKS_WARMUP connects (JIT warm-up).
+    o50=(); o99=(); k50=(); k99=()
+    for round in $(seq 1 "$ROUNDS"); do
+      warm=2000; [ "$round" = 1 ] && warm=$SOCKS_WARMUP
+      o=$("$JAVA" -Dwarmup=$warm "$root/bench/tools/SocksLatency.java" $P_SSH_D $P_SINK "$SOCKS_CONNECTS")
+      k=$("$JAVA" -Dwarmup=$warm "$root/bench/tools/SocksLatency.java" $P_ALK_D $((P_SINK + 1)) "$SOCKS_CONNECTS")
+      o50+=("$(echo "$o" | awk '{print $1}')"); o99+=("$(echo "$o" | awk '{print $2}')")
+      k50+=("$(echo "$k" | awk '{print $1}')"); k99+=("$(echo "$k" | awk '{print $2}')")
+      say "   SOCKS5 connect p50/p99 ms round $round: openssh $o, alknet $k"
+    done
+    result["socks|p50|openssh"]=$(printf '%s\n' "${o50[@]}" | meanf); result["socks|p99|openssh"]=$(printf '%s\n' "${o99[@]}" | meanf)
+    result["socks|p50|alknet"]=$(printf '%s\n' "${k50[@]}" | meanf); result["socks|p99|alknet"]=$(printf '%s\n' "${k99[@]}" | meanf)
+  fi
+  stop_openssh; stop_alknet
+done
+
+say "== time to first byte of a new session"
+start_alknet aes128-gcm; kill $connect_pid; wait $connect_pid 2>/dev/null || true
+ttfb_o=$("$JAVA" "$root/bench/tools/FirstByte.java" 5 $P_TTFB_L $P_BYTES -- "${ssh_base[@]}" -N -L $P_TTFB_L:127.0.0.1:$P_BYTES "$(id -un)@127.0.0.1")
+ttfb_a=$("$JAVA" "$root/bench/tools/FirstByte.java" 5 $P_TTFB_L $((P_BYTES + 1)) -- "${ALKNET[@]}" connect tcp://127.0.0.1:$P_ALKNET \
+  -i "$work/client" --host-key-fingerprint "$fingerprint" --no-socks5 -q -L $P_TTFB_L:127.0.0.1:$((P_BYTES + 1)))
+kill $serve_pid; wait $serve_pid 2>/dev/null || true
+say "   openssh $ttfb_o ms, alknet $ttfb_a ms"
+
+say "== scale: $SCALE_SESSIONS idle sessions, then $SCALE_STREAMS idle forwarded streams on one server"
+"${ALKNET[@]}" serve --listen tcp://127.0.0.1:$P_ALKNET --host-key "$work/host" --authorized-keys "$work/authorized_keys" \
+  -q >"$work/serve-scale.log" 2>&1 &
+serve_pid=$!
+wait_port $P_ALKNET
+declare -A scale
+while IFS='=' read -r key value; do scale[$key]=$value; done < <(
+  "$JAVA" -cp "$JAR:$root/cli/target/lib/*" "$root/bench/tools/Scale.java" $serve_pid $P_ALKNET "$work/client" "$(id -un)" \
+    $P_SCALE_SINK "$SCALE_SESSIONS" "$SCALE_STREAMS")
+kill $serve_pid; wait $serve_pid 2>/dev/null || true
+say "   $(declare -p scale | cut -c1-400)"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+machine="$(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r)"
+versions="$("$JAVA" -version 2>&1 | head -n1), $(ssh -V 2>&1), iperf3 $(iperf3 --version | head -n1 | awk '{print $2}')"
+{
+  echo "# Benchmarks"
+  echo
+  echo "Generated by \`bench/run.sh\` on $(date -u +%Y-%m-%d). Machine: $machine. $versions."
+  echo "Loopback; OpenSSH (\`sshd\` + \`ssh -L/-D\`) and alknet (\`alknet serve\` + \`alknet connect -L/-D\`) run side by side"
+  echo "and are measured alternately (A/B/A/B, $ROUNDS rounds, iperf3 ${SECONDS_PER_RUN}s each; the mean is shown)."
+  echo "Throughput is MB/s through a local forward to an iperf3 server; higher is better. Latency is lower-is-better."
+  echo
+  echo "| measurement | cipher | OpenSSH | alknet | alknet / OpenSSH |"
+  echo "|---|---|---:|---:|---:|"
+  for cipher in $CIPHERS; do
+    for streams in 1 8; do
+      o=${result["$cipher|L$streams|openssh"]}; a=${result["$cipher|L$streams|alknet"]}
+      echo "| -L throughput, $streams stream$([ $streams = 1 ] || echo s) (MB/s) | $cipher | $o | $a | $(ratio "$a" "$o") |"
+    done
+  done
+  for q in p50 p99; do
+    o=${result["socks|$q|openssh"]}; a=${result["socks|$q|alknet"]}
+    echo "| SOCKS5 CONNECT latency $q (ms, $SOCKS_CONNECTS connects) | $(echo $CIPHERS | awk '{print $1}') | $o | $a | $(ratio "$a" "$o") |"
+  done
+  echo "| time to first byte of a new session (ms, median of 5, includes process start) | aes128-gcm | $ttfb_o | $ttfb_a | $(ratio "$ttfb_a" "$ttfb_o") |"
+  for cipher in $CIPHERS; do
+    echo "| peak RSS server / client (MB) | $cipher | ${result["$cipher|rss|openssh"]} | ${result["$cipher|rss|alknet"]} | - |"
+  done
+  echo
+  echo "## Scale: one \`alknet serve\`, idle sessions and idle forwarded streams"
+  echo
+  echo "\`bench/tools/Scale.java\` opens ${scale[sessions]:-?} authenticated SSH sessions (MINA SSHD client, Ed25519 key),"
+  echo "then ${scale[streams]:-?} forwarded streams (\`direct-tcpip\` channels, 10 sessions carrying them, each to a local"
+  echo "sink that holds the connection open). Heap is the live heap after a full GC (\`jcmd GC.heap_info\`);"
+  echo "RSS is the server's resident set. Sessions and streams are measured one after the other: a stream is also a"
+  echo "socket from the server to its target, and one process here may hold at most $(ulimit -Hn) descriptors."
+  echo
+  echo "| | count | server heap (MB) | server RSS (MB) | heap per item (KB) | RSS per item (KB) | new session at this load (ms) | new channel at this load (ms) | all still open |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| baseline (no sessions) | 0 | ${scale[baseline_heap_mb]:-?} | ${scale[baseline_rss_mb]:-?} | - | - | - | - | - |"
+  echo "| idle sessions | ${scale[sessions]:-?} | ${scale[sessions_heap_mb]:-?} | ${scale[sessions_rss_mb]:-?} | ${scale[heap_kb_per_session]:-?} | ${scale[rss_kb_per_session]:-?} | ${scale[sessions_new_session_ms]:-?} | ${scale[sessions_new_channel_ms]:-?} | ${scale[sessions_all_still_open]:-?} |"
+  echo "| idle forwarded streams | ${scale[streams]:-?} (${scale[streams_at_sink]:-?} at the sink) | ${scale[streams_heap_mb]:-?} | ${scale[streams_rss_mb]:-?} | ${scale[heap_kb_per_stream]:-?} | ${scale[rss_kb_per_stream]:-?} | ${scale[streams_new_session_ms]:-?} | ${scale[streams_new_channel_ms]:-?} | ${scale[streams_all_still_open]:-?} |"
+  echo
+  echo "Opening took ${scale[sessions_open_s]:-?} s for the sessions and ${scale[streams_open_s]:-?} s for the streams (32 at a time);"
+  echo "the server ran ${scale[server_threads]:-?} threads with every session open (no thread per session or stream)."
+  echo "A new session includes TCP, key exchange and public-key authentication; the client's own key-exchange work counts too."
+  echo
+  if [ -f docs/benchmarks-notes.md ]; then cat docs/benchmarks-notes.md; fi
+} > "$OUT"
+cat "$OUT"
