@@ -25,14 +25,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Scale probe for one running {@code alknet serve}: opens SESSIONS idle authenticated SSH sessions, then
- * STREAMS idle forwarded streams (direct-tcpip channels to a local sink that holds its end open), and
- * reports the server's live heap (after a full GC) and RSS at each step, per session and per stream.
+ * Scale probe for one running {@code alknet serve}: opens COUNT idle authenticated SSH sessions (mode
+ * {@code sessions}) or COUNT idle forwarded streams (mode {@code streams}: direct-tcpip channels on 10
+ * sessions, each to a local sink that holds its end open), and reports the server's live heap (after a
+ * full GC) and RSS before and after, per session or per stream.
  * At full load it times what a newcomer sees: a new session (TCP + key exchange + authentication) and
  * a channel open on it. Prints {@code key=value} lines on stdout; progress goes to stderr.
  *
  * usage: java -cp 'cli/target/alknet-cli.jar:cli/target/lib/*' Scale.java
- *            SERVER_PID PORT KEY_FILE USER SINK_PORT SESSIONS STREAMS
+ *            SERVER_PID PORT KEY_FILE USER SINK_PORT sessions|streams COUNT
  */
 public class Scale {
 
@@ -44,8 +45,8 @@ public class Scale {
         Path keyFile = Path.of(args[2]);
         String user = args[3];
         int sinkPort = Integer.parseInt(args[4]);
-        int sessions = Integer.parseInt(args[5]);
-        int streams = Integer.parseInt(args[6]);
+        String mode = args[5];
+        int count = Integer.parseInt(args[6]);
 
         List<SocketChannel> held = new ArrayList<>();
         ServerSocketChannel sink = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), sinkPort), 4096);
@@ -66,68 +67,56 @@ public class Scale {
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier((session, address, serverKey) -> true); // loopback, our own server
         client.start();
-
-        Sample base = Sample.of(serverPid);
-        out("baseline_heap_mb", base.heapMb());
-        out("baseline_rss_mb", base.rssMb());
-
-        ConcurrentLinkedQueue<ClientSession> open = new ConcurrentLinkedQueue<>();
-        long started = System.nanoTime();
-        parallel(sessions, 32, "sessions", i -> open.add(login(client, port, user, key)));
-        out("sessions_open_s", String.format("%.1f", (System.nanoTime() - started) / 1e9));
-        Sample withSessions = Sample.of(serverPid);
-        out("sessions", open.size());
-        out("sessions_heap_mb", withSessions.heapMb());
-        out("sessions_rss_mb", withSessions.rssMb());
-        out("heap_kb_per_session", kbPer(withSessions.heapKb - base.heapKb, open.size()));
-        out("rss_kb_per_session", kbPer(withSessions.rssKb - base.rssKb, open.size()));
-        out("server_threads", withSessions.threads);
-        newcomer(client, port, user, key, sinkPort, "sessions");
-        boolean sessionsAlive = open.stream().allMatch(ClientSession::isOpen);
-        out("sessions_all_still_open", sessionsAlive);
-        // One process may hold only so many descriptors (often 20,000 hard): sessions and streams (each
-        // stream is also a socket to its target) are measured one after the other, not at once.
-        closeAll(open);
-        Thread.sleep(2000);
-
-        // Streams ride on 10 sessions of their own (1,000 each for 10,000), not on the idle ones above.
-        int carriers = Math.max(1, Math.min(10, streams));
-        List<ClientSession> carrierSessions = new ArrayList<>();
-        for (int i = 0; i < carriers; i++) {
-            carrierSessions.add(login(client, port, user, key));
+        boolean alive;
+        if (mode.equals("sessions")) {
+            Sample base = Sample.of(serverPid);
+            ConcurrentLinkedQueue<ClientSession> open = new ConcurrentLinkedQueue<>();
+            long started = System.nanoTime();
+            parallel(count, 32, "sessions", i -> open.add(login(client, port, user, key)));
+            out("sessions_open_s", String.format("%.1f", (System.nanoTime() - started) / 1e9));
+            Sample loaded = Sample.of(serverPid);
+            report("sessions", open.size(), base, loaded);
+            newcomer(client, port, user, key, sinkPort, "sessions");
+            alive = open.stream().allMatch(ClientSession::isOpen);
+            closeAll(open);
+        } else {
+            // The streams ride on 10 sessions (1,000 each for 10,000), logged in before the baseline.
+            int carriers = Math.max(1, Math.min(10, count));
+            List<ClientSession> carrierSessions = new ArrayList<>();
+            for (int i = 0; i < carriers; i++) {
+                carrierSessions.add(login(client, port, user, key));
+            }
+            Sample base = Sample.of(serverPid);
+            ConcurrentLinkedQueue<ChannelDirectTcpip> channels = new ConcurrentLinkedQueue<>();
+            long started = System.nanoTime();
+            parallel(count, 32, "streams", i -> channels.add(openStream(carrierSessions.get(i % carriers), sinkPort)));
+            out("streams_open_s", String.format("%.1f", (System.nanoTime() - started) / 1e9));
+            Sample loaded = Sample.of(serverPid);
+            synchronized (held) {
+                out("streams_at_sink", held.size());
+            }
+            report("streams", channels.size(), base, loaded);
+            newcomer(client, port, user, key, sinkPort, "streams");
+            alive = channels.stream().allMatch(ChannelDirectTcpip::isOpen);
+            closeAll(channels);
+            closeAll(carrierSessions);
         }
-        Sample beforeStreams = Sample.of(serverPid);
-        int sinkBefore;
-        synchronized (held) {
-            sinkBefore = held.size();
-        }
-        ConcurrentLinkedQueue<ChannelDirectTcpip> channels = new ConcurrentLinkedQueue<>();
-        started = System.nanoTime();
-        parallel(streams, 32, "streams", i -> channels.add(openStream(carrierSessions.get(i % carriers), sinkPort)));
-        out("streams_open_s", String.format("%.1f", (System.nanoTime() - started) / 1e9));
-        Sample withStreams = Sample.of(serverPid);
-        int sinkHeld;
-        synchronized (held) {
-            sinkHeld = held.size() - sinkBefore;
-        }
-        out("streams", channels.size());
-        out("streams_at_sink", sinkHeld);
-        out("streams_heap_mb", withStreams.heapMb());
-        out("streams_rss_mb", withStreams.rssMb());
-        out("heap_kb_per_stream", kbPer(withStreams.heapKb - beforeStreams.heapKb, channels.size()));
-        out("rss_kb_per_stream", kbPer(withStreams.rssKb - beforeStreams.rssKb, channels.size()));
-        out("server_threads_loaded", withStreams.threads);
-
-        newcomer(client, port, user, key, sinkPort, "streams");
-        boolean streamsAlive = channels.stream().allMatch(ChannelDirectTcpip::isOpen);
-        out("streams_all_still_open", streamsAlive);
-        out("server_open_fds_loaded", openFds(serverPid));
-
-        closeAll(channels);
-        closeAll(carrierSessions);
+        out(mode + "_all_still_open", alive);
         client.stop();
         sink.close();
-        System.exit(sessionsAlive && streamsAlive ? 0 : 1);
+        System.exit(alive ? 0 : 1);
+    }
+
+    private static void report(String what, int count, Sample base, Sample loaded) {
+        out(what, count);
+        out(what + "_baseline_heap_mb", base.heapMb());
+        out(what + "_baseline_rss_mb", base.rssMb());
+        out(what + "_heap_mb", loaded.heapMb());
+        out(what + "_rss_mb", loaded.rssMb());
+        out(what + "_heap_kb_each", kbPer(loaded.heapKb - base.heapKb, count));
+        out(what + "_rss_kb_each", kbPer(loaded.rssKb - base.rssKb, count));
+        out(what + "_server_threads", loaded.threads);
+        out(what + "_server_fds", loaded.fds);
     }
 
     /** What a newcomer sees at this load: a new session, and a channel open on it (medians of 11). */
@@ -222,7 +211,7 @@ public class Scale {
     }
 
     /** Live heap after a full GC (via jcmd) and resident set size of the server process. */
-    record Sample(long heapKb, long rssKb, int threads) {
+    record Sample(long heapKb, long rssKb, int threads, long fds) {
         private static final Pattern USED = Pattern.compile("heap\\s+total.*?used (\\d+)K");
 
         static Sample of(long pid) throws Exception {
@@ -242,7 +231,7 @@ public class Scale {
             }
             long rss = Long.parseLong(status.get("VmRSS").split("\\s+")[0]);
             int threads = Integer.parseInt(status.get("Threads"));
-            return new Sample(Long.parseLong(used.group(1)), rss, threads);
+            return new Sample(Long.parseLong(used.group(1)), rss, threads, openFds(pid));
         }
 
         String heapMb() {

@@ -196,6 +196,7 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
     private void splice(ChannelHandlerContext ctx, TransportStream remote) {
         ChannelPipeline pipeline = ctx.pipeline();
         removeIfPresent(pipeline, Socks5FrontEnd.HANDSHAKE_TIMEOUT);
+        removeIfPresent(pipeline, Socks5FrontEnd.FLUSH_AFTER_READ);
         removeIfPresent(pipeline, "socks5-decoder"); // may fire bytes it still held into this handler
         if (pipeline.get(Socks5ServerEncoder.class) != null) {
             pipeline.remove(Socks5ServerEncoder.class);

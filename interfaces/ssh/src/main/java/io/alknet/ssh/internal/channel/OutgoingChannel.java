@@ -71,7 +71,7 @@ public final class OutgoingChannel extends AsyncCapableClientChannel {
         if (isClosing()) {
             throw new SshException("the session is closing");
         }
-        openFuture = new DefaultOpenFuture(this.toString(), futureLock);
+        openFuture = new DefaultOpenFuture(this, futureLock); // the id is only printed: no string per open
         Session session = getSession();
         LocalWindow window = getLocalWindow();
         Buffer buffer = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN, 256);
