@@ -18,12 +18,13 @@ final class Modules {
             "io.alknet.forward",
             "io.alknet.socks5",
             "io.alknet.auth.keys",
+            "io.alknet.auth.apikey",
             "io.alknet.policy.rules");
 
     /** Every module root that may have an internal package. */
     static final List<String> ALL = List.of(API, KERNEL, CLI, NETTY_SUPPORT,
             "io.alknet.transport.tcp", "io.alknet.ssh", "io.alknet.forward", "io.alknet.socks5", "io.alknet.auth.keys",
-            "io.alknet.policy.rules");
+            "io.alknet.auth.apikey", "io.alknet.policy.rules");
 
     private Modules() {
     }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = {"Secure tunnels: SSH sessions over pluggable transports, with port forwards.", ""},
-        subcommands = {ServeCommand.class, ConnectCommand.class, KeygenCommand.class, PluginsCommand.class,
+        subcommands = {ServeCommand.class, ConnectCommand.class, ReloadCommand.class, KeygenCommand.class, ApiKeyCommand.class,
+                TokenCommand.class, PluginsCommand.class,
                 PolicyCommand.class, DemoCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (configuration, connection, authentication), 2 bad usage, 130 interrupted.",
                 "Run 'alknet COMMAND --help' for the flags of a command."})

@@ -4,6 +4,7 @@ import io.alknet.api.transport.TransportAddress;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ListenerSpec;
+import io.alknet.kernel.ServerLimits;
 import io.alknet.kernel.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -21,18 +22,28 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         description = {"Run an alknet server: accept SSH sessions on every --listen address and forward what the policy allows.", ""},
         footer = {"",
-                "Authentication is by public key only (no passwords): list client keys in --authorized-keys.",
+                "Authentication is by public key only (no passwords): list client keys in --authorized-keys, trust a CA with",
+                "--trusted-user-ca-keys, or give --api-keys for HTTP/raw clients.",
                 "Forwarding policy: " + ServeCommand.POLICY_DEFAULT,
-                "Reload: send SIGHUP to re-read --authorized-keys and --policy without a restart.",
+                "Abuse limits: a source whose connections fail to authenticate is refused for a while (--per-source-penalties);",
+                "too many unauthenticated connections are dropped at random (--max-startups). Every refusal is logged with",
+                "remote_addr= for fail2ban (docs/fail2ban/).",
+                "Reload: 'alknet reload' or SIGHUP re-reads --config, --authorized-keys, --trusted-user-ca-keys, --api-keys and",
+                "--policy without a restart; a bad file is refused whole and the running configuration stays.",
                 "",
                 "Examples:",
                 "  alknet serve --listen tcp://0.0.0.0:2222 --authorized-keys ~/.alknet/authorized_keys",
+                "  alknet serve --config /etc/alknet/alknet.toml",
                 "  alknet serve --listen tcp://127.0.0.1:2222 --host-key host_key --authorized-keys keys --policy policy.rules"})
 final class ServeCommand implements Callable<Integer> {
 
     static final String POLICY_DEFAULT = "without --policy, every authenticated forward is allowed except to link-local and "
             + "cloud-metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254). A policy file lists allow/deny rules, "
             + "first match wins; when none matches its 'default' applies (allow unless it says 'default deny').";
+
+    @Option(names = {"--config", "-c"}, paramLabel = "FILE",
+            description = "Configuration file (TOML; see docs/configuration.md). Flags given on the command line win over it.")
+    Path config;
 
     @Option(names = {"--listen", "-l"}, paramLabel = "ADDRESS",
             description = "Listen address, repeatable: tcp://HOST:PORT (or HOST:PORT with --transport). "
@@ -47,8 +58,18 @@ final class ServeCommand implements Callable<Integer> {
     Path hostKey;
 
     @Option(names = "--authorized-keys", paramLabel = "FILE",
-            description = "Client public keys allowed to log in, OpenSSH authorized_keys format (ssh-ed25519). Without it nobody can log in.")
+            description = "Client public keys allowed to log in, OpenSSH authorized_keys format (ssh-ed25519). The same keys may "
+                    + "sign tokens (alknet token). Without it nobody can log in with a key.")
     Path authorizedKeys;
+
+    @Option(names = {"--trusted-user-ca-keys", "--cert-authority"}, paramLabel = "FILE",
+            description = "Certificate authorities (OpenSSH public keys, one per line) whose user certificates "
+                    + "(ssh-keygen -s) may log in, like sshd's TrustedUserCAKeys.")
+    Path trustedUserCaKeys;
+
+    @Option(names = "--api-keys", paramLabel = "FILE",
+            description = "API key file (hashes only), managed with 'alknet apikey create|list|revoke --file FILE'.")
+    Path apiKeys;
 
     @Option(names = "--policy", paramLabel = "FILE", description = "Forwarding policy rules (see 'alknet policy explain --help').")
     Path policy;
@@ -57,19 +78,30 @@ final class ServeCommand implements Callable<Integer> {
             description = "SSH cipher preference, like ssh -c (default: aes128-gcm, aes256-gcm, chacha20-poly1305, aes128-ctr, aes256-ctr).")
     List<String> ciphers = List.of();
 
-    @Option(names = "--max-auth-attempts", paramLabel = "N", defaultValue = "10",
-            description = "Failed authentications per connection before it is dropped (0 = unlimited; default: ${DEFAULT-VALUE}).")
-    int maxAuthAttempts;
+    @Option(names = "--max-auth-attempts", paramLabel = "N",
+            description = "Failed authentications per connection before it is dropped (0 = unlimited; default: 10).")
+    Integer maxAuthAttempts;
 
-    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "0",
-            description = "Concurrent connections per source address (0 = unlimited; default: ${DEFAULT-VALUE}).")
-    int maxConnectionsPerIp;
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            description = "Concurrent connections per source address (0 = unlimited; default: 0).")
+    Integer maxConnectionsPerIp;
+
+    @Option(names = "--max-startups", paramLabel = "START:RATE:FULL",
+            description = "Unauthenticated connections before new ones are dropped with RATE% probability, rising to 100% at "
+                    + "FULL, as OpenSSH's MaxStartups (default: 100:30:1000; 'off' disables).")
+    String maxStartups;
+
+    @Option(names = "--per-source-penalties", paramLabel = "SPEC",
+            description = "Penalties per source address, as OpenSSH's PerSourcePenalties (default: 'authfail:5s noauth:1s min:15s "
+                    + "max:10m': a connection that fails to authenticate adds 5s, one that never tries adds 1s; a source holding "
+                    + "15s or more is refused until it runs out; 'no' disables).")
+    String perSourcePenalties;
 
     @Option(names = "--gateway-ports", description = "Let remote forwards (-R) listen on all interfaces, not only loopback.")
     boolean gatewayPorts;
 
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "2s",
-            description = "How long sessions may drain on shutdown (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--grace", paramLabel = "DURATION",
+            description = "How long sessions may drain on shutdown (default: 2s).")
     String grace;
 
     @Mixin
@@ -80,58 +112,148 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerOptions.Builder options = ServerOptions.builder()
-                .maxAuthAttempts(maxAuthAttempts)
-                .maxConnectionsPerIp(maxConnectionsPerIp)
-                .gracePeriod(Durations.parse("--grace", grace))
-                .pluginDirectory(common.pluginDirectory);
-        if (common.stateDirectory != null) {
-            options.stateDirectory(common.stateDirectory);
-        }
-        List<String> addresses = listen.isEmpty() ? List.of(defaultListen()) : listen;
-        for (String address : addresses) {
-            TransportAddress parsed = Addresses.parse(address, transport, 2222, "--listen");
-            options.listen(new ListenerSpec(parsed, "ssh"));
-        }
-        common.settingsMap().forEach(options::setting);
-        if (hostKey != null) {
-            options.hostKey(hostKey);
-        }
-        if (authorizedKeys != null) {
-            options.authorizedKeys(authorizedKeys);
-        }
-        if (policy != null) {
-            options.policy(policy);
-        }
-        if (!ciphers.isEmpty()) {
-            options.setting("interface.ssh.ciphers", String.join(",", ciphers));
-        }
-        options.setting("interface.ssh.max-auth-attempts", Integer.toString(maxAuthAttempts));
-        if (gatewayPorts) {
-            options.setting("interface.ssh.gateway-ports", "true");
-        }
+        ServerOptions options = options();
         PrintWriter out = spec.commandLine().getOut();
-        AlknetServer server = Alknet.server(options.build());
-        Signals.onTerminate(() -> server.stop(Durations.parse("--grace", grace)));
+        PrintWriter err = spec.commandLine().getErr();
+        AlknetServer server = Alknet.server(options);
+        Signals.onTerminate(() -> server.stop(options.gracePeriod()));
         Signals.onHangup(() -> {
             try {
-                long generation = server.reload();
-                spec.commandLine().getErr().println("alknet: configuration reloaded (generation " + generation + ")");
+                err.println("alknet: configuration reloaded (generation " + reload(server) + ")");
             } catch (RuntimeException e) {
-                spec.commandLine().getErr().println("alknet: reload rejected, keeping the previous configuration: " + e.getMessage());
+                err.println("alknet: reload rejected, keeping the previous configuration: " + e.getMessage());
             }
-            spec.commandLine().getErr().flush();
+            err.flush();
         });
+        AdminSocket admin = AdminSocket.start(options.stateDirectory(), () -> reload(server), err);
+        Signals.onTerminate(admin::close);
         for (TransportAddress address : server.listenAddresses()) {
             out.println("alknet: listening on " + address + " (ssh)");
         }
         server.info().forEach((key, value) -> out.println("alknet: " + key.replace('.', ' ').replace('-', ' ') + ": " + value));
-        if (authorizedKeys == null) {
+        if (!options.settings().containsKey("identity.keys.authorized-keys") && !options.settings().containsKey("identity.keys.trusted-user-ca-keys")
+                && !options.identityProviders().contains("apikey")) {
             out.println("alknet: warning: no --authorized-keys given, so no client can log in");
         }
         out.flush();
         server.awaitTermination();
         return ExitCodes.OK;
+    }
+
+    /** Re-reads the configuration file (when there is one) and every file it names, and swaps them in. */
+    private long reload(AlknetServer server) {
+        return config == null ? server.reload() : server.reload(options());
+    }
+
+    /** The server's options: the configuration file if any, with the command line's flags on top. */
+    ServerOptions options() {
+        ConfigFile file = config == null ? null : ConfigFile.read(config);
+        ConfigFile.Server fileServer = file == null ? null : file.server();
+        ConfigFile.Auth fileAuth = file == null ? null : file.auth();
+        ConfigFile.Limits fileLimits = file == null ? null : file.limits();
+        ConfigFile.Forwarding fileForwarding = file == null ? null : file.forwarding();
+
+        String graceText = first(grace, fileServer == null ? null : fileServer.grace(), "2s");
+        ServerOptions.Builder options = ServerOptions.builder()
+                .gracePeriod(Durations.parse("--grace", graceText))
+                .pluginDirectory(common.pluginDirectory);
+        if (common.stateDirectory != null) {
+            options.stateDirectory(common.stateDirectory);
+        }
+        List<String> addresses = !listen.isEmpty() ? listen
+                : fileServer != null && fileServer.listen() != null ? fileServer.listen() : List.of(defaultListen());
+        String scheme = first(transport, fileServer == null ? null : fileServer.transport(), null);
+        for (String address : addresses) {
+            TransportAddress parsed = Addresses.parse(address, scheme, 2222, "--listen");
+            options.listen(new ListenerSpec(parsed, "ssh"));
+        }
+        if (file != null) {
+            file.settings().forEach(options::setting);
+        }
+        common.settingsMap().forEach(options::setting);
+
+        String key = first(path(hostKey), fileServer == null ? null : fileServer.hostKey(), null);
+        if (key != null) {
+            options.setting("interface.ssh.host-key", key);
+        }
+        List<String> keys = paths(authorizedKeys, fileAuth == null ? null : fileAuth.authorizedKeys());
+        if (!keys.isEmpty()) {
+            options.setting("identity.keys.authorized-keys", String.join(",", keys));
+        }
+        List<String> authorities = paths(trustedUserCaKeys, fileAuth == null ? null : fileAuth.trustedUserCaKeys());
+        if (!authorities.isEmpty()) {
+            options.setting("identity.keys.trusted-user-ca-keys", String.join(",", authorities));
+        }
+        if (fileAuth != null && fileAuth.tokens() != null) {
+            options.setting("identity.keys.tokens", fileAuth.tokens().toString());
+        }
+        if (fileAuth != null && fileAuth.tokenMaxAge() != null) {
+            options.setting("identity.keys.token-max-age", fileAuth.tokenMaxAge());
+        }
+        List<String> keyFiles = paths(apiKeys, fileAuth == null ? null : fileAuth.apiKeys());
+        if (!keyFiles.isEmpty()) {
+            options.setting("identity.apikey.file", String.join(",", keyFiles));
+            options.identityProviders(List.of("keys", "apikey"));
+        }
+
+        String policyFile = first(path(policy), fileForwarding == null ? null : fileForwarding.policy(), null);
+        if (policyFile != null) {
+            options.policy(Path.of(policyFile));
+        } else if (fileForwarding != null && fileForwarding.rules() != null) {
+            options.setting("policy.rules.text", fileForwarding.rules());
+        }
+
+        List<String> cipherList = !ciphers.isEmpty() ? ciphers
+                : fileServer != null && fileServer.ciphers() != null ? fileServer.ciphers() : List.of();
+        if (!cipherList.isEmpty()) {
+            options.setting("interface.ssh.ciphers", String.join(",", cipherList));
+        }
+        if (gatewayPorts || (fileServer != null && Boolean.TRUE.equals(fileServer.gatewayPorts()))) {
+            options.setting("interface.ssh.gateway-ports", "true");
+        }
+
+        ServerLimits limits = ServerLimits.DEFAULT;
+        Integer attempts = maxAuthAttempts != null ? maxAuthAttempts : fileLimits == null ? null : fileLimits.maxAuthAttempts();
+        if (attempts != null) {
+            limits = limits.withMaxAuthAttempts(nonNegative("--max-auth-attempts", attempts));
+        }
+        Integer perIp = maxConnectionsPerIp != null ? maxConnectionsPerIp : fileLimits == null ? null : fileLimits.maxConnectionsPerIp();
+        if (perIp != null) {
+            limits = limits.withMaxConnectionsPerIp(nonNegative("--max-connections-per-ip", perIp));
+        }
+        String startups = first(maxStartups, fileLimits == null ? null : fileLimits.maxStartups(), null);
+        if (startups != null) {
+            limits = limits.withMaxStartups(ServerLimits.MaxStartups.parse(startups));
+        }
+        String penalties = first(perSourcePenalties, fileLimits == null ? null : fileLimits.perSourcePenalties(), null);
+        if (penalties != null) {
+            limits = limits.withPenalties(ServerLimits.Penalties.parse(penalties));
+        }
+        options.limits(limits);
+        options.setting("interface.ssh.max-auth-attempts", Integer.toString(limits.maxAuthAttempts()));
+        return options.build();
+    }
+
+    private static int nonNegative(String what, int value) {
+        if (value < 0) {
+            throw new io.alknet.api.AlknetException(io.alknet.api.ErrorCode.INVALID_ARGUMENT, what + " must be 0 or more, got " + value);
+        }
+        return value;
+    }
+
+    private static String path(Path path) {
+        return path == null ? null : path.toString();
+    }
+
+    private static List<String> paths(Path flag, List<String> fromFile) {
+        if (flag != null) {
+            return List.of(flag.toString());
+        }
+        return fromFile == null ? List.of() : new ArrayList<>(fromFile);
+    }
+
+    private static String first(String flag, String fromFile, String fallback) {
+        return flag != null ? flag : fromFile != null ? fromFile : fallback;
     }
 
     private static String defaultListen() {

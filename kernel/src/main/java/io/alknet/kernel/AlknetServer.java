@@ -40,6 +40,17 @@ public interface AlknetServer extends AutoCloseable {
      */
     long reload();
 
+    /**
+     * Applies the dynamic part of {@code options} — identity providers, forwarding policy, their
+     * {@code identity.*} and {@code policy.*} settings, and the limits — as one atomic swap, re-reading their
+     * files. What needs a restart (listeners, interface and transport settings) is logged and left as it is.
+     * Use it after re-reading a configuration file.
+     *
+     * @return the new generation number
+     * @throws io.alknet.api.AlknetException naming the problem; the previous configuration stays in force
+     */
+    long reload(ServerOptions options);
+
     /** Stops accepting, disconnects sessions after letting them drain for up to {@code grace}, releases everything. */
     StopResult stop(Duration grace);
 

@@ -20,13 +20,12 @@ import java.util.Optional;
  * @param pluginDirectory      extra plugin jars, one class loader per jar
  * @param stateDirectory       where generated keys and state live
  * @param gracePeriod          how long sessions may drain on shutdown
- * @param maxAuthAttempts      failed authentications per connection before disconnect (0 = unlimited)
- * @param maxConnectionsPerIp  concurrent connections per source address (0 = unlimited)
+ * @param limits               abuse limits per source address (reloadable)
  */
 public record ServerOptions(
         List<ListenerSpec> listeners, Map<String, String> settings, List<String> identityProviders,
         String forwardingPolicy, Optional<Path> pluginDirectory, Path stateDirectory, Duration gracePeriod,
-        int maxAuthAttempts, int maxConnectionsPerIp) {
+        ServerLimits limits) {
 
     public ServerOptions {
         listeners = List.copyOf(listeners);
@@ -36,9 +35,20 @@ public record ServerOptions(
         Objects.requireNonNull(pluginDirectory, "pluginDirectory");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(gracePeriod, "gracePeriod");
+        Objects.requireNonNull(limits, "limits");
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is required");
         }
+    }
+
+    /** Failed authentications per connection before disconnect (0 = unlimited). */
+    public int maxAuthAttempts() {
+        return limits.maxAuthAttempts();
+    }
+
+    /** Concurrent connections per source address (0 = unlimited). */
+    public int maxConnectionsPerIp() {
+        return limits.maxConnectionsPerIp();
     }
 
     public static Builder builder() {
@@ -54,8 +64,7 @@ public record ServerOptions(
         private Path pluginDirectory;
         private Path stateDirectory = Alknet.defaultStateDirectory();
         private Duration gracePeriod = Duration.ofSeconds(2);
-        private int maxAuthAttempts = 10;
-        private int maxConnectionsPerIp;
+        private ServerLimits limits = ServerLimits.DEFAULT;
 
         public Builder listen(ListenerSpec listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -109,18 +118,33 @@ public record ServerOptions(
         }
 
         public Builder maxAuthAttempts(int attempts) {
-            maxAuthAttempts = attempts;
+            limits = limits.withMaxAuthAttempts(attempts);
             return this;
         }
 
         public Builder maxConnectionsPerIp(int connections) {
-            maxConnectionsPerIp = connections;
+            limits = limits.withMaxConnectionsPerIp(connections);
+            return this;
+        }
+
+        public Builder maxStartups(ServerLimits.MaxStartups startups) {
+            limits = limits.withMaxStartups(startups);
+            return this;
+        }
+
+        public Builder penalties(ServerLimits.Penalties penalties) {
+            limits = limits.withPenalties(penalties);
+            return this;
+        }
+
+        public Builder limits(ServerLimits newLimits) {
+            limits = Objects.requireNonNull(newLimits, "limits");
             return this;
         }
 
         public ServerOptions build() {
             return new ServerOptions(listeners, settings, identityProviders, forwardingPolicy,
-                    Optional.ofNullable(pluginDirectory), stateDirectory, gracePeriod, maxAuthAttempts, maxConnectionsPerIp);
+                    Optional.ofNullable(pluginDirectory), stateDirectory, gracePeriod, limits);
         }
     }
 }

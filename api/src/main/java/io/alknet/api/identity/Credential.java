@@ -136,7 +136,8 @@ public sealed interface Credential {
 
         @Override
         public String label() {
-            return key.length() > 8 ? key.substring(0, 8) + "…" : "api-key";
+            // alknet keys start with a 12-character public prefix (alk_ + 8); the rest is the secret
+            return key.length() > 16 ? key.substring(0, 12) + "…" : "api-key";
         }
 
         @Override

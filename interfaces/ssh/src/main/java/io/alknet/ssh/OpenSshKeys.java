@@ -102,6 +102,32 @@ public final class OpenSshKeys {
     }
 
     /**
+     * The identities to offer for a private key file, OpenSSH's way: its certificate first when
+     * {@code FILE-cert.pub} lies next to it (a user certificate made with {@code ssh-keygen -s}), then the
+     * plain key.
+     *
+     * @throws AlknetException {@code INVALID_KEY} when the key or its certificate cannot be read
+     */
+    public static List<KeyPair> loadWithCertificate(Path file) {
+        KeyPair key = load(file);
+        Path certificateFile = file.resolveSibling(file.getFileName() + "-cert.pub");
+        if (!Files.isRegularFile(certificateFile)) {
+            return List.of(key);
+        }
+        try {
+            String line = Files.readString(certificateFile, StandardCharsets.UTF_8).strip();
+            PublicKey certificate = PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, null, null);
+            if (!(certificate instanceof org.apache.sshd.common.config.keys.OpenSshCertificate cert)
+                    || !KeyUtils.compareKeys(cert.getCertPubKey(), key.getPublic())) {
+                throw new AlknetException(ErrorCode.INVALID_KEY, certificateFile + " is not a certificate for " + file);
+            }
+            return List.of(new KeyPair(certificate, key.getPrivate()), key);
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new AlknetException(ErrorCode.INVALID_KEY, "cannot read the certificate " + certificateFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Generates an Ed25519 pair and writes {@code file} (mode 0600) and {@code file.pub}.
      *
      * @throws AlknetException {@code INVALID_ARGUMENT} if either file exists
@@ -141,6 +167,13 @@ public final class OpenSshKeys {
     }
 
     /** The public key as an {@code authorized_keys} line, e.g. {@code ssh-ed25519 AAAA… comment}. */
+    /** The SSH wire encoding of a public key (what fingerprints and tokens are computed over). */
+    public static byte[] publicKeyBlob(PublicKey key) {
+        org.apache.sshd.common.util.buffer.ByteArrayBuffer buffer = new org.apache.sshd.common.util.buffer.ByteArrayBuffer();
+        buffer.putRawPublicKey(key);
+        return buffer.getCompactData();
+    }
+
     public static String publicKeyLine(PublicKey key, String comment) {
         String line = PublicKeyEntry.toString(key);
         return comment == null || comment.isBlank() ? line : line + " " + comment;

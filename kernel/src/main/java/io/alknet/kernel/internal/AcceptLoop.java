@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
- * Serves one listener: takes each accepted stream, applies the per-address connection limit, and
+ * Serves one listener: takes each accepted stream, lets the {@link SourceGuard} admit or refuse it, and
  * hands it to the stream interface with a fresh {@link ConnectionContext}. A failure on one connection
  * is logged and never stops the loop. Runs on a virtual thread of its own.
  */
@@ -25,18 +25,18 @@ final class AcceptLoop implements AutoCloseable {
 
     private final Listener listener;
     private final StreamInterface streamInterface;
-    private final ConnectionLimiter limiter;
+    private final SourceGuard guard;
     private final AuditLog audit;
     private final Function<TransportStream, ConnectionContext> contexts;
     private final Map<ServerConnection, ConnectionContext> sessions;
     private final Thread thread;
     private volatile boolean closed;
 
-    AcceptLoop(Listener listener, StreamInterface streamInterface, ConnectionLimiter limiter, AuditLog audit,
+    AcceptLoop(Listener listener, StreamInterface streamInterface, SourceGuard guard, AuditLog audit,
                Function<TransportStream, ConnectionContext> contexts, Map<ServerConnection, ConnectionContext> sessions) {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.streamInterface = Objects.requireNonNull(streamInterface, "streamInterface");
-        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.guard = Objects.requireNonNull(guard, "guard");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.contexts = Objects.requireNonNull(contexts, "contexts");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -70,9 +70,8 @@ final class AcceptLoop implements AutoCloseable {
 
     private void serve(TransportStream stream) {
         PeerInfo peer = stream.peer();
-        if (!limiter.tryAcquire(peer)) {
-            audit.connectionRejected(peer, "too_many_connections");
-            stream.abort();
+        if (guard.admit(peer) != null) {
+            stream.abort(); // refused before any protocol bytes; the guard logged why
             return;
         }
         long started = System.nanoTime();
@@ -82,7 +81,7 @@ final class AcceptLoop implements AutoCloseable {
         try {
             connection = streamInterface.serve(stream, context);
         } catch (RuntimeException e) {
-            limiter.release(peer);
+            guard.closed(peer, context.outcome());
             audit.connectionClosed(peer, Duration.ofNanos(System.nanoTime() - started));
             throw e;
         }
@@ -90,7 +89,7 @@ final class AcceptLoop implements AutoCloseable {
         sessions.put(connection, context);
         connection.closeFuture().whenComplete((ignored, error) -> {
             sessions.remove(connection);
-            limiter.release(peer);
+            guard.closed(peer, context.outcome());
             audit.connectionClosed(peer, Duration.ofNanos(System.nanoTime() - started));
         });
     }

@@ -20,6 +20,8 @@ import java.util.Locale;
  *
  * <pre>
  * auth.failure remote_addr=203.0.113.5 remote_port=51514 transport=tcp user=root method=publickey key=SHA256:… reason=unknown_key
+ * connection.rejected remote_addr=203.0.113.5 remote_port=51515 transport=tcp reason=penalty
+ * ratelimit.penalty remote_addr=203.0.113.5 remote_port=51514 transport=tcp duration=15s reason=authfail
  * </pre>
  */
 public final class AuditLog {
@@ -41,6 +43,11 @@ public final class AuditLog {
 
     public void connectionRejected(PeerInfo peer, String reason) {
         LOG.warn("connection.rejected {} reason={}", where(peer), reason);
+    }
+
+    /** A source earned enough penalty to be refused for {@code duration} (OpenSSH's PerSourcePenalties). */
+    public void sourcePenalized(PeerInfo peer, Duration duration, String reason) {
+        LOG.warn("ratelimit.penalty {} duration={}s reason={}", where(peer), duration.toSeconds(), reason);
     }
 
     public void authSuccess(PeerInfo peer, String user, String method, String key, Identity identity) {

@@ -36,6 +36,25 @@ public final class Components {
         }
     }
 
+    /**
+     * The same components with the settings under {@code prefixes} replaced by those of {@code newSettings}
+     * (the others are kept).
+     */
+    public Components withDynamicSettings(java.util.List<String> prefixes, Map<String, String> newSettings) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            if (prefixes.stream().noneMatch(key::startsWith)) {
+                merged.put(key, value);
+            }
+        });
+        newSettings.forEach((key, value) -> {
+            if (prefixes.stream().anyMatch(key::startsWith)) {
+                merged.put(key, value);
+            }
+        });
+        return new Components(registry, merged, context);
+    }
+
     public Registry registry() {
         return registry;
     }

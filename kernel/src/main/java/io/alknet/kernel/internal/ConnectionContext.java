@@ -36,21 +36,21 @@ final class ConnectionContext implements ServerContext {
     private final Outbound outbound;
     private final RemoteListeners remoteListeners;
     private final AuditLog audit;
-    private final int maxAuthAttempts;
+    private final SourceGuard guard;
     private final AtomicInteger failures = new AtomicInteger();
     private volatile Credential credential;
     private volatile Identity identity;
     private volatile ServerConnection connection;
 
     ConnectionContext(TransportStream stream, DynamicConfigHolder config, Outbound outbound, RemoteListeners remoteListeners,
-                      AuditLog audit, int maxAuthAttempts) {
+                      AuditLog audit, SourceGuard guard) {
         this.stream = Objects.requireNonNull(stream, "stream");
         this.peer = stream.peer();
         this.config = Objects.requireNonNull(config, "config");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
         this.remoteListeners = Objects.requireNonNull(remoteListeners, "remoteListeners");
         this.audit = Objects.requireNonNull(audit, "audit");
-        this.maxAuthAttempts = maxAuthAttempts;
+        this.guard = Objects.requireNonNull(guard, "guard");
     }
 
     void attach(ServerConnection serverConnection) {
@@ -85,6 +85,9 @@ final class ConnectionContext implements ServerContext {
 
     @Override
     public void authenticated(Credential presented, Identity resolved) {
+        if (this.identity == null) {
+            guard.authenticated();
+        }
         this.credential = presented;
         this.identity = resolved;
         audit.authSuccess(peer, presented.user(), method(presented), presented.label(), resolved);
@@ -104,7 +107,16 @@ final class ConnectionContext implements ServerContext {
 
     private boolean countFailure() {
         int count = failures.incrementAndGet();
+        int maxAuthAttempts = config.current().limits().maxAuthAttempts();
         return maxAuthAttempts <= 0 || count < maxAuthAttempts;
+    }
+
+    /** How the connection went, for the per-source penalties. */
+    SourceGuard.Outcome outcome() {
+        if (identity != null) {
+            return SourceGuard.Outcome.AUTHENTICATED;
+        }
+        return failures.get() > 0 ? SourceGuard.Outcome.AUTH_FAILED : SourceGuard.Outcome.NO_AUTH;
     }
 
     private static String method(Credential credential) {

@@ -2,6 +2,8 @@ package io.alknet.kernel.internal;
 
 import io.alknet.api.identity.IdentityProvider;
 import io.alknet.api.policy.ForwardingPolicy;
+import io.alknet.kernel.ServerLimits;
+import io.alknet.kernel.ServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,25 +14,30 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Holds the current {@link DynamicConfig} and rebuilds it from the providers' sources on reload. A
- * reload that fails anywhere keeps the previous snapshot whole.
+ * Holds the current {@link DynamicConfig} and rebuilds it from its sources on reload: the identity
+ * providers, the forwarding policy (with their {@code identity.*} / {@code policy.*} settings, whose files
+ * are read again) and the limits. A reload that fails anywhere keeps the previous snapshot whole.
  */
 public final class DynamicConfigHolder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.config");
+    /** The settings a reload may change; all others are static (restart to change). */
+    static final List<String> DYNAMIC_PREFIXES = List.of("identity.", "policy.");
 
-    private final Components components;
-    private final List<String> identityProviderNames;
-    private final String policyName;
     private final Clock clock;
     private final AtomicReference<DynamicConfig> current = new AtomicReference<>();
+    private Sources sources;
 
-    public DynamicConfigHolder(Components components, List<String> identityProviderNames, String policyName, Clock clock) {
-        this.components = Objects.requireNonNull(components, "components");
-        this.identityProviderNames = List.copyOf(identityProviderNames);
-        this.policyName = Objects.requireNonNull(policyName, "policyName");
+    /** What a snapshot is built from. */
+    private record Sources(Components components, List<String> identityProviders, String policy, ServerLimits limits) {
+    }
+
+    public DynamicConfigHolder(Components components, List<String> identityProviderNames, String policyName,
+                               ServerLimits limits, Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        current.set(build(1));
+        this.sources = new Sources(Objects.requireNonNull(components, "components"), List.copyOf(identityProviderNames),
+                Objects.requireNonNull(policyName, "policyName"), Objects.requireNonNull(limits, "limits"));
+        current.set(build(sources, 1));
     }
 
     public DynamicConfig current() {
@@ -38,29 +45,66 @@ public final class DynamicConfigHolder implements AutoCloseable {
     }
 
     /**
-     * Re-reads every source and swaps the snapshot atomically.
+     * Re-reads every source with the current options and swaps the snapshot atomically.
      *
      * @throws io.alknet.api.AlknetException when a source is invalid; the previous snapshot stays in force
      */
-    public DynamicConfig reload() {
-        DynamicConfig previous = current.get();
-        DynamicConfig next = build(previous.generation() + 1);
-        current.set(next);
-        closeComponents(previous);
-        LOG.info("config.reloaded generation={}", next.generation());
-        return next;
+    public synchronized DynamicConfig reload() {
+        return swap(sources);
     }
 
-    private DynamicConfig build(long generation) {
+    /**
+     * Takes the dynamic part of {@code options} (identity providers, forwarding policy, their settings,
+     * limits) and swaps it in atomically. Static differences (listeners, interface and transport settings)
+     * are logged as needing a restart and otherwise ignored.
+     */
+    public synchronized DynamicConfig reload(ServerOptions options, ServerOptions started) {
+        warnStaticChanges(started, options);
+        Components components = sources.components().withDynamicSettings(DYNAMIC_PREFIXES, options.settings());
+        return swap(new Sources(components, options.identityProviders(), options.forwardingPolicy(), options.limits()));
+    }
+
+    private DynamicConfig swap(Sources next) {
+        DynamicConfig previous = current.get();
+        DynamicConfig built = build(next, previous.generation() + 1);
+        current.set(built);
+        sources = next;
+        closeComponents(previous);
+        LOG.info("config.reloaded generation={} identity_providers={} policy={} max_auth_attempts={} max_connections_per_ip={} "
+                        + "max_startups={} penalties=\"{}\"", built.generation(), String.join(",", next.identityProviders()), next.policy(),
+                next.limits().maxAuthAttempts(), next.limits().maxConnectionsPerIp(), next.limits().maxStartups(), next.limits().penalties());
+        return built;
+    }
+
+    private void warnStaticChanges(ServerOptions started, ServerOptions options) {
+        if (!started.listeners().equals(options.listeners())) {
+            LOG.warn("config.reload.static_change field=listeners action=\"restart to apply\"");
+        }
+        for (String key : union(started.settings().keySet(), options.settings().keySet())) {
+            boolean dynamic = DYNAMIC_PREFIXES.stream().anyMatch(key::startsWith);
+            if (!dynamic && !Objects.equals(started.settings().get(key), options.settings().get(key))) {
+                LOG.warn("config.reload.static_change field={} action=\"restart to apply\"", key);
+            }
+        }
+    }
+
+    private static List<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    private DynamicConfig build(Sources from, long generation) {
         List<IdentityProvider> providers = new ArrayList<>();
+        Components components = from.components();
         try {
-            for (String name : identityProviderNames) {
+            for (String name : from.identityProviders()) {
                 providers.add(components.create("identity provider", "identity", components.registry().identityProviders(),
                         name, (factory, settings) -> factory.create(settings, components.context())));
             }
             ForwardingPolicy policy = components.create("forwarding policy", "policy", components.registry().forwardingPolicies(),
-                    policyName, (factory, settings) -> factory.create(settings, components.context()));
-            return new DynamicConfig(generation, clock.instant(), providers, policy);
+                    from.policy(), (factory, settings) -> factory.create(settings, components.context()));
+            return new DynamicConfig(generation, clock.instant(), providers, policy, from.limits());
         } catch (RuntimeException e) {
             providers.forEach(DynamicConfigHolder::closeQuietly);
             throw e;

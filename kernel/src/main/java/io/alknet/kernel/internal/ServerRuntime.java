@@ -67,7 +67,9 @@ public final class ServerRuntime implements AlknetServer {
     public synchronized ServerRuntime start() {
         try {
             config = closer.register(new DynamicConfigHolder(components, options.identityProviders(),
-                    options.forwardingPolicy(), clock));
+                    options.forwardingPolicy(), options.limits(), clock));
+            DynamicConfigHolder dynamic = config;
+            SourceGuard guard = new SourceGuard(() -> dynamic.current().limits(), clock, audit);
             // forward targets are dialled over the tcp transport
             outbound = closer.register(new Outbound(transport("tcp"), config, audit));
             remoteListeners = new RemoteListeners(transport("tcp"));
@@ -76,8 +78,8 @@ public final class ServerRuntime implements AlknetServer {
                 StreamInterface streamInterface = streamInterface(spec.streamInterface());
                 Listener listener = join(transport.listen(spec.address()), "cannot listen on " + spec.address());
                 bound.add(listener.address());
-                AcceptLoop loop = new AcceptLoop(listener, streamInterface, new ConnectionLimiter(options.maxConnectionsPerIp()),
-                        audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, options.maxAuthAttempts()), sessions);
+                AcceptLoop loop = new AcceptLoop(listener, streamInterface, guard,
+                        audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, guard), sessions);
                 loops.add(closer.register(loop));
             }
             loops.forEach(AcceptLoop::start);
@@ -153,11 +155,20 @@ public final class ServerRuntime implements AlknetServer {
 
     @Override
     public long reload() {
+        return reloadWith(() -> config.reload());
+    }
+
+    @Override
+    public long reload(ServerOptions newOptions) {
+        return reloadWith(() -> config.reload(newOptions, options));
+    }
+
+    private long reloadWith(java.util.function.Supplier<DynamicConfig> reloading) {
         DynamicConfig next;
         try {
-            next = config.reload();
+            next = reloading.get();
         } catch (RuntimeException e) {
-            LOG.warn("config.reload.rejected error={}", e.getMessage());
+            LOG.warn("config.reload.rejected error={}", LogFields.quoted(e.getMessage()));
             throw e;
         }
         int revoked = 0;

@@ -18,16 +18,20 @@ import java.util.Optional;
  * @param from             {@code from="…"} source restrictions; empty = anywhere
  * @param portForwarding   false when {@code no-port-forwarding} or {@code restrict} is set
  * @param expiresAt        {@code expiry-time="…"}
+ * @param requireForwardingExtension a CA line with {@code permit-port-forwarding}: its certificates must carry
+ *                         that extension
  * @param source           {@code file:line} for messages
  */
 record AuthorizedKey(
         String keyType, byte[] blob, String fingerprint, String comment, boolean certAuthority,
-        List<String> principals, List<String> from, boolean portForwarding, Optional<Instant> expiresAt, String source) {
+        List<String> principals, List<String> from, boolean portForwarding, Optional<Instant> expiresAt,
+        boolean requireForwardingExtension, String source) {
 
     AuthorizedKey {
         Objects.requireNonNull(keyType, "keyType");
         blob = blob.clone();
         principals = List.copyOf(principals);
+        Objects.requireNonNull(expiresAt, "expiresAt");
         from = List.copyOf(from);
     }
 
@@ -38,6 +42,12 @@ record AuthorizedKey(
 
     boolean sameKey(byte[] other) {
         return java.security.MessageDigest.isEqual(blob, other);
+    }
+
+    /** The same key, trusted as a certificate authority (a {@code TrustedUserCAKeys} line). */
+    AuthorizedKey asCertAuthority() {
+        return new AuthorizedKey(keyType, blob, fingerprint, comment, true, principals, from, portForwarding, expiresAt,
+                requireForwardingExtension, source);
     }
 
     @Override

@@ -41,7 +41,7 @@ final class AuthorizedKeysFile {
     /** Options we understand. Restrictions we cannot enforce are refused, never ignored. */
     private static final Set<String> KNOWN_FLAGS = Set.of("cert-authority", "restrict", "no-port-forwarding",
             "port-forwarding", "no-pty", "pty", "no-agent-forwarding", "agent-forwarding", "no-x11-forwarding",
-            "x11-forwarding", "no-user-rc", "user-rc", "no-touch-required", "verify-required");
+            "x11-forwarding", "no-user-rc", "user-rc", "no-touch-required", "verify-required", "permit-port-forwarding");
     private static final Set<String> KNOWN_VALUED = Set.of("principals", "from", "expiry-time", "command", "environment");
     private static final Set<String> UNENFORCEABLE = Set.of("permitopen", "permitlisten", "tunnel");
 
@@ -49,6 +49,14 @@ final class AuthorizedKeysFile {
     }
 
     static List<AuthorizedKey> read(Path file, Clock clock) {
+        return read(file, clock, false);
+    }
+
+    /**
+     * Reads a file; with {@code certAuthorities} every line is a trusted CA (OpenSSH's
+     * {@code TrustedUserCAKeys}), as if it started with {@code cert-authority}.
+     */
+    static List<AuthorizedKey> read(Path file, Clock clock, boolean certAuthorities) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -60,12 +68,16 @@ final class AuthorizedKeysFile {
         List<AuthorizedKey> keys = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String source = file + ":" + (i + 1);
-            parseLine(lines.get(i), source).ifPresent(keys::add);
+            parseLine(lines.get(i), source, certAuthorities).ifPresent(keys::add);
         }
         return keys;
     }
 
     static Optional<AuthorizedKey> parseLine(String raw, String source) {
+        return parseLine(raw, source, false);
+    }
+
+    static Optional<AuthorizedKey> parseLine(String raw, String source, boolean certAuthority) {
         String line = raw.strip();
         if (line.isEmpty() || line.startsWith("#")) {
             return Optional.empty();
@@ -91,14 +103,14 @@ final class AuthorizedKeysFile {
             throw invalid(source, "the key is not valid base64");
         }
         String comment = parts.length > 2 ? parts[2].strip() : "";
-        Options parsed = Options.parse(options, source);
+        Options parsed = Options.parse(options, source, certAuthority);
         if (!ED25519.equals(keyType)) {
             LOG.warn("keys.line.skipped source={} key_type={} reason=only ssh-ed25519 keys are accepted", source, keyType);
             return Optional.empty();
         }
         checkEd25519Blob(blob, source);
         return Optional.of(new AuthorizedKey(keyType, blob, fingerprint(blob), comment, parsed.certAuthority,
-                parsed.principals, parsed.from, parsed.portForwarding, parsed.expiresAt, source));
+                parsed.principals, parsed.from, parsed.portForwarding, parsed.expiresAt, parsed.requireForwardingExtension, source));
     }
 
     private static String firstToken(String line) {
@@ -194,14 +206,15 @@ final class AuthorizedKeysFile {
 
     /** The parsed options of one line. */
     private record Options(boolean certAuthority, List<String> principals, List<String> from, boolean portForwarding,
-                           Optional<Instant> expiresAt) {
+                           Optional<Instant> expiresAt, boolean requireForwardingExtension) {
 
-        static Options parse(List<String> options, String source) {
-            boolean certAuthority = false;
+        static Options parse(List<String> options, String source, boolean impliedCertAuthority) {
+            boolean certAuthority = impliedCertAuthority;
             boolean portForwarding = true;
             List<String> principals = List.of();
             List<String> from = List.of();
             Optional<Instant> expiresAt = Optional.empty();
+            boolean requireForwardingExtension = false;
             for (String option : options) {
                 int eq = option.indexOf('=');
                 String name = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
@@ -219,12 +232,16 @@ final class AuthorizedKeysFile {
                     case "principals" -> principals = splitList(value);
                     case "from" -> from = splitList(value);
                     case "expiry-time" -> expiresAt = Optional.of(parseExpiry(value, source));
+                    case "permit-port-forwarding" -> requireForwardingExtension = true;
                     default -> {
                         // accepted and irrelevant: alknet has no shell, pty, agent or X11
                     }
                 }
             }
-            return new Options(certAuthority, principals, from, portForwarding, expiresAt);
+            if (requireForwardingExtension && !certAuthority) {
+                throw invalid(source, "option 'permit-port-forwarding' only applies to a cert-authority line");
+            }
+            return new Options(certAuthority, principals, from, portForwarding, expiresAt, requireForwardingExtension);
         }
 
         private static List<String> splitList(String value) {

@@ -1,5 +1,6 @@
 package io.alknet.auth.keys;
 
+import io.alknet.api.identity.AuthToken;
 import io.alknet.api.identity.IdentityProvider;
 import io.alknet.api.identity.IdentityProviderFactory;
 import io.alknet.api.plugin.PluginContext;
@@ -12,11 +13,14 @@ import java.util.Set;
 
 /**
  * Creates an {@link AuthorizedKeysProvider} from {@code identity.keys.authorized-keys} (one or more
- * files, comma-separated). Without a file every key is refused.
+ * files, comma-separated) and {@code identity.keys.trusted-user-ca-keys} (CA public keys, one per line, as
+ * OpenSSH's {@code TrustedUserCAKeys}). {@code tokens} (default true) lets the same keys sign tokens, valid
+ * for {@code token-max-age} (default 300s) either side of the server's clock. Without a file every key is
+ * refused.
  */
 public final class AuthorizedKeysProviderFactory implements IdentityProviderFactory {
 
-    static final Set<String> KEYS = Set.of("authorized-keys");
+    static final Set<String> KEYS = Set.of("authorized-keys", "trusted-user-ca-keys", "tokens", "token-max-age");
 
     @Override
     public String name() {
@@ -30,6 +34,10 @@ public final class AuthorizedKeysProviderFactory implements IdentityProviderFact
         for (String file : settings.list("authorized-keys")) {
             keys.addAll(AuthorizedKeysFile.read(Path.of(file), context.clock()));
         }
-        return new AuthorizedKeysProvider(keys, context.clock());
+        for (String file : settings.list("trusted-user-ca-keys")) {
+            keys.addAll(AuthorizedKeysFile.read(Path.of(file), context.clock(), true));
+        }
+        return new AuthorizedKeysProvider(keys, context.clock(), settings.bool("tokens", true),
+                settings.duration("token-max-age", AuthToken.DEFAULT_MAX_AGE));
     }
 }

@@ -8,12 +8,13 @@ import io.alknet.api.policy.ForwardingPolicyFactory;
 import java.util.Set;
 
 /**
- * Creates a {@link RulesPolicy} from {@code policy.rules.file}; without a file, the built-in default
+ * Creates a {@link RulesPolicy} from {@code policy.rules.file} or the same syntax inline in
+ * {@code policy.rules.text} (a configuration file's {@code [forwarding] rules}); without either, the built-in default
  * applies: allow every authenticated forward except to link-local and cloud-metadata addresses.
  */
 public final class RulesPolicyFactory implements ForwardingPolicyFactory {
 
-    static final Set<String> KEYS = Set.of("file");
+    static final Set<String> KEYS = Set.of("file", "text");
 
     @Override
     public String name() {
@@ -23,6 +24,13 @@ public final class RulesPolicyFactory implements ForwardingPolicyFactory {
     @Override
     public ForwardingPolicy create(Settings settings, PluginContext context) {
         settings.requireOnly(KEYS);
+        if (settings.get("file").isPresent() && settings.get("text").isPresent()) {
+            throw new io.alknet.api.AlknetException(io.alknet.api.ErrorCode.INVALID_CONFIG,
+                    "give the forwarding rules either as a file (policy.rules.file) or inline (policy.rules.text), not both");
+        }
+        if (settings.get("text").isPresent()) {
+            return RuleFile.parse(settings.get("text").get().lines().toList(), "[forwarding] rules");
+        }
         return settings.path("file").map(RuleFile::read).orElseGet(RulesPolicy::builtInDefault);
     }
 

@@ -95,7 +95,7 @@ public final class ClientSetup {
             ClientSession session = null;
             try {
                 List<KeyPair> identities = new ArrayList<>();
-                options.identityFiles().forEach(file -> identities.add(OpenSshKeys.load(file)));
+                options.identityFiles().forEach(file -> identities.addAll(OpenSshKeys.loadWithCertificate(file)));
                 if (identities.isEmpty()) {
                     throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "no identity key given; pass --identity FILE");
                 }

@@ -1,7 +1,11 @@
 package io.alknet.ssh.internal.server;
 
 import io.alknet.api.iface.ServerContext;
+import io.alknet.api.identity.Credential;
 import io.alknet.api.identity.IdentityResolution;
+import io.alknet.ssh.internal.io.StreamIoSession;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.auth.UserAuth;
@@ -10,6 +14,7 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.session.ServerSession;
 
 import java.io.IOException;
+import java.security.PublicKey;
 
 /**
  * MINA's public-key method with alknet's outcome reporting: after MINA checked the signature, a success
@@ -38,11 +43,20 @@ final class LoggingPublicKeyAuth extends UserAuthPublicKey {
         session.removeAttribute(ServerSessions.LAST_ATTEMPT);
         Boolean result;
         Exception failure = null;
-        try {
-            result = super.doAuth(buffer, init);
-        } catch (Exception e) {
+        Credential certificate = context == null ? null : peekCertificate(buffer, session);
+        IdentityResolution precheck = certificate == null ? null : context.resolve(certificate);
+        if (precheck != null && !(precheck instanceof IdentityResolution.Resolved)) {
+            // MINA would refuse an expired or foreign-sourced certificate itself, before asking us, with
+            // no reason we could log: decide here so the log says exactly why.
+            session.setAttribute(ServerSessions.LAST_ATTEMPT, new AuthAttempt(certificate, precheck));
             result = Boolean.FALSE;
-            failure = e;
+        } else {
+            try {
+                result = super.doAuth(buffer, init);
+            } catch (Exception e) {
+                result = Boolean.FALSE;
+                failure = e;
+            }
         }
         if (result == null || context == null) {
             return result; // a query answered with PK_OK: nothing decided yet
@@ -69,6 +83,22 @@ final class LoggingPublicKeyAuth extends UserAuthPublicKey {
             disconnect(session);
         }
         return Boolean.FALSE;
+    }
+
+    /** The certificate this request offers, or null when it offers a plain key (or cannot be parsed). */
+    private Credential peekCertificate(Buffer buffer, ServerSession session) {
+        if (!(session.getIoSession() instanceof StreamIoSession ioSession)) {
+            return null;
+        }
+        try {
+            Buffer copy = new ByteArrayBuffer(buffer.array(), buffer.rpos(), buffer.available());
+            copy.getBoolean();
+            copy.getString();
+            PublicKey key = copy.getPublicKey();
+            return key instanceof OpenSshCertificate ? Credentials.of(key, getUsername(), ioSession.peer()) : null;
+        } catch (RuntimeException | IOException e) {
+            return null; // MINA's own parsing reports it
+        }
     }
 
     private static void disconnect(ServerSession session) {
