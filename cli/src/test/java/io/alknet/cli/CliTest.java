@@ -144,7 +144,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() throws Exception {
-        for (String command : new String[] {"serve", "connect", "keygen", "plugins", "demo", "policy"}) {
+        for (String command : new String[] {"serve", "connect", "reload", "keygen", "apikey", "token", "plugins", "demo", "policy"}) {
             Cli.Result result = Cli.run(dir, command, "--help");
             assertThat(result.exitCode()).isZero();
             assertThat(result.stdout()).contains("Usage: alknet " + command);

@@ -21,4 +21,21 @@ class HelpTest {
         }
         assertThat(String.join(" ", connect.getCommandSpec().positionalParameters().getFirst().description())).contains("e.g.");
     }
+
+    @Test
+    void everyCommandAndSubcommandDescribesItselfAndEveryFlag() {
+        assertDocumented(new CommandLine(new AlknetCommand()));
+    }
+
+    private static void assertDocumented(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            String name = sub.getCommandSpec().qualifiedName();
+            assertThat(String.join(" ", sub.getCommandSpec().usageMessage().description())).as(name).isNotBlank();
+            assertThat(sub.getCommandSpec().mixinStandardHelpOptions()).as(name + " has --help").isTrue();
+            for (OptionSpec option : sub.getCommandSpec().options()) {
+                assertThat(String.join(" ", option.description())).as(name + " " + option.longestName()).isNotBlank();
+            }
+            assertDocumented(sub);
+        }
+    }
 }

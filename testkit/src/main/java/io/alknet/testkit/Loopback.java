@@ -87,7 +87,12 @@ public final class Loopback {
         private final ServerSocket socket;
 
         public EchoServer() throws IOException {
-            socket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+            this(InetAddress.getLoopbackAddress());
+        }
+
+        /** An echo server on another address, e.g. 127.0.0.77 (any 127/8 address is loopback on Linux). */
+        public EchoServer(InetAddress address) throws IOException {
+            socket = new ServerSocket(0, 200, address);
             Thread.ofVirtual().name("echo-accept").start(this::acceptLoop);
         }
 

@@ -130,12 +130,27 @@ final class ConnectionContext implements ServerContext {
 
     @Override
     public CompletionStage<TransportStream> openTarget(Identity who, String host, int port) {
-        return outbound.open(stream, peer, who, host, port);
+        return debugOutcome(outbound.open(stream, peer, who, host, port), who, "forward", "local");
     }
 
     @Override
     public CompletionStage<java.net.InetSocketAddress> resolveDatagramTarget(Identity who, String host, int port) {
-        return outbound.resolveDatagram(peer, who, host, port);
+        return debugOutcome(outbound.resolveDatagram(peer, who, host, port), who, "udp.relay", "local");
+    }
+
+    /** DEBUG lines for operators: who opened what kind of forward and how it ended, never where to. */
+    private <T> CompletionStage<T> debugOutcome(CompletionStage<T> stage, Identity who, String what, String direction) {
+        if (!LOG.isDebugEnabled()) {
+            return stage;
+        }
+        return stage.whenComplete((result, error) -> {
+            if (error == null) {
+                LOG.debug("{}.opened remote_addr={} identity={} direction={}", what, peer.remoteHost(), LogFields.safe(who.label()), direction);
+            } else {
+                LOG.debug("{}.failed remote_addr={} identity={} direction={} code={}", what, peer.remoteHost(), LogFields.safe(who.label()),
+                        direction, AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED));
+            }
+        });
     }
 
     @Override
@@ -145,7 +160,7 @@ final class ConnectionContext implements ServerContext {
         if (!decision.allowed()) {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason()));
         }
-        return remoteListeners.listen(bindHost, bindPort, accepted);
+        return debugOutcome(remoteListeners.listen(bindHost, bindPort, accepted), who, "forward.listen", "remote");
     }
 
     /**
