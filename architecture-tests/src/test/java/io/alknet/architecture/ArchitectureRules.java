@@ -54,6 +54,7 @@ final class ArchitectureRules {
         List<String> packages = new ArrayList<>();
         Modules.PLUGINS.forEach(root -> packages.add(root + ".."));
         packages.add(Modules.NETTY_SUPPORT + "..");
+        packages.add(Modules.CALL_FRAMING + "..");
         return packages.toArray(String[]::new);
     }
 

@@ -10,11 +10,15 @@ final class Modules {
     static final String CLI = "io.alknet.cli";
     /** Libraries shared by plugins; not plugins themselves. */
     static final String NETTY_SUPPORT = "io.alknet.netty";
+    /** The call protocol's framing, shared by the interfaces that carry it. */
+    static final String CALL_FRAMING = "io.alknet.call";
 
     /** Every plugin's package root; one plugin jar each. */
     static final List<String> PLUGINS = List.of(
             "io.alknet.transport.tcp",
             "io.alknet.ssh",
+            "io.alknet.raw",
+            "io.alknet.http",
             "io.alknet.forward",
             "io.alknet.socks5",
             "io.alknet.auth.keys",
@@ -22,8 +26,8 @@ final class Modules {
             "io.alknet.policy.rules");
 
     /** Every module root that may have an internal package. */
-    static final List<String> ALL = List.of(API, KERNEL, CLI, NETTY_SUPPORT,
-            "io.alknet.transport.tcp", "io.alknet.ssh", "io.alknet.forward", "io.alknet.socks5", "io.alknet.auth.keys",
+    static final List<String> ALL = List.of(API, KERNEL, CLI, NETTY_SUPPORT, CALL_FRAMING,
+            "io.alknet.transport.tcp", "io.alknet.ssh", "io.alknet.raw", "io.alknet.http", "io.alknet.forward", "io.alknet.socks5", "io.alknet.auth.keys",
             "io.alknet.auth.apikey", "io.alknet.policy.rules");
 
     private Modules() {

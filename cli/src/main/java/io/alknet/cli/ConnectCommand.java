@@ -50,32 +50,8 @@ final class ConnectCommand implements Callable<Integer> {
                     + "e.g. tcp://example.com:2222, example.com, '[2001:db8::1]:2222'.")
     String address;
 
-    @Option(names = "--server", paramLabel = "ADDRESS", description = "Same as ADDRESS, e.g. --server tcp://example.com:2222.")
-    String server;
-
-    @Option(names = "--transport", paramLabel = "NAME", description = "Transport when ADDRESS has no scheme (default: tcp), e.g. --transport tcp.")
-    String transport;
-
-    @Option(names = {"-i", "--identity"}, paramLabel = "FILE",
-            description = "Private key to log in with (OpenSSH format; create one with 'alknet keygen'). Default: $ALKNET_IDENTITY. "
-                    + "Repeatable, e.g. -i ~/.alknet/id_ed25519.")
-    List<Path> identities = new ArrayList<>();
-
-    @Option(names = "--user", paramLabel = "NAME", description = "User name to log in as (default: $USER), e.g. --user deploy.")
-    String user;
-
-    @Option(names = "--host-key-fingerprint", paramLabel = "SHA256:...", split = ",",
-            description = "Accept only a server host key with this fingerprint (repeatable), "
-                    + "e.g. --host-key-fingerprint SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8.")
-    List<String> fingerprints = new ArrayList<>();
-
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "Accept server host keys listed in this OpenSSH known_hosts file, e.g. --known-hosts ~/.ssh/known_hosts.")
-    Path knownHosts;
-
-    @Option(names = "--insecure-accept-host-key",
-            description = "Accept ANY server host key. Only for tests: it lets a man in the middle read everything. "
-                    + "e.g. --insecure-accept-host-key on a throw-away test server.")
-    boolean insecure;
+    @Mixin
+    ServerLogin login;
 
     @Option(names = {"-L", "--forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
             description = "Local forward, repeatable: listen on BIND:PORT (default 127.0.0.1) and connect each "
@@ -144,9 +120,9 @@ final class ConnectCommand implements Callable<Integer> {
         if (System.getProperty("alknet.netty.threads") == null) {
             System.setProperty("alknet.netty.threads", "1");
         }
-        TransportAddress target = Addresses.parse(serverAddress(), transport, 22, "ADDRESS");
+        TransportAddress target = login.target(address);
         ClientOptions.Builder options = ClientOptions.builder(target)
-                .hostKeys(hostKeyVerification())
+                .hostKeys(login.hostKeyVerification())
                 .reconnect(noReconnect ? ReconnectPolicy.NEVER : new ReconnectPolicy(true,
                         Durations.parse("--reconnect-delay", reconnectDelay), Durations.parse("--reconnect-max-delay", reconnectMaxDelay), 0.2))
                 .gracePeriod(Durations.parse("--grace", grace))
@@ -154,10 +130,8 @@ final class ConnectCommand implements Callable<Integer> {
         if (common.stateDirectory != null) {
             options.stateDirectory(common.stateDirectory);
         }
-        if (user != null) {
-            options.user(user);
-        }
-        identityFiles().forEach(options::identity);
+        login.user().ifPresent(options::user);
+        login.identityFiles().forEach(options::identity);
         localForwards.forEach(spec -> options.frontEnd(FrontEndSpec.localForward(spec)));
         remoteForwards.forEach(spec -> options.frontEnd(FrontEndSpec.remoteForward(spec)));
         if (noSocks && !socks.isEmpty()) {
@@ -179,7 +153,7 @@ final class ConnectCommand implements Callable<Integer> {
         }
         Status status = new Status(err, common.quiet);
         options.events(status::event);
-        if (insecure) {
+        if (login.insecure) {
             err.println("alknet: WARNING: --insecure-accept-host-key: the server's identity is NOT verified");
             err.flush();
         }
@@ -207,54 +181,6 @@ final class ConnectCommand implements Callable<Integer> {
         }
         options.setting("frontend.socks5.username", socksUser);
         options.setting("frontend.socks5.password", password);
-    }
-
-    private String serverAddress() {
-        String value = address != null ? address : server != null ? server : System.getenv("ALKNET_SERVER");
-        if (value == null || value.isBlank()) {
-            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "no server address: pass ADDRESS (e.g. tcp://example.com:2222) or set ALKNET_SERVER");
-        }
-        return value;
-    }
-
-    private List<Path> identityFiles() {
-        if (!identities.isEmpty()) {
-            return identities;
-        }
-        String env = System.getenv("ALKNET_IDENTITY");
-        if (env == null || env.isBlank()) {
-            throw new AlknetException(ErrorCode.INVALID_ARGUMENT,
-                    "no identity key: pass -i FILE or set ALKNET_IDENTITY (create a key with: alknet keygen -f ~/.alknet/id_ed25519)");
-        }
-        return List.of(Path.of(env));
-    }
-
-    private HostKeyVerification hostKeyVerification() {
-        int chosen = (fingerprints.isEmpty() ? 0 : 1) + (knownHosts == null ? 0 : 1) + (insecure ? 1 : 0);
-        if (chosen == 0) {
-            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "the server's host key cannot be verified: pass "
-                    + "--host-key-fingerprint SHA256:... (alknet serve prints it) or --known-hosts FILE");
-        }
-        if (chosen > 1) {
-            throw new AlknetException(ErrorCode.INVALID_ARGUMENT,
-                    "use only one of --host-key-fingerprint, --known-hosts and --insecure-accept-host-key");
-        }
-        if (insecure) {
-            return new HostKeyVerification.AcceptAny();
-        }
-        if (knownHosts != null) {
-            if (!java.nio.file.Files.isRegularFile(knownHosts)) {
-                throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "known_hosts file not found: " + knownHosts);
-            }
-            return new HostKeyVerification.KnownHosts(knownHosts);
-        }
-        for (String fingerprint : fingerprints) {
-            if (!fingerprint.matches("(SHA256:)?[A-Za-z0-9+/]{43}=?")) {
-                throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--host-key-fingerprint '" + fingerprint
-                        + "' is not a SHA256 fingerprint like SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8");
-            }
-        }
-        return new HostKeyVerification.Pinned(fingerprints);
     }
 
     /**

@@ -50,6 +50,16 @@ final class ServeCommand implements Callable<Integer> {
                     + "Default: tcp://127.0.0.1:2222, or tcp://0.0.0.0:22 when run as root.")
     List<String> listen = List.of();
 
+    @Option(names = "--raw-listen", paramLabel = "ADDRESS",
+            description = "Also serve the call protocol with raw framing (length-prefixed JSON, no SSH; token or API key auth) "
+                    + "on this address, repeatable, e.g. --raw-listen tcp://127.0.0.1:7000. Plain TCP only serves loopback clients.")
+    List<String> rawListen = List.of();
+
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve the call protocol over HTTP (POST /v1/call/OP, GET /v1/ops; bearer token or API key) on this "
+                    + "address, e.g. --http 127.0.0.1:8080.")
+    String http;
+
     @Option(names = "--transport", paramLabel = "NAME", description = "Transport for --listen values without a scheme (default: tcp).")
     String transport;
 
@@ -127,8 +137,9 @@ final class ServeCommand implements Callable<Integer> {
         });
         AdminSocket admin = AdminSocket.start(options.stateDirectory(), () -> reload(server), err);
         Signals.onTerminate(admin::close);
-        for (TransportAddress address : server.listenAddresses()) {
-            out.println("alknet: listening on " + address + " (ssh)");
+        List<TransportAddress> bound = server.listenAddresses();
+        for (int i = 0; i < bound.size(); i++) {
+            out.println("alknet: listening on " + bound.get(i) + " (" + options.listeners().get(i).streamInterface() + ")");
         }
         server.info().forEach((key, value) -> out.println("alknet: " + key.replace('.', ' ').replace('-', ' ') + ": " + value));
         if (!options.settings().containsKey("identity.keys.authorized-keys") && !options.settings().containsKey("identity.keys.trusted-user-ca-keys")
@@ -166,6 +177,12 @@ final class ServeCommand implements Callable<Integer> {
         for (String address : addresses) {
             TransportAddress parsed = Addresses.parse(address, scheme, 2222, "--listen");
             options.listen(new ListenerSpec(parsed, "ssh"));
+        }
+        for (String address : rawListen) {
+            options.listen(new ListenerSpec(Addresses.parse(address, scheme, 7000, "--raw-listen"), "raw"));
+        }
+        if (http != null) {
+            options.setting("interface.http.listen", http);
         }
         if (file != null) {
             file.settings().forEach(options::setting);

@@ -16,6 +16,18 @@ public interface AlknetClient extends AutoCloseable {
     /** The tunnel, for opening channels from code. */
     Tunnel tunnel();
 
+    /**
+     * Calls operations on the server over the call protocol (the SSH control channel, opened on first use
+     * and again after each reconnect). Calls made while disconnected fail with a retryable {@code ABORTED}.
+     */
+    io.alknet.api.call.Caller calls();
+
+    /** The operations this client serves to the server (head/worker: the server may call its clients). */
+    io.alknet.api.call.OperationRegistry operations();
+
+    /** Pubsub through the server: events published here reach every subscriber of the topic. */
+    io.alknet.api.call.PubSub pubsub();
+
     /** True while a session is up. */
     boolean connected();
 

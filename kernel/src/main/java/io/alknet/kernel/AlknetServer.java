@@ -27,6 +27,21 @@ public interface AlknetServer extends AutoCloseable {
     /** Facts operators need, e.g. {@code host-key-fingerprint}, per stream interface. */
     Map<String, String> info();
 
+    /**
+     * The operations this server serves over the call protocol (SSH control channel, raw framing, HTTP):
+     * the built-ins, the plugins' and any an embedder registers here.
+     */
+    io.alknet.api.call.OperationRegistry operations();
+
+    /** The server's pubsub hub: publish to every subscribed connection, or subscribe in-process. */
+    io.alknet.api.call.PubSub pubsub();
+
+    /**
+     * A caller for each connection that speaks the call protocol right now (the server calls its clients,
+     * spec: head/worker); each peer's calls run there under the server's own identity.
+     */
+    List<io.alknet.api.call.Caller> peers();
+
     /** Open sessions right now. */
     int sessionCount();
 

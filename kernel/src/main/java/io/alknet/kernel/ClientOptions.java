@@ -129,8 +129,12 @@ public record ClientOptions(
         }
 
         public ClientOptions build() {
-            if (hostKeys == null) {
+            if (hostKeys == null && streamInterface.equals("ssh")) {
                 throw new IllegalStateException("host key verification is required: pin a fingerprint or give a known_hosts file");
+            }
+            if (hostKeys == null) {
+                // interfaces without host keys (raw framing) rely on the transport to authenticate the server
+                hostKeys = new HostKeyVerification.AcceptAny();
             }
             return new ClientOptions(server, streamInterface, user, identityFiles, hostKeys, frontEnds, settings,
                     Optional.ofNullable(pluginDirectory), stateDirectory, reconnect, gracePeriod, events);

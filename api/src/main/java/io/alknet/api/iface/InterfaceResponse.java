@@ -1,19 +1,18 @@
 package io.alknet.api.iface;
 
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The answer to an {@link InterfaceRequest}.
  *
- * @param status   HTTP-style status (200, 401, 403, 404, 500, …)
- * @param bodyJson the result or the error as JSON text
- * @param headers  extra response headers
+ * @param status  HTTP-style status: 200, 400 (invalid input), 401 (no or bad credential), 403 (missing
+ *                scope), 404 (no such operation), 408 (timeout), 500, 503
+ * @param body    {@code {"data": result}} or {@code {"error": {"code", "message", "retryable"}}} as a JSON value
+ * @param headers extra response headers
  */
-public record InterfaceResponse(int status, String bodyJson, Map<String, String> headers) {
+public record InterfaceResponse(int status, Object body, Map<String, String> headers) {
 
     public InterfaceResponse {
-        Objects.requireNonNull(bodyJson, "bodyJson");
         headers = Map.copyOf(headers);
     }
 }

@@ -15,6 +15,11 @@ public interface MessageInterface extends AutoCloseable {
     /** Binds the listener and starts answering through {@code context}. */
     CompletionStage<Void> start(MessageContext context);
 
+    /** Facts operators need once started, such as {@code address} (the bound address); printed by {@code alknet serve}. */
+    default java.util.Map<String, String> info() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

@@ -75,4 +75,15 @@ public interface ServerContext {
      */
     CompletionStage<RemoteListener> listenRemote(Identity identity, String bindHost, int bindPort,
                                                  java.util.function.Consumer<TransportStream> accepted);
+
+    /**
+     * Starts the call protocol for {@code identity} on a channel the interface opened for it (the SSH
+     * control channel to {@code alknet-control:0}, a raw-framing stream): the kernel serves the peer's
+     * calls, routes its results, and may call the peer through {@code toPeer}.
+     *
+     * @return where the interface delivers the peer's envelopes
+     * @throws io.alknet.api.AlknetException {@code FORWARD_DENIED} when the forwarding policy keeps this
+     *     identity off the control channel
+     */
+    io.alknet.api.call.EnvelopeHandler openCalls(Identity identity, io.alknet.api.call.EnvelopeSender toPeer);
 }

@@ -46,6 +46,18 @@ public interface TunnelSession extends AutoCloseable {
      */
     CompletionStage<RemoteForward> requestRemoteForward(String bindHost, int bindPort, RemoteForward.Handler handler);
 
+    /**
+     * Opens the call protocol to the server (for SSH: a {@code direct-tcpip} channel to the reserved
+     * {@code alknet-control:0}); the server's envelopes go to {@code fromServer}.
+     *
+     * @return how to send envelopes to the server; or exceptionally with {@code UNSUPPORTED} when this
+     *     interface has no call protocol, {@code FORWARD_DENIED} when the server's policy refuses it
+     */
+    default CompletionStage<io.alknet.api.call.EnvelopeSender> openCalls(io.alknet.api.call.EnvelopeHandler fromServer) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new io.alknet.api.AlknetException(
+                io.alknet.api.ErrorCode.UNSUPPORTED, "this session does not carry the call protocol"));
+    }
+
     /** True while the session is usable. */
     boolean isOpen();
 

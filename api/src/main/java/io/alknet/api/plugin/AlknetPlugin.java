@@ -51,4 +51,12 @@ public interface AlknetPlugin {
     default List<FrontEndFactory> frontEnds() {
         return List.of();
     }
+
+    /**
+     * Operations (spec and handler) this plugin serves over the call protocol, on servers and clients
+     * alike. Their handlers run with this plugin's class loader as the context class loader.
+     */
+    default List<io.alknet.api.call.Operation> operations() {
+        return List.of();
+    }
 }

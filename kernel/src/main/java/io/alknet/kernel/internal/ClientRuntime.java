@@ -9,7 +9,12 @@ import io.alknet.api.iface.StreamInterface;
 import io.alknet.api.iface.TunnelSession;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Transport;
+import io.alknet.api.Identity;
+import io.alknet.api.call.Caller;
+import io.alknet.api.call.OperationRegistry;
+import io.alknet.api.call.PubSub;
 import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.internal.call.ClientCalls;
 import io.alknet.kernel.ClientEvent;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ClientStats;
@@ -60,9 +65,11 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     private volatile TunnelSession session;
     private volatile boolean closed;
     private Thread reconnector;
+    private final ClientCalls calls;
 
     @Inject
-    public ClientRuntime(ClientOptions options, Components components) {
+    public ClientRuntime(ClientOptions options, Components components, io.alknet.kernel.PluginCatalog catalog) {
+        this.calls = new ClientCalls(closer.register(CallSetup.calls(catalog, options.settings())));
         this.options = options;
         this.components = components;
     }
@@ -93,6 +100,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
                 await(frontEnd.sessionUp(first), frontEnd.description());
             }
             session = first;
+            calls.sessionUp(first, serverIdentity(first));
             emit(new ClientEvent.Connected(options.server().toString(), first.serverKeyFingerprint()));
             frontEnds.forEach(frontEnd -> emit(new ClientEvent.FrontEndReady(frontEnd.description())));
             watch(first);
@@ -121,6 +129,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     /** A session is up again: tell the front ends (failures are reported, not fatal), watch for its loss. */
     private void up(TunnelSession established) {
         session = established;
+        calls.sessionUp(established, serverIdentity(established));
         emit(new ClientEvent.Connected(options.server().toString(), established.serverKeyFingerprint()));
         for (FrontEnd frontEnd : frontEnds) {
             frontEnd.sessionUp(established).whenComplete((ignored, error) -> {
@@ -141,6 +150,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
             return;
         }
         session = null;
+        calls.sessionDown();
         emit(new ClientEvent.Disconnected("session closed"));
         if (!options.reconnect().enabled()) {
             LOG.info("client.session.lost reconnect=false");
@@ -178,6 +188,27 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
                 LOG.debug("client.reconnect.failed attempt={} error={}", attempt, e.getMessage());
             }
         }
+    }
+
+    /** Who the server is when it calls us: its host key, with no scopes (operations it may call need none). */
+    private static Identity serverIdentity(TunnelSession established) {
+        String fingerprint = established.serverKeyFingerprint();
+        return Identity.of(fingerprint.isBlank() ? "server" : fingerprint, "server", java.util.Set.of());
+    }
+
+    @Override
+    public Caller calls() {
+        return calls;
+    }
+
+    @Override
+    public OperationRegistry operations() {
+        return calls.registry();
+    }
+
+    @Override
+    public PubSub pubsub() {
+        return calls;
     }
 
     private void emit(ClientEvent event) {

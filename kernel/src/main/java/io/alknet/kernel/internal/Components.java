@@ -18,7 +18,7 @@ import java.util.function.BiFunction;
  */
 public final class Components {
 
-    private static final Set<String> KNOWN_PREFIXES = Set.of("transport.", "interface.", "identity.", "policy.", "frontend.");
+    private static final Set<String> KNOWN_PREFIXES = Set.of("transport.", "interface.", "identity.", "policy.", "frontend.", "calls.");
 
     private final Registry registry;
     private final Map<String, String> settings;

@@ -3,6 +3,8 @@ package io.alknet.kernel.internal;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.Identity;
+import io.alknet.api.call.EnvelopeHandler;
+import io.alknet.api.call.EnvelopeSender;
 import io.alknet.api.iface.RemoteListener;
 import io.alknet.api.iface.ServerConnection;
 import io.alknet.api.iface.ServerContext;
@@ -37,13 +39,14 @@ final class ConnectionContext implements ServerContext {
     private final RemoteListeners remoteListeners;
     private final AuditLog audit;
     private final SourceGuard guard;
+    private final ServerCalls calls;
     private final AtomicInteger failures = new AtomicInteger();
     private volatile Credential credential;
     private volatile Identity identity;
     private volatile ServerConnection connection;
 
     ConnectionContext(TransportStream stream, DynamicConfigHolder config, Outbound outbound, RemoteListeners remoteListeners,
-                      AuditLog audit, SourceGuard guard) {
+                      AuditLog audit, SourceGuard guard, ServerCalls calls) {
         this.stream = Objects.requireNonNull(stream, "stream");
         this.peer = stream.peer();
         this.config = Objects.requireNonNull(config, "config");
@@ -51,6 +54,7 @@ final class ConnectionContext implements ServerContext {
         this.remoteListeners = Objects.requireNonNull(remoteListeners, "remoteListeners");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.guard = Objects.requireNonNull(guard, "guard");
+        this.calls = Objects.requireNonNull(calls, "calls");
     }
 
     void attach(ServerConnection serverConnection) {
@@ -67,7 +71,7 @@ final class ConnectionContext implements ServerContext {
         return resolveWith(config.current(), presented);
     }
 
-    private static IdentityResolution resolveWith(DynamicConfig snapshot, Credential presented) {
+    static IdentityResolution resolveWith(DynamicConfig snapshot, Credential presented) {
         for (IdentityProvider provider : snapshot.identityProviders()) {
             IdentityResolution resolution;
             try {
@@ -161,6 +165,18 @@ final class ConnectionContext implements ServerContext {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason()));
         }
         return debugOutcome(remoteListeners.listen(bindHost, bindPort, accepted), who, "forward.listen", "remote");
+    }
+
+    @Override
+    public EnvelopeHandler openCalls(Identity who, EnvelopeSender toPeer) {
+        PolicyDecision decision = outbound.checkControl(peer, who);
+        if (!decision.allowed()) {
+            throw new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason());
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("calls.opened remote_addr={} identity={}", peer.remoteHost(), LogFields.safe(who.label()));
+        }
+        return calls.open(who, toPeer, peer.remoteHost());
     }
 
     /**

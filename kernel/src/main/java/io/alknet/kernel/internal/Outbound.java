@@ -145,6 +145,21 @@ final class Outbound implements AutoCloseable {
         return decision;
     }
 
+    /**
+     * Decides whether {@code identity} may open the call protocol's control channel: the policy is asked
+     * about {@code alknet-control:0} (rules match it with the {@code alknet-*} target). No scope is needed
+     * beyond what the operations themselves require.
+     */
+    PolicyDecision checkControl(PeerInfo via, Identity identity) {
+        ForwardRequest request = new ForwardRequest(identity, Direction.LOCAL, io.alknet.api.call.ControlChannel.HOST,
+                io.alknet.api.call.ControlChannel.PORT, Optional.empty(), via.transport());
+        PolicyDecision decision = config.current().forwardingPolicy().decide(request);
+        if (!decision.allowed()) {
+            audit.forwardDenied(via, identity, Direction.LOCAL, decision);
+        }
+        return decision;
+    }
+
     private static Optional<InetAddress> literal(String host) {
         try {
             return Optional.of(InetAddress.ofLiteral(host));

@@ -2,6 +2,10 @@ package io.alknet.kernel.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.call.Caller;
+import io.alknet.api.call.OperationRegistry;
+import io.alknet.api.call.PubSub;
+import io.alknet.api.iface.MessageInterface;
 import io.alknet.api.iface.ServerConnection;
 import io.alknet.api.iface.StreamInterface;
 import io.alknet.api.transport.Listener;
@@ -9,6 +13,8 @@ import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ListenerSpec;
+import io.alknet.kernel.PluginCatalog;
+import io.alknet.kernel.internal.call.Calls;
 import io.alknet.kernel.ServerOptions;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -39,6 +45,7 @@ public final class ServerRuntime implements AlknetServer {
     private final Components components;
     private final AuditLog audit;
     private final Clock clock;
+    private final PluginCatalog catalog;
     private final Closer closer = new Closer();
     private final Map<String, Transport> transports = new LinkedHashMap<>();
     private final Map<String, StreamInterface> interfaces = new LinkedHashMap<>();
@@ -50,11 +57,14 @@ public final class ServerRuntime implements AlknetServer {
     private DynamicConfigHolder config;
     private Outbound outbound;
     private RemoteListeners remoteListeners;
+    private ServerCalls calls;
+    private final long startedAt = System.currentTimeMillis();
     private volatile boolean stopped;
 
     @Inject
-    public ServerRuntime(ServerOptions options, Components components, AuditLog audit, Clock clock) {
+    public ServerRuntime(ServerOptions options, Components components, AuditLog audit, Clock clock, PluginCatalog catalog) {
         this.options = options;
+        this.catalog = catalog;
         this.components = components;
         this.audit = audit;
         this.clock = clock;
@@ -73,15 +83,19 @@ public final class ServerRuntime implements AlknetServer {
             // forward targets are dialled over the tcp transport
             outbound = closer.register(new Outbound(transport("tcp"), config, audit));
             remoteListeners = new RemoteListeners(transport("tcp"));
+            Calls shared = closer.register(CallSetup.calls(catalog, options.settings()));
+            shared.serverOperations(this::status, this::reload);
+            calls = new ServerCalls(shared, config, audit);
             for (ListenerSpec spec : options.listeners()) {
                 Transport transport = transport(spec.address().scheme());
                 StreamInterface streamInterface = streamInterface(spec.streamInterface());
                 Listener listener = join(transport.listen(spec.address()), "cannot listen on " + spec.address());
                 bound.add(listener.address());
                 AcceptLoop loop = new AcceptLoop(listener, streamInterface, guard,
-                        audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, guard), sessions);
+                        audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, guard, calls), sessions);
                 loops.add(closer.register(loop));
             }
+            startMessageInterfaces();
             loops.forEach(AcceptLoop::start);
             bound.forEach(address -> LOG.info("server.listening address={}", address));
             return this;
@@ -95,6 +109,47 @@ public final class ServerRuntime implements AlknetServer {
         }
     }
 
+
+    /** Starts every message interface that has an {@code interface.NAME.listen} setting. */
+    private void startMessageInterfaces() {
+        for (String name : components.registry().messageInterfaces().keySet()) {
+            if (!options.settings().containsKey("interface." + name + ".listen")) {
+                continue;
+            }
+            MessageInterface messageInterface = components.create("message interface", "interface",
+                    components.registry().messageInterfaces(), name, (factory, settings) -> factory.create(settings, components.context()));
+            closer.register(messageInterface);
+            join(PluginCalls.withLoader(messageInterface.getClass().getClassLoader(), () -> messageInterface.start(calls)),
+                    "cannot start the " + name + " interface");
+            messageInterface.info().forEach((key, value) -> info.put(name + "." + key, value));
+            LOG.info("server.listening interface={} address={}", name, messageInterface.info().getOrDefault("address", "-"));
+        }
+    }
+
+    private Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("sessions", sessions.size());
+        status.put("callConnections", calls.engines().size());
+        status.put("listeners", listenAddresses().stream().map(Object::toString).toList());
+        status.put("configGeneration", config.current().generation());
+        status.put("uptimeMillis", System.currentTimeMillis() - startedAt);
+        return status;
+    }
+
+    @Override
+    public OperationRegistry operations() {
+        return calls.calls().operations();
+    }
+
+    @Override
+    public PubSub pubsub() {
+        return calls.hub();
+    }
+
+    @Override
+    public List<Caller> peers() {
+        return List.copyOf(calls.engines());
+    }
 
     private synchronized Transport transport(String scheme) {
         Transport transport = transports.get(scheme);

@@ -25,7 +25,7 @@ import java.util.Optional;
 record AuthorizedKey(
         String keyType, byte[] blob, String fingerprint, String comment, boolean certAuthority,
         List<String> principals, List<String> from, boolean portForwarding, Optional<Instant> expiresAt,
-        boolean requireForwardingExtension, String source) {
+        boolean requireForwardingExtension, List<String> scopes, String source) {
 
     AuthorizedKey {
         Objects.requireNonNull(keyType, "keyType");
@@ -33,6 +33,7 @@ record AuthorizedKey(
         principals = List.copyOf(principals);
         Objects.requireNonNull(expiresAt, "expiresAt");
         from = List.copyOf(from);
+        scopes = List.copyOf(scopes);
     }
 
     @Override
@@ -47,7 +48,7 @@ record AuthorizedKey(
     /** The same key, trusted as a certificate authority (a {@code TrustedUserCAKeys} line). */
     AuthorizedKey asCertAuthority() {
         return new AuthorizedKey(keyType, blob, fingerprint, comment, true, principals, from, portForwarding, expiresAt,
-                requireForwardingExtension, source);
+                requireForwardingExtension, scopes, source);
     }
 
     @Override

@@ -42,7 +42,7 @@ final class AuthorizedKeysFile {
     private static final Set<String> KNOWN_FLAGS = Set.of("cert-authority", "restrict", "no-port-forwarding",
             "port-forwarding", "no-pty", "pty", "no-agent-forwarding", "agent-forwarding", "no-x11-forwarding",
             "x11-forwarding", "no-user-rc", "user-rc", "no-touch-required", "verify-required", "permit-port-forwarding");
-    private static final Set<String> KNOWN_VALUED = Set.of("principals", "from", "expiry-time", "command", "environment");
+    private static final Set<String> KNOWN_VALUED = Set.of("principals", "from", "expiry-time", "command", "environment", "scopes");
     private static final Set<String> UNENFORCEABLE = Set.of("permitopen", "permitlisten", "tunnel");
 
     private AuthorizedKeysFile() {
@@ -110,7 +110,8 @@ final class AuthorizedKeysFile {
         }
         checkEd25519Blob(blob, source);
         return Optional.of(new AuthorizedKey(keyType, blob, fingerprint(blob), comment, parsed.certAuthority,
-                parsed.principals, parsed.from, parsed.portForwarding, parsed.expiresAt, parsed.requireForwardingExtension, source));
+                parsed.principals, parsed.from, parsed.portForwarding, parsed.expiresAt, parsed.requireForwardingExtension, parsed.scopes,
+                source));
     }
 
     private static String firstToken(String line) {
@@ -206,7 +207,7 @@ final class AuthorizedKeysFile {
 
     /** The parsed options of one line. */
     private record Options(boolean certAuthority, List<String> principals, List<String> from, boolean portForwarding,
-                           Optional<Instant> expiresAt, boolean requireForwardingExtension) {
+                           Optional<Instant> expiresAt, boolean requireForwardingExtension, List<String> scopes) {
 
         static Options parse(List<String> options, String source, boolean impliedCertAuthority) {
             boolean certAuthority = impliedCertAuthority;
@@ -215,6 +216,7 @@ final class AuthorizedKeysFile {
             List<String> from = List.of();
             Optional<Instant> expiresAt = Optional.empty();
             boolean requireForwardingExtension = false;
+            List<String> scopes = List.of();
             for (String option : options) {
                 int eq = option.indexOf('=');
                 String name = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
@@ -233,6 +235,7 @@ final class AuthorizedKeysFile {
                     case "from" -> from = splitList(value);
                     case "expiry-time" -> expiresAt = Optional.of(parseExpiry(value, source));
                     case "permit-port-forwarding" -> requireForwardingExtension = true;
+                    case "scopes" -> scopes = scopes(value, source);
                     default -> {
                         // accepted and irrelevant: alknet has no shell, pty, agent or X11
                     }
@@ -241,7 +244,18 @@ final class AuthorizedKeysFile {
             if (requireForwardingExtension && !certAuthority) {
                 throw invalid(source, "option 'permit-port-forwarding' only applies to a cert-authority line");
             }
-            return new Options(certAuthority, principals, from, portForwarding, expiresAt, requireForwardingExtension);
+            return new Options(certAuthority, principals, from, portForwarding, expiresAt, requireForwardingExtension, scopes);
+        }
+
+        /** alknet's own option: extra scopes for operation access, e.g. {@code scopes="greeter:use,monitoring:read"}. */
+        private static List<String> scopes(String value, String source) {
+            List<String> scopes = splitList(value);
+            for (String scope : scopes) {
+                if (!scope.matches("[A-Za-z0-9._:*-]+")) {
+                    throw invalid(source, "scope '" + scope + "' may only use letters, digits and . _ : * -");
+                }
+            }
+            return scopes;
         }
 
         private static List<String> splitList(String value) {

@@ -18,11 +18,11 @@ import java.util.Set;
  * <ul>
  *   <li>an SSH public key listed as a plain line: identity id = the key's {@code SHA256:} fingerprint, name
  *       = the line's comment, scopes {@code relay:connect} unless the line says {@code no-port-forwarding}
- *       or {@code restrict};</li>
+ *       or {@code restrict}, plus those of alknet's {@code scopes="a,b"} option (operation access);</li>
  *   <li>an OpenSSH user certificate signed by a {@code cert-authority} line or a key of the trusted-CA file
  *       (checks in OpenSSH's order: CA trusted, CA signature, validity window, principals, critical
  *       options, required extensions); identity id = the certified key's fingerprint, name = the key id,
- *       scopes {@code relay:connect} when the certificate permits port forwarding;</li>
+ *       scopes {@code relay:connect} when the certificate permits port forwarding, plus the CA line's {@code scopes="…"};</li>
  *   <li>a signed token (spec ADR-023) from a listed key: the same identity its SSH login would get.</li>
  * </ul>
  * Each refusal carries its own reason code for the fail2ban log. Immutable; keys are compared in constant
@@ -69,7 +69,10 @@ final class AuthorizedKeysProvider implements IdentityProvider {
         if (!match.from().isEmpty() && !SourcePatterns.matches(match.from(), address(credential))) {
             return IdentityResolution.rejected("source_not_allowed");
         }
-        Set<String> scopes = match.portForwarding() ? Set.of(Identity.RELAY_CONNECT) : Set.of();
+        Set<String> scopes = new java.util.HashSet<>(match.scopes());
+        if (match.portForwarding()) {
+            scopes.add(Identity.RELAY_CONNECT);
+        }
         String name = match.comment().isBlank() ? match.fingerprint() : match.comment();
         return IdentityResolution.resolved(Identity.of(match.fingerprint(), name, scopes));
     }
@@ -122,7 +125,10 @@ final class AuthorizedKeysProvider implements IdentityProvider {
         if (authority.requireForwardingExtension() && !forwardingExtension) {
             return IdentityResolution.rejected("cert_extension_missing");
         }
-        Set<String> scopes = forwardingExtension && authority.portForwarding() ? Set.of(Identity.RELAY_CONNECT) : Set.of();
+        Set<String> scopes = new java.util.HashSet<>(authority.scopes());
+        if (forwardingExtension && authority.portForwarding()) {
+            scopes.add(Identity.RELAY_CONNECT);
+        }
         String fingerprint = AuthorizedKeysFile.fingerprint(certificate.certifiedKeyBlob());
         String name = certificate.keyId().isBlank() ? fingerprint : certificate.keyId();
         return IdentityResolution.resolved(new Identity(fingerprint, name, scopes,

@@ -3,6 +3,9 @@ package io.alknet.ssh.internal.channel;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.Identity;
+import io.alknet.api.call.ControlChannel;
+import io.alknet.api.call.EnvelopeHandler;
+import io.alknet.call.FramedEnvelopes;
 import io.alknet.api.iface.ServerContext;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.Splice;
@@ -49,6 +52,14 @@ public final class ServerTunnelChannel extends AbstractServerChannel {
             fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "not authenticated");
             return opened;
         }
+        if (ControlChannel.isReserved(host)) {
+            if (host.equals(ControlChannel.HOST) && port == ControlChannel.PORT) {
+                controlChannel(opened, context, identity.get());
+            } else {
+                fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "alknet-* names are reserved for the control channel");
+            }
+            return opened;
+        }
         if (port < 0 || port > 65535 || host.isEmpty()) {
             fail(opened, SshConstants.SSH_OPEN_CONNECT_FAILED, "invalid target");
             return opened;
@@ -65,6 +76,34 @@ public final class ServerTunnelChannel extends AbstractServerChannel {
             connected(opened, target);
         });
         return opened;
+    }
+
+    /**
+     * The reserved {@code alknet-control:0}: instead of dialling, the channel carries the call protocol
+     * (length-prefixed JSON envelopes) to the kernel, if the forwarding policy lets this identity in.
+     */
+    private void controlChannel(OpenFuture opened, ServerContext context, Identity identity) {
+        stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+        FramedEnvelopes framed = new FramedEnvelopes(stream, ControlChannel.DEFAULT_MAX_FRAME);
+        EnvelopeHandler handler;
+        try {
+            handler = context.openCalls(identity, framed);
+        } catch (AlknetException e) {
+            stream = null;
+            fail(opened, e.code() == ErrorCode.FORWARD_DENIED ? SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED
+                    : SshConstants.SSH_OPEN_CONNECT_FAILED, OpenFailures.describe(e.code(), e));
+            return;
+        }
+        stream.outputReady();
+        try {
+            signalChannelOpenSuccess();
+            opened.setOpened();
+        } catch (RuntimeException e) {
+            handler.onClosed();
+            opened.setException(e);
+            return;
+        }
+        framed.start(handler);
     }
 
     private void connected(OpenFuture opened, TransportStream target) {

@@ -19,6 +19,10 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import io.alknet.api.call.ControlChannel;
+import io.alknet.api.call.EnvelopeHandler;
+import io.alknet.api.call.EnvelopeSender;
+import io.alknet.call.FramedEnvelopes;
 
 /** An authenticated MINA client session as an alknet {@link TunnelSession}. */
 public final class SshTunnelSession implements TunnelSession {
@@ -56,6 +60,15 @@ public final class SshTunnelSession implements TunnelSession {
     @Override
     public CompletionStage<TransportStream> openUdpRelay() {
         return open(OutgoingChannel.udpRelay());
+    }
+
+    @Override
+    public CompletionStage<EnvelopeSender> openCalls(EnvelopeHandler fromServer) {
+        return openChannel(ControlChannel.HOST, ControlChannel.PORT).thenApply(stream -> {
+            FramedEnvelopes framed = new FramedEnvelopes(stream, ControlChannel.DEFAULT_MAX_FRAME);
+            framed.start(fromServer);
+            return framed;
+        });
     }
 
     private CompletionStage<TransportStream> open(OutgoingChannel channel) {

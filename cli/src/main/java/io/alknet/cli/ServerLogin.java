@@ -1,0 +1,101 @@
+package io.alknet.cli;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.transport.TransportAddress;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** How a client command reaches and logs in to a server: address, key, host key check (connect, call, ops). */
+final class ServerLogin {
+
+    @Option(names = "--server", paramLabel = "ADDRESS", description = "Same as ADDRESS, e.g. --server tcp://example.com:2222.")
+    String server;
+
+    @Option(names = "--transport", paramLabel = "NAME", description = "Transport when ADDRESS has no scheme (default: tcp), e.g. --transport tcp.")
+    String transport;
+
+    @Option(names = {"-i", "--identity"}, paramLabel = "FILE",
+            description = "Private key to log in with (OpenSSH format; create one with 'alknet keygen'). Default: $ALKNET_IDENTITY. "
+                    + "Repeatable, e.g. -i ~/.alknet/id_ed25519.")
+    List<Path> identities = new ArrayList<>();
+
+    @Option(names = "--user", paramLabel = "NAME", description = "User name to log in as (default: $USER), e.g. --user deploy.")
+    String user;
+
+    @Option(names = "--host-key-fingerprint", paramLabel = "SHA256:...", split = ",",
+            description = "Accept only a server host key with this fingerprint (repeatable), "
+                    + "e.g. --host-key-fingerprint SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8.")
+    List<String> fingerprints = new ArrayList<>();
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "Accept server host keys listed in this OpenSSH known_hosts file, e.g. --known-hosts ~/.ssh/known_hosts.")
+    Path knownHosts;
+
+    @Option(names = "--insecure-accept-host-key",
+            description = "Accept ANY server host key. Only for tests: it lets a man in the middle read everything. "
+                    + "e.g. --insecure-accept-host-key on a throw-away test server.")
+    boolean insecure;
+
+    /** The server to reach: {@code positional} (connect's ADDRESS), else --server, else $ALKNET_SERVER. */
+    TransportAddress target(String positional) {
+        return Addresses.parse(serverAddress(positional), transport, 22, "ADDRESS");
+    }
+
+    Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
+    String serverAddress(String address) {
+        String value = address != null ? address : server != null ? server : System.getenv("ALKNET_SERVER");
+        if (value == null || value.isBlank()) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "no server address: pass ADDRESS (e.g. tcp://example.com:2222) or set ALKNET_SERVER");
+        }
+        return value;
+    }
+
+    List<Path> identityFiles() {
+        if (!identities.isEmpty()) {
+            return identities;
+        }
+        String env = System.getenv("ALKNET_IDENTITY");
+        if (env == null || env.isBlank()) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT,
+                    "no identity key: pass -i FILE or set ALKNET_IDENTITY (create a key with: alknet keygen -f ~/.alknet/id_ed25519)");
+        }
+        return List.of(Path.of(env));
+    }
+
+    HostKeyVerification hostKeyVerification() {
+        int chosen = (fingerprints.isEmpty() ? 0 : 1) + (knownHosts == null ? 0 : 1) + (insecure ? 1 : 0);
+        if (chosen == 0) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "the server's host key cannot be verified: pass "
+                    + "--host-key-fingerprint SHA256:... (alknet serve prints it) or --known-hosts FILE");
+        }
+        if (chosen > 1) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT,
+                    "use only one of --host-key-fingerprint, --known-hosts and --insecure-accept-host-key");
+        }
+        if (insecure) {
+            return new HostKeyVerification.AcceptAny();
+        }
+        if (knownHosts != null) {
+            if (!java.nio.file.Files.isRegularFile(knownHosts)) {
+                throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "known_hosts file not found: " + knownHosts);
+            }
+            return new HostKeyVerification.KnownHosts(knownHosts);
+        }
+        for (String fingerprint : fingerprints) {
+            if (!fingerprint.matches("(SHA256:)?[A-Za-z0-9+/]{43}=?")) {
+                throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--host-key-fingerprint '" + fingerprint
+                        + "' is not a SHA256 fingerprint like SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8");
+            }
+        }
+        return new HostKeyVerification.Pinned(fingerprints);
+    }
+
+}

@@ -1,0 +1,237 @@
+package io.alknet.http.internal;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.iface.InterfaceRequest;
+import io.alknet.api.iface.InterfaceResponse;
+import io.alknet.api.iface.MessageContext;
+import io.alknet.api.iface.MessageInterface;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.transport.SecurityLevel;
+import io.alknet.call.Json;
+import io.alknet.netty.EventLoops;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP message interface (spec: interfaces): {@code POST /v1/call/SERVICE/OP} with the JSON input as the
+ * body calls {@code /SERVICE/OP}; {@code GET /v1/ops} lists the operations the caller may call. The caller
+ * authenticates each request with {@code Authorization: Bearer …} carrying a signed token or an API key
+ * (never logged). Answers are {@code {"data": …}} or {@code {"error": {"code", "message", "retryable"}}}
+ * with the status the kernel chose (401, 403, 404, 400, 408, 500).
+ */
+final class HttpInterface implements MessageInterface {
+
+    private static final String CALL_PREFIX = "/v1/call/";
+
+    private final String host;
+    private final int port;
+    private final int maxBody;
+    private EventLoops.Lease loops;
+    private Channel server;
+
+    HttpInterface(String host, int port, int maxBody) {
+        this.host = host;
+        this.port = port;
+        this.maxBody = maxBody;
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> start(MessageContext context) {
+        loops = EventLoops.acquire();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops.group())
+                .channel(loops.serverSocketChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS))
+                                .addLast(new HttpServerCodec())
+                                .addLast(new HttpServerExpectContinueHandler())
+                                .addLast(new HttpObjectAggregator(maxBody))
+                                .addLast(new Requests(context));
+                    }
+                });
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        bootstrap.bind(host, port).addListener((io.netty.channel.ChannelFuture bound) -> {
+            if (bound.isSuccess()) {
+                synchronized (this) {
+                    server = bound.channel();
+                }
+                result.complete(null);
+            } else {
+                result.completeExceptionally(new AlknetException(ErrorCode.INVALID_CONFIG, "cannot listen on " + host + ":" + port
+                        + " for HTTP: " + bound.cause().getMessage() + " (is the port in use? change --http)"));
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public synchronized Map<String, String> info() {
+        if (server == null) {
+            return Map.of();
+        }
+        InetSocketAddress local = (InetSocketAddress) server.localAddress();
+        String shown = local.getAddress().getHostAddress();
+        return Map.of("address", (shown.indexOf(':') >= 0 ? "[" + shown + "]" : shown) + ":" + local.getPort());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+            server = null;
+        }
+        if (loops != null) {
+            loops.close();
+            loops = null;
+        }
+    }
+
+    /** Answers one request at a time per connection (keep-alive honoured). */
+    private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final MessageContext context;
+
+        Requests(MessageContext context) {
+            this.context = context;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (!request.decoderResult().isSuccess()) {
+                reply(ctx, 400, error("PROTOCOL_ERROR", "malformed HTTP request"), false);
+                return;
+            }
+            String path = new QueryStringDecoder(request.uri()).path();
+            String operation;
+            Object input;
+            if (request.method().equals(HttpMethod.GET) && path.equals("/v1/ops")) {
+                operation = "/services/list";
+                input = Map.of();
+            } else if (path.startsWith(CALL_PREFIX) && path.length() > CALL_PREFIX.length()) {
+                if (!request.method().equals(HttpMethod.POST)) {
+                    reply(ctx, 405, error("PROTOCOL_ERROR", "call an operation with POST"), keepAlive);
+                    return;
+                }
+                operation = path.substring(CALL_PREFIX.length() - 1);
+                byte[] body = new byte[request.content().readableBytes()];
+                request.content().readBytes(body);
+                try {
+                    input = body.length == 0 ? Map.of() : Json.read(body);
+                } catch (IllegalArgumentException e) {
+                    reply(ctx, 400, error("VALIDATION_ERROR", "the body is not JSON: " + e.getMessage()), keepAlive);
+                    return;
+                }
+            } else {
+                reply(ctx, 404, error("OPERATION_NOT_FOUND", "no such endpoint: POST /v1/call/SERVICE/OP or GET /v1/ops"), keepAlive);
+                return;
+            }
+            Optional<String> token = bearer(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            String trace = request.headers().get("traceparent");
+            if (trace != null) {
+                metadata.put("traceparent", trace);
+            }
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            PeerInfo peer = PeerInfo.socket("http", SecurityLevel.UNPROTECTED, remote, ctx.channel().localAddress());
+            CompletionStage<InterfaceResponse> answer;
+            try {
+                answer = context.handle(new InterfaceRequest(peer, operation, input, token, metadata));
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answer.whenComplete((response, failure) -> {
+                if (failure != null) {
+                    reply(ctx, 500, error("EXECUTION_ERROR", "internal error"), keepAlive);
+                } else {
+                    reply(ctx, response.status(), response.body(), keepAlive, response.headers());
+                }
+            });
+        }
+
+        private static Optional<String> bearer(String header) {
+            if (header == null) {
+                return Optional.empty();
+            }
+            String value = header.strip();
+            if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return Optional.of(value.substring(7).strip());
+            }
+            return Optional.empty();
+        }
+
+        private static Map<String, Object> error(String code, String message) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("code", code);
+            error.put("message", message);
+            error.put("retryable", false);
+            return Map.of("error", error);
+        }
+
+        private static void reply(ChannelHandlerContext ctx, int status, Object body, boolean keepAlive) {
+            reply(ctx, status, body, keepAlive, Map.of());
+        }
+
+        private static void reply(ChannelHandlerContext ctx, int status, Object body, boolean keepAlive, Map<String, String> headers) {
+            byte[] json = Json.write(body);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                    Unpooled.wrappedBuffer(json));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
+            headers.forEach((name, value) -> response.headers().set(name, value));
+            if (status == 401) {
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"alknet\"");
+            }
+            if (keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.alknet.http.internal;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.iface.MessageInterface;
+import io.alknet.api.iface.MessageInterfaceFactory;
+import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.Settings;
+import io.alknet.api.transport.TransportAddress;
+
+import java.util.Set;
+
+/**
+ * Settings under {@code interface.http.}: {@code listen} ({@code HOST:PORT}; the interface starts only when
+ * it is set) and {@code max-body} (bytes, default 1 MiB).
+ */
+public final class HttpInterfaceFactory implements MessageInterfaceFactory {
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public MessageInterface create(Settings settings, PluginContext context) {
+        settings.requireOnly(Set.of("listen", "max-body"));
+        String listen = settings.require("listen");
+        TransportAddress address;
+        try {
+            address = TransportAddress.parse(listen.contains("://") ? listen : "tcp://" + listen, 8080);
+        } catch (RuntimeException e) {
+            throw new AlknetException(ErrorCode.INVALID_CONFIG, "interface.http.listen must be HOST:PORT, got '" + listen + "'");
+        }
+        int maxBody = settings.integer("max-body", 1 << 20);
+        return new HttpInterface(address.host(), address.port(), maxBody);
+    }
+}

@@ -1,0 +1,21 @@
+package io.alknet.raw;
+
+import io.alknet.api.iface.StreamInterfaceFactory;
+import io.alknet.api.plugin.AlknetPlugin;
+import io.alknet.raw.internal.RawInterfaceFactory;
+
+import java.util.List;
+
+/** Contributes the {@code raw} stream interface: the call protocol straight over a transport stream. */
+public final class RawPlugin implements AlknetPlugin {
+
+    @Override
+    public String name() {
+        return "raw";
+    }
+
+    @Override
+    public List<StreamInterfaceFactory> streamInterfaces() {
+        return List.of(new RawInterfaceFactory());
+    }
+}

@@ -1,0 +1,119 @@
+package io.alknet.kernel.internal;
+
+import io.alknet.api.Identity;
+import io.alknet.api.call.CallError;
+import io.alknet.api.call.EnvelopeHandler;
+import io.alknet.api.call.EnvelopeSender;
+import io.alknet.api.iface.InterfaceRequest;
+import io.alknet.api.iface.InterfaceResponse;
+import io.alknet.api.iface.MessageContext;
+import io.alknet.api.identity.Credential;
+import io.alknet.api.identity.IdentityResolution;
+import io.alknet.kernel.internal.call.CallEngine;
+import io.alknet.kernel.internal.call.Calls;
+import io.alknet.kernel.internal.call.PubSubHub;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's call protocol: the engines of the control channels and raw streams, the pubsub hub they
+ * share, and the gateway for message interfaces (HTTP), which authenticates each request's bearer
+ * credential against the newest configuration. Thread-safe.
+ */
+final class ServerCalls implements MessageContext {
+
+    /** How long an HTTP call may run. */
+    static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
+    /** API keys start with this prefix; any other bearer credential is a signed token. */
+    private static final String API_KEY_PREFIX = "alk_";
+
+    private final Calls calls;
+    private final PubSubHub hub;
+    private final DynamicConfigHolder config;
+    private final AuditLog audit;
+    private final Set<CallEngine> engines = ConcurrentHashMap.newKeySet();
+
+    ServerCalls(Calls calls, DynamicConfigHolder config, AuditLog audit) {
+        this.calls = Objects.requireNonNull(calls, "calls");
+        this.hub = new PubSubHub(calls.eventBuffer());
+        this.config = Objects.requireNonNull(config, "config");
+        this.audit = Objects.requireNonNull(audit, "audit");
+    }
+
+    Calls calls() {
+        return calls;
+    }
+
+    PubSubHub hub() {
+        return hub;
+    }
+
+    /** Connections speaking the call protocol right now. */
+    Set<CallEngine> engines() {
+        return Set.copyOf(engines);
+    }
+
+    EnvelopeHandler open(Identity identity, EnvelopeSender toPeer, String peerLabel) {
+        CallEngine engine = calls.engine(identity, toPeer, hub, peerLabel);
+        engines.add(engine);
+        engine.closeFuture().whenComplete((ignored, error) -> engines.remove(engine));
+        return engine;
+    }
+
+    @Override
+    public CompletionStage<InterfaceResponse> handle(InterfaceRequest request) {
+        if (request.authToken().isEmpty() || request.authToken().get().isBlank()) {
+            audit.authFailure(request.peer(), "-", "bearer", "-", "no_credential");
+            return CompletableFuture.completedFuture(error(401, CallError.of(CallError.ACCESS_DENIED,
+                    "authentication required: send 'Authorization: Bearer TOKEN' with a token (alknet token) or an API key (alknet apikey create)")));
+        }
+        String presented = request.authToken().get().strip();
+        Credential credential = presented.startsWith(API_KEY_PREFIX)
+                ? new Credential.ApiKey(request.peer(), "", presented)
+                : new Credential.Token(request.peer(), "", presented);
+        String method = credential instanceof Credential.ApiKey ? "apikey" : "token";
+        IdentityResolution resolution = ConnectionContext.resolveWith(config.current(), credential);
+        if (!(resolution instanceof IdentityResolution.Resolved resolved)) {
+            String reason = resolution instanceof IdentityResolution.Rejected rejected ? rejected.reason() : "unknown_credential";
+            audit.authFailure(request.peer(), "-", method, credential.label(), reason);
+            return CompletableFuture.completedFuture(error(401, CallError.of(CallError.ACCESS_DENIED,
+                    "the credential was not accepted (" + reason + ")")));
+        }
+        Identity identity = resolved.identity();
+        Map<String, Object> metadata = new LinkedHashMap<>(request.metadata());
+        return calls.invoke(identity, request.operationPath(), request.input(), metadata, HTTP_TIMEOUT)
+                .handle((result, failure) -> {
+                    if (failure == null) {
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("data", result);
+                        return new InterfaceResponse(200, body, Map.of());
+                    }
+                    CallError error = Calls.errorOf(failure);
+                    return error(status(error.code()), error);
+                });
+    }
+
+    /** The HTTP status for a call error code. */
+    static int status(String code) {
+        return switch (code) {
+            case CallError.OPERATION_NOT_FOUND -> 404;
+            case CallError.ACCESS_DENIED -> 403;
+            case CallError.VALIDATION_ERROR, CallError.PROTOCOL_ERROR -> 400;
+            case CallError.TIMEOUT -> 408;
+            case CallError.OVERLOADED -> 503;
+            case CallError.ABORTED -> 409;
+            default -> 500;
+        };
+    }
+
+    private static InterfaceResponse error(int status, CallError error) {
+        return new InterfaceResponse(status, Map.of("error", error.toPayload()), Map.of());
+    }
+}

@@ -1,0 +1,313 @@
+package io.alknet.kernel.internal.call;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.Identity;
+import io.alknet.api.call.CallError;
+import io.alknet.api.call.Operation;
+import io.alknet.api.call.OperationEnv;
+import io.alknet.api.call.OperationException;
+import io.alknet.api.call.OperationSpec;
+import io.alknet.api.call.OperationType;
+import io.alknet.api.identity.CredentialProvider;
+import io.alknet.api.identity.CredentialSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs operations of one {@link OperationTable}: looks the operation up, checks access (unless the call is
+ * trusted), validates the input, runs the handler on a virtual thread with its plugin's class loader,
+ * enforces the deadline, and maps whatever the handler threw to a {@link CallError}. Thread-safe.
+ */
+public final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger("alknet.calls");
+
+    private final OperationTable operations;
+    private final ScheduledExecutorService timers;
+    private final Map<Class<?>, Object> services;
+    private final Optional<CredentialProvider> credentials;
+
+    public Dispatcher(OperationTable operations, ScheduledExecutorService timers, Map<Class<?>, Object> services,
+                      Optional<CredentialProvider> credentials) {
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.timers = Objects.requireNonNull(timers, "timers");
+        this.services = Map.copyOf(services);
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+    }
+
+    public OperationTable operations() {
+        return operations;
+    }
+
+    ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** Where the results of one call go. At most one of result, completed, failed is called. */
+    interface Reply {
+        void result(Object output);
+
+        /** One item of a subscription; may block (back-pressure). */
+        void item(Object output);
+
+        void completed();
+
+        void failed(CallError error);
+    }
+
+    /**
+     * Starts a call. Exactly one terminal reply follows, unless the call is cancelled as {@code ABORTED}
+     * (the caller gave up: nothing is sent back).
+     *
+     * @param engine the connection the call came over (for {@code env.invokePeer}), or null
+     */
+    void dispatch(String path, Object input, CallContext context, CallEngine engine, Reply reply) {
+        Guarded guarded = new Guarded(reply);
+        Optional<OperationTable.Entry> found = operations.entry(path);
+        if (found.isEmpty()) {
+            guarded.failed(CallError.of(CallError.OPERATION_NOT_FOUND, "no operation " + path));
+            return;
+        }
+        Operation operation = found.get().operation();
+        OperationSpec spec = operation.spec();
+        if (!context.trusted() && !spec.access().allows(context.identity())) {
+            guarded.failed(CallError.of(CallError.ACCESS_DENIED, path + " needs scope(s) "
+                    + String.join(", ", new java.util.TreeSet<>(spec.access().requiredScopes()))
+                    + (spec.access().requiredScopesAny().isEmpty() ? "" : " and one of "
+                    + String.join(", ", new java.util.TreeSet<>(spec.access().requiredScopesAny())))));
+            return;
+        }
+        List<String> problems = SchemaValidator.validate(spec.inputSchema(), input);
+        if (!problems.isEmpty()) {
+            guarded.failed(new CallError(CallError.VALIDATION_ERROR, String.join("; ", problems), false, Optional.of(problems)));
+            return;
+        }
+        context.env(new Env(context, engine));
+        context.onCancel(() -> {
+            CallError reason = context.cancellation().orElse(CallError.of(CallError.ABORTED, "cancelled"));
+            if (reason.code().equals(CallError.TIMEOUT)) {
+                guarded.failed(reason);
+            } else {
+                guarded.silence();
+            }
+        });
+        ScheduledFuture<?> timer = null;
+        if (context.deadline().isPresent()) {
+            long delay = Duration.between(Instant.now(), context.deadline().get()).toMillis();
+            if (delay <= 0) {
+                context.cancel(CallError.of(CallError.TIMEOUT, "the deadline passed before " + path + " started"));
+                return;
+            }
+            timer = timers.schedule(() -> context.cancel(CallError.of(CallError.TIMEOUT, path + " did not finish before its deadline")),
+                    delay, TimeUnit.MILLISECONDS);
+        }
+        ScheduledFuture<?> deadline = timer;
+        ClassLoader loader = found.get().loader();
+        Thread.ofVirtual().name("alknet-op-" + context.requestId()).start(() -> {
+            Thread.currentThread().setContextClassLoader(loader);
+            try {
+                if (spec.type() == OperationType.SUBSCRIPTION) {
+                    operation.subscriptionHandler().subscribe(input, context, item -> {
+                        if (context.isCancelled()) {
+                            throw new OperationException(CallError.ABORTED, "the subscription was cancelled");
+                        }
+                        guarded.item(item);
+                    });
+                    if (!context.isCancelled()) {
+                        guarded.completed();
+                    }
+                } else {
+                    Object output = operation.handler().handle(input, context);
+                    if (!context.isCancelled()) {
+                        List<String> outputProblems = SchemaValidator.validate(spec.outputSchema(), output);
+                        if (!outputProblems.isEmpty()) {
+                            LOG.warn("call.output.invalid operation={} problems={}", path, outputProblems.size());
+                        }
+                        guarded.result(output);
+                    }
+                }
+            } catch (Throwable error) {
+                if (!context.isCancelled()) {
+                    CallError mapped = toError(error, spec);
+                    if (mapped.code().equals(CallError.EXECUTION_ERROR)) {
+                        LOG.warn("call.handler.failed operation={} error={}", path, error.getClass().getName());
+                    }
+                    guarded.failed(mapped);
+                }
+                if (error instanceof Error fatal && !(error instanceof AssertionError)) {
+                    throw fatal;
+                }
+            } finally {
+                if (deadline != null) {
+                    deadline.cancel(false);
+                }
+            }
+        });
+    }
+
+    /** Runs a query or mutation in-process and returns its result (the local path; also HTTP's). */
+    CompletableFuture<Object> invoke(String path, Object input, CallContext context, CallEngine engine) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        Optional<OperationTable.Entry> found = operations.entry(path);
+        if (found.isPresent() && found.get().operation().spec().type() == OperationType.SUBSCRIPTION) {
+            result.completeExceptionally(new OperationException(CallError.OPERATION_NOT_FOUND,
+                    path + " is a subscription; subscribe to it instead of invoking it"));
+            return result;
+        }
+        dispatch(path, input, context, engine, new Reply() {
+            @Override
+            public void result(Object output) {
+                result.complete(output);
+            }
+
+            @Override
+            public void item(Object output) {
+                // not reached: subscriptions are refused above
+            }
+
+            @Override
+            public void completed() {
+                result.completeExceptionally(new OperationException(CallError.ABORTED, "completed without a result"));
+            }
+
+            @Override
+            public void failed(CallError error) {
+                result.completeExceptionally(new OperationException(error));
+            }
+        });
+        context.onCancel(() -> result.completeExceptionally(new OperationException(
+                context.cancellation().orElse(CallError.of(CallError.ABORTED, "cancelled")))));
+        return result;
+    }
+
+    /**
+     * What a handler's failure means on the wire: an {@link OperationException} keeps its code; a message
+     * equal to a declared code or starting with {@code "CODE: "} takes that code; anything else is
+     * {@code EXECUTION_ERROR}.
+     */
+    static CallError toError(Throwable thrown, OperationSpec spec) {
+        Throwable error = thrown;
+        while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+            error = error.getCause();
+        }
+        if (error instanceof OperationException operation) {
+            return operation.error();
+        }
+        String message = error.getMessage();
+        if (message != null) {
+            for (String code : spec.errorCodes()) {
+                if (message.equals(code)) {
+                    return CallError.of(code, code);
+                }
+                if (message.startsWith(code + ":")) {
+                    return CallError.of(code, message.substring(code.length() + 1).strip());
+                }
+            }
+        }
+        if (error instanceof AlknetException alknet) {
+            return CallError.of(CallError.EXECUTION_ERROR, alknet.getMessage());
+        }
+        return CallError.of(CallError.EXECUTION_ERROR, message != null ? message : error.getClass().getSimpleName());
+    }
+
+    /** A context for a new call from outside (a peer, HTTP). */
+    static CallContext rootContext(String requestId, Identity identity, Map<String, Object> metadata, Optional<Instant> deadline) {
+        return new CallContext(requestId, Optional.empty(), identity, metadata, deadline, false);
+    }
+
+    /** Ensures one terminal reply; after {@link #silence()} nothing more is sent. */
+    private static final class Guarded implements Reply {
+        private final Reply reply;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        Guarded(Reply reply) {
+            this.reply = reply;
+        }
+
+        void silence() {
+            done.set(true);
+        }
+
+        @Override
+        public void result(Object output) {
+            if (done.compareAndSet(false, true)) {
+                reply.result(output);
+            }
+        }
+
+        @Override
+        public void item(Object output) {
+            if (!done.get()) {
+                reply.item(output);
+            }
+        }
+
+        @Override
+        public void completed() {
+            if (done.compareAndSet(false, true)) {
+                reply.completed();
+            }
+        }
+
+        @Override
+        public void failed(CallError error) {
+            if (done.compareAndSet(false, true)) {
+                reply.failed(error);
+            }
+        }
+    }
+
+    /** The env of one call: nested calls are trusted, keep the identity and deadline, and die with the parent. */
+    private final class Env implements OperationEnv {
+        private final CallContext parent;
+        private final CallEngine engine;
+
+        Env(CallContext parent, CallEngine engine) {
+            this.parent = parent;
+            this.engine = engine;
+        }
+
+        @Override
+        public CompletionStage<Object> invoke(String path, Object input) {
+            CallContext child = new CallContext(UUID.randomUUID().toString(), Optional.of(parent.requestId()), parent.identity(),
+                    parent.metadata(), parent.deadline(), true);
+            parent.onCancel(() -> child.cancel(parent.cancellation().orElse(CallError.of(CallError.ABORTED, "the calling operation was cancelled"))));
+            return Dispatcher.this.invoke(path, input, child, engine);
+        }
+
+        @Override
+        public CompletionStage<Object> invokePeer(String path, Object input) {
+            if (engine == null) {
+                return CompletableFuture.failedFuture(new OperationException(CallError.OPERATION_NOT_FOUND,
+                        "this call did not arrive over a connection: there is no peer to call"));
+            }
+            return engine.callFor(parent, path, input);
+        }
+
+        @Override
+        public <T> Optional<T> service(Class<T> type) {
+            return Optional.ofNullable(services.get(type)).map(type::cast);
+        }
+
+        @Override
+        public Optional<CredentialSet> credentials(String service) {
+            return credentials.flatMap(provider -> provider.credentials(service));
+        }
+    }
+}

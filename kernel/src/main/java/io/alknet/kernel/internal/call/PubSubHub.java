@@ -1,0 +1,154 @@
+package io.alknet.kernel.internal.call;
+
+import io.alknet.api.call.EventEnvelope;
+import io.alknet.api.call.PubSub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * The server's event bus (spec: pubsub over the control channel): connections subscribe to topics with
+ * {@code __subscribe}/{@code __unsubscribe}, any event a connection or local code publishes goes to every
+ * subscriber of its topic and of "" (all topics). Each subscriber has its own bounded {@link Outbox}, so
+ * delivery is in publish order per publisher, at most once, and a slow subscriber loses events (and learns
+ * how many) instead of holding anyone up. Thread-safe; nothing blocks.
+ */
+public final class PubSubHub implements PubSub, CallEngine.EventBus {
+
+    private static final Logger LOG = LoggerFactory.getLogger("alknet.pubsub");
+
+    private final int buffer;
+    private final Map<String, Set<Target>> byTopic = new ConcurrentHashMap<>();
+    private final Map<CallEngine, Target> connections = new ConcurrentHashMap<>();
+
+    /** @param buffer events held per subscriber before it starts losing them */
+    public PubSubHub(int buffer) {
+        this.buffer = buffer;
+    }
+
+    private interface Target {
+        void deliver(EventEnvelope event);
+    }
+
+    @Override
+    public void publish(String topic, String type, Object payload) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(type, "type");
+        if (type.startsWith("call.") || type.startsWith("__") || type.isEmpty()) {
+            throw new IllegalArgumentException("event type '" + type + "' is reserved by the call protocol");
+        }
+        fanout(new EventEnvelope(type, topic, payload));
+    }
+
+    void fanout(EventEnvelope event) {
+        Set<Target> targets = new LinkedHashSet<>();
+        Set<Target> exact = byTopic.get(event.id());
+        if (exact != null) {
+            targets.addAll(exact);
+        }
+        if (!event.id().isEmpty()) {
+            Set<Target> all = byTopic.get("");
+            if (all != null) {
+                targets.addAll(all);
+            }
+        }
+        for (Target target : targets) {
+            target.deliver(event);
+        }
+    }
+
+    /** Subscribers of {@code topic} right now (local and connections). */
+    public int subscribers(String topic) {
+        Set<Target> targets = byTopic.get(topic);
+        return targets == null ? 0 : targets.size();
+    }
+
+    @Override
+    public Subscription subscribe(String topic, Consumer<EventEnvelope> listener) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(listener, "listener");
+        LocalTarget target = new LocalTarget(listener, buffer);
+        add(topic, target);
+        return () -> {
+            remove(topic, target);
+            target.close();
+        };
+    }
+
+    private void add(String topic, Target target) {
+        byTopic.computeIfAbsent(topic, key -> new CopyOnWriteArraySet<>()).add(target);
+    }
+
+    private void remove(String topic, Target target) {
+        byTopic.computeIfPresent(topic, (key, targets) -> {
+            targets.remove(target);
+            return targets.isEmpty() ? null : targets;
+        });
+    }
+
+    // ---- connections ----
+
+    @Override
+    public void published(CallEngine from, EventEnvelope event) {
+        fanout(event);
+    }
+
+    @Override
+    public void subscribe(CallEngine who, String topic) {
+        add(topic, connections.computeIfAbsent(who, engine -> engine::deliver));
+    }
+
+    @Override
+    public void unsubscribe(CallEngine who, String topic) {
+        Target target = connections.get(who);
+        if (target != null) {
+            remove(topic, target);
+        }
+    }
+
+    @Override
+    public void closed(CallEngine who) {
+        Target target = connections.remove(who);
+        if (target != null) {
+            for (String topic : Set.copyOf(byTopic.keySet())) {
+                remove(topic, target);
+            }
+        }
+    }
+
+    /** A subscriber in this process: its listener runs on a virtual thread of its own, one event at a time. */
+    private static final class LocalTarget implements Target {
+        private final ExecutorService serial = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("alknet-pubsub-", 0).factory());
+        private final Outbox outbox;
+
+        LocalTarget(Consumer<EventEnvelope> listener, int buffer) {
+            this.outbox = new Outbox(buffer, event -> CompletableFuture.runAsync(() -> {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("pubsub.listener.failed error={}", e.getClass().getName());
+                }
+            }, serial));
+        }
+
+        @Override
+        public void deliver(EventEnvelope event) {
+            outbox.offer(event);
+        }
+
+        void close() {
+            outbox.close();
+            serial.shutdown();
+        }
+    }
+}
