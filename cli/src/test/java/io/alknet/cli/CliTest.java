@@ -136,6 +136,69 @@ class CliTest {
     }
 
     @Test
+    void callAndOpsReachOperationsOverSshRawAndHttp() throws Exception {
+        Path hostKey = dir.resolve("host");
+        Path clientKey = dir.resolve("client");
+        assertThat(Cli.run(dir, "keygen", "-f", hostKey.toString()).exitCode()).isZero();
+        assertThat(Cli.run(dir, "keygen", "-f", clientKey.toString(), "-C", "carol").exitCode()).isZero();
+        Path authorized = dir.resolve("authorized_keys");
+        Files.writeString(authorized, "scopes=\"monitoring:read\" " + Files.readString(Path.of(clientKey + ".pub")));
+        int serverPort = Loopback.unusedPort();
+        int rawPort = Loopback.unusedPort();
+        int httpPort = Loopback.unusedPort();
+        try (Cli.Running server = Cli.start(dir, "serve", "--listen", "tcp://127.0.0.1:" + serverPort,
+                "--raw-listen", "tcp://127.0.0.1:" + rawPort, "--http", "127.0.0.1:" + httpPort,
+                "--host-key", hostKey.toString(), "--authorized-keys", authorized.toString())) {
+            String banner = server.await("alknet: http address", Duration.ofSeconds(60));
+            assertThat(banner).contains("listening on tcp://127.0.0.1:" + rawPort + " (raw)");
+            String fingerprint = fingerprintIn(banner);
+            String[] login = {"--server", "tcp://127.0.0.1:" + serverPort, "-i", clientKey.toString(), "--host-key-fingerprint", fingerprint};
+
+            Cli.Result ping = Cli.run(dir, concat(new String[] {"call", "/health/ping"}, login));
+            assertThat(ping.exitCode()).as(ping.stderr()).isZero();
+            assertThat(ping.stdout()).contains("\"pong\" : true");
+            Cli.Result status = Cli.run(dir, concat(new String[] {"call", "/server/status"}, login));
+            assertThat(status.exitCode()).as(status.stderr()).isZero();
+            assertThat(status.stdout()).contains("\"sessions\"").contains("\"configGeneration\"");
+            Cli.Result schema = Cli.run(dir, concat(new String[] {"call", "/services/schema", "--json", "{\"path\":\"/health/ping\"}"}, login));
+            assertThat(schema.stdout()).contains("\"path\" : \"/health/ping\"");
+
+            Cli.Result missing = Cli.run(dir, concat(new String[] {"call", "/nope/missing"}, login));
+            assertThat(missing.exitCode()).isEqualTo(1);
+            assertThat(missing.stderr()).contains("alknet: OPERATION_NOT_FOUND: no operation /nope/missing").contains("alknet ops");
+            Cli.Result invalid = Cli.run(dir, concat(new String[] {"call", "/services/schema", "--json", "{}"}, login));
+            assertThat(invalid.exitCode()).isEqualTo(1);
+            assertThat(invalid.stderr()).contains("VALIDATION_ERROR");
+            expectError(Cli.run(dir, concat(new String[] {"call", "/health/ping", "--json", "{bad"}, login)), 2, "the input is not JSON");
+
+            Cli.Result ops = Cli.run(dir, concat(new String[] {"ops"}, login));
+            assertThat(ops.exitCode()).as(ops.stderr()).isZero();
+            assertThat(ops.stdout()).contains("OPERATION").contains("/health/ping").containsPattern("/server/status +query +monitoring:read")
+                    .doesNotContain("/server/reload");
+
+            // raw framing, authenticated by a token signed with the same key
+            Cli.Result raw = Cli.run(dir, "call", "/health/ping", "--interface", "raw", "--server", "tcp://127.0.0.1:" + rawPort,
+                    "-i", clientKey.toString());
+            assertThat(raw.exitCode()).as(raw.stderr()).isZero();
+            assertThat(raw.stdout()).contains("\"pong\" : true");
+
+            // HTTP with curl and the same kind of token
+            String token = Cli.run(dir, "token", "-i", clientKey.toString()).stdout().strip();
+            Process curl = new ProcessBuilder("curl", "-s", "-H", "Authorization: Bearer " + token, "-d", "{}",
+                    "http://127.0.0.1:" + httpPort + "/v1/call/health/ping").redirectErrorStream(true).start();
+            String body = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(curl.waitFor()).isZero();
+            assertThat(body).startsWith("{\"data\":{\"pong\":true");
+        }
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+
+    @Test
     void demoOnceFetchesThroughTheTunnelAndExitsZero() throws Exception {
         Cli.Result result = Cli.run(dir, "demo", "--once");
         assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
@@ -144,7 +207,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() throws Exception {
-        for (String command : new String[] {"serve", "connect", "reload", "keygen", "apikey", "token", "plugins", "demo", "policy"}) {
+        for (String command : new String[] {"serve", "connect", "call", "ops", "reload", "keygen", "apikey", "token", "plugins", "demo", "policy"}) {
             Cli.Result result = Cli.run(dir, command, "--help");
             assertThat(result.exitCode()).isZero();
             assertThat(result.stdout()).contains("Usage: alknet " + command);

@@ -281,33 +281,32 @@ class CallProtocolTest {
              AlknetClient first = Alknet.client(fixture.client(server).build());
              AlknetClient second = Alknet.client(fixture.client(server).stateDirectory(dir.resolve("second")).build());
              CallWire slow = new CallWire(server.listenAddresses().get(1).port())) {
-            List<List<Integer>> received = List.of(Collections.synchronizedList(new ArrayList<>()),
+            // two publishers: code in the server, and the first client over its connection
+            List<List<String>> received = List.of(Collections.synchronizedList(new ArrayList<>()),
                     Collections.synchronizedList(new ArrayList<>()), Collections.synchronizedList(new ArrayList<>()));
             List<PubSub.Subscription> subscriptions = List.of(
-                    first.pubsub().subscribe("ticks", event -> received.get(0).add(number(event))),
-                    first.pubsub().subscribe("ticks", event -> received.get(1).add(number(event))),
-                    second.pubsub().subscribe("ticks", event -> received.get(2).add(number(event))));
+                    first.pubsub().subscribe("ticks", event -> received.get(0).add(tag(event))),
+                    first.pubsub().subscribe("ticks", event -> received.get(1).add(tag(event))),
+                    second.pubsub().subscribe("ticks", event -> received.get(2).add(tag(event))));
             assertThat(slow.authenticate(token(fixture.client)).get("type")).isEqualTo("auth.ok");
             slow.send(CallWire.envelope(EventEnvelope.SUBSCRIBE, "ticks", Map.of()));
             // the slow subscriber never reads; the hub must still serve the two fast connections
             io.alknet.kernel.internal.call.PubSubHub hub = (io.alknet.kernel.internal.call.PubSubHub) server.pubsub();
             waitUntil(() -> hub.subscribers("ticks") == 3, "three connections subscribed");
 
-            for (int i = 0; i < events; i++) {
-                server.pubsub().publish("ticks", "tick", Map.of("n", i, "pad", padding));
-                if (i % 500 == 499) {
-                    int published = i + 1;
-                    // pace the publisher to what a live subscriber can take; the slow one falls behind
-                    waitUntil(() -> received.stream().allMatch(list -> list.size() >= published - 500), "fast subscribers keep up");
+            CompletableFuture<Void> fromServer = CompletableFuture.runAsync(() -> publish(server.pubsub(), "server", events, padding, received));
+            CompletableFuture<Void> fromClient = CompletableFuture.runAsync(() -> publish(first.pubsub(), "client", events, padding, received));
+            CompletableFuture.allOf(fromServer, fromClient).get(120, TimeUnit.SECONDS);
+            waitUntil(() -> received.stream().allMatch(list -> list.size() == 2 * events), "every fast subscriber got every event");
+            for (List<String> list : received) {
+                for (String publisher : List.of("server", "client")) {
+                    List<String> expected = new ArrayList<>();
+                    for (int i = 0; i < events; i++) {
+                        expected.add(publisher + ":" + i);
+                    }
+                    assertThat(list.stream().filter(tag -> tag.startsWith(publisher + ":")).toList())
+                            .as("events of the %s publisher, in publish order", publisher).isEqualTo(expected);
                 }
-            }
-            waitUntil(() -> received.stream().allMatch(list -> list.size() == events), "every fast subscriber got every event");
-            for (List<Integer> list : received) {
-                List<Integer> expected = new ArrayList<>();
-                for (int i = 0; i < events; i++) {
-                    expected.add(i);
-                }
-                assertThat(list).isEqualTo(expected);
             }
 
             // the slow subscriber wakes up: it reads what was kept for it, in order, then learns how many it lost
@@ -326,10 +325,10 @@ class CallProtocolTest {
                 seen = late.size();
                 Thread.sleep(500);
             }
-            server.pubsub().publish("ticks", "tick", Map.of("n", events, "pad", ""));
+            server.pubsub().publish("ticks", "tick", Map.of("n", events, "pad", "", "from", "server"));
             waitUntil(() -> !late.isEmpty() && !late.getLast().get("type").equals(PubSub.DROPPED)
                     && number(late.getLast()) == events, "the slow subscriber got the last event");
-            int last = -1;
+            Map<Object, Integer> last = new java.util.HashMap<>();
             long dropped = 0;
             for (Map<String, Object> envelope : List.copyOf(late)) {
                 if (envelope.get("type").equals(PubSub.DROPPED)) {
@@ -337,12 +336,13 @@ class CallProtocolTest {
                     continue;
                 }
                 int n = number(envelope);
-                assertThat(n).isGreaterThan(last);
-                last = n;
+                Object from = CallWire.payload(envelope).get("from");
+                assertThat(n).as("order of %s's events", from).isGreaterThan(last.getOrDefault(from, -1));
+                last.put(from, n);
             }
             assertThat(late.getLast().get("type")).isEqualTo("tick");
             assertThat(late.get(late.size() - 2).get("type")).as("the notice comes right before the next event").isEqualTo(PubSub.DROPPED);
-            assertThat(dropped + late.size() - 1).as("every event was either delivered or counted as dropped").isEqualTo(events + 1);
+            assertThat(dropped + late.size() - 1).as("every event was either delivered or counted as dropped").isEqualTo(2 * events + 1);
             assertThat(dropped).as("events the slow subscriber lost").isPositive();
             subscriptions.forEach(PubSub.Subscription::close);
             slow.close();
@@ -350,8 +350,24 @@ class CallProtocolTest {
         }
     }
 
-    private static int number(EventEnvelope event) {
-        return ((Number) ((Map<?, ?>) event.payload()).get("n")).intValue();
+    private static String tag(EventEnvelope event) {
+        Map<?, ?> payload = (Map<?, ?>) event.payload();
+        return payload.get("from") + ":" + payload.get("n");
+    }
+
+    /** Publishes {@code events} events, pacing itself to what the live subscribers take. */
+    private static void publish(PubSub pubsub, String from, int events, String padding, List<List<String>> received) {
+        try {
+            for (int i = 0; i < events; i++) {
+                pubsub.publish("ticks", "tick", Map.of("n", i, "pad", padding, "from", from));
+                if (i % 250 == 249) {
+                    String marker = from + ":" + (i - 249);
+                    waitUntil(() -> received.stream().allMatch(list -> list.contains(marker)), "fast subscribers keep up with " + from);
+                }
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int number(Map<String, Object> envelope) {

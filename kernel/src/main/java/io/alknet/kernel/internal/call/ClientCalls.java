@@ -39,6 +39,8 @@ public final class ClientCalls implements Caller, PubSub, CallEngine.EventBus {
     private volatile TunnelSession session;
     private volatile Identity server;
     private CompletableFuture<CallEngine> engine;
+    /** Publications and (un)subscriptions leave in the order they were made, even while the channel opens. */
+    private CompletableFuture<Void> outgoing = CompletableFuture.completedFuture(null);
 
     public ClientCalls(Calls calls) {
         this.calls = calls;
@@ -202,8 +204,11 @@ public final class ClientCalls implements Caller, PubSub, CallEngine.EventBus {
         if (type.startsWith("call.") || type.startsWith("__") || type.isEmpty()) {
             throw new IllegalArgumentException("event type '" + type + "' is reserved by the call protocol");
         }
-        EventEnvelope event = new EventEnvelope(type, topic, payload);
-        engine().thenAccept(current -> current.send(event));
+        inOrder(new EventEnvelope(type, topic, payload));
+    }
+
+    private synchronized void inOrder(EventEnvelope envelope) {
+        outgoing = outgoing.handle((ignored, error) -> null).thenCompose(ignored -> engine()).thenAccept(current -> current.send(envelope));
     }
 
     @Override
@@ -236,7 +241,7 @@ public final class ClientCalls implements Caller, PubSub, CallEngine.EventBus {
     }
 
     private void control(String type, String topic) {
-        engine().thenAccept(current -> current.send(new EventEnvelope(type, topic, Map.of())));
+        inOrder(new EventEnvelope(type, topic, Map.of()));
     }
 
     // ---- events from the server ----
