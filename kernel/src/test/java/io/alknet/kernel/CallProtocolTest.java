@@ -190,6 +190,32 @@ class CallProtocolTest {
     }
 
     @Test
+    void aRevokedApiKeyStopsWorkingOnHttpAndRawAfterAReload() throws Exception {
+        Path apiKeys = dir.resolve("api_keys");
+        String key = ApiKeys.create(apiKeys, Set.of("greeter:use"), Optional.empty(), "ci", Clock.systemUTC()).key();
+        assertThat(Files.readString(apiKeys)).as("the file holds hashes only").doesNotContain(key.substring(12));
+        try (AlknetServer server = Alknet.server(server(apiKeys).build());
+             AlknetClient raw = rawClient(server, key)) {
+            assertThat(post(server, "/greeter/hello", key, "{\"name\":\"Ada\"}").statusCode()).isEqualTo(200);
+            assertThat(await(raw.calls().call("/greeter/hello", Map.of("name", "Ada")))).isEqualTo(Map.of("message", "Hello, Ada!"));
+
+            assertThat(ApiKeys.revoke(apiKeys, ApiKeys.prefixOf(key))).isTrue();
+            server.reload();
+
+            HttpResponse<String> refused = post(server, "/greeter/hello", key, "{\"name\":\"Ada\"}");
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).doesNotContain(key);
+            // the open raw session whose key was revoked is closed, and a new one is refused
+            waitUntil(() -> !raw.connected(), "the revoked raw session is closed");
+            try (AlknetClient again = rawClient(server, key)) {
+                fail("a revoked API key logged in");
+            } catch (io.alknet.api.AlknetException expected) {
+                assertThat(expected.code()).isEqualTo(io.alknet.api.ErrorCode.AUTH_REJECTED);
+            }
+        }
+    }
+
+    @Test
     void theServerCallsTheClientOnTheSameConnectionWhileTheClientCallsTheServer() throws Exception {
         try (AlknetServer server = Alknet.server(fixture.server().build())) {
             server.operations().register(Operation.of(OperationSpec.builder("/head/ask-worker", OperationType.QUERY).build(),

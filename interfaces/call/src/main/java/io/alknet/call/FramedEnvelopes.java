@@ -189,13 +189,12 @@ public final class FramedEnvelopes implements EnvelopeSender {
     }
 
     private void inputEnded() {
-        if (body != null || headerFilled > 0) {
-            int expected = body != null ? body.length : HEADER;
-            int got = body != null ? bodyFilled : headerFilled;
+        if (body != null) {
+            handler.onMalformed("", "truncated frame: the stream ended after " + bodyFilled + " of " + body.length + " bytes");
             body = null;
+        } else if (headerFilled > 0) {
+            handler.onMalformed("", "truncated frame: the stream ended after " + headerFilled + " of 4 length bytes");
             headerFilled = 0;
-            handler.onMalformed("", "truncated frame: the stream ended after " + got + " of " + expected
-                    + (expected == HEADER && got < HEADER ? " header bytes" : " bytes"));
         }
         handler.onInputEnded().whenComplete((ignored, error) -> stream.close());
     }

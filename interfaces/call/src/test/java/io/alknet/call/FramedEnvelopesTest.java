@@ -1,0 +1,184 @@
+package io.alknet.call;
+
+import io.alknet.api.call.EnvelopeHandler;
+import io.alknet.api.call.EventEnvelope;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.StreamHandler;
+import io.alknet.api.stream.TransportStream;
+import io.alknet.api.transport.SecurityLevel;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The frame codec as pure logic, over an in-memory stream (end-to-end tests use real sockets). */
+class FramedEnvelopesTest {
+
+    /** Records writes; the test feeds reads. */
+    private static final class MemoryStream implements TransportStream {
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        StreamHandler handler;
+        boolean closed;
+
+        @Override
+        public PeerInfo peer() {
+            return PeerInfo.socket("memory", SecurityLevel.UNPROTECTED, null, null);
+        }
+
+        @Override
+        public void start(StreamHandler streamHandler) {
+            handler = streamHandler;
+        }
+
+        @Override
+        public CompletionStage<Void> write(ByteBuffer data) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            written.writeBytes(bytes);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void pauseReading() {
+        }
+
+        @Override
+        public void resumeReading() {
+        }
+
+        @Override
+        public CompletionStage<Void> shutdownOutput() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        @Override
+        public void abort() {
+            closed = true;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed;
+        }
+
+        @Override
+        public CompletionStage<Void> closeFuture() {
+            return new CompletableFuture<>();
+        }
+    }
+
+    private static final class Recorder implements EnvelopeHandler {
+        final List<EventEnvelope> envelopes = new ArrayList<>();
+        final List<String> malformed = new ArrayList<>();
+
+        @Override
+        public void onEnvelope(EventEnvelope envelope) {
+            envelopes.add(envelope);
+        }
+
+        @Override
+        public void onMalformed(String requestId, String reason) {
+            malformed.add(requestId + "|" + reason);
+        }
+
+        @Override
+        public void onClosed() {
+        }
+    }
+
+    private static byte[] frame(byte[] body) {
+        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
+
+    @Test
+    void writesFourByteBigEndianLengthThenJsonWithExactlyThreeMembers() {
+        MemoryStream stream = new MemoryStream();
+        FramedEnvelopes framed = new FramedEnvelopes(stream, 1024);
+        framed.send(new EventEnvelope("tick", "topic", null));
+        byte[] bytes = stream.written.toByteArray();
+        int length = ByteBuffer.wrap(bytes).getInt();
+        assertThat(length).isEqualTo(bytes.length - 4);
+        assertThat(new String(bytes, 4, length, StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"tick\",\"id\":\"topic\",\"payload\":null}");
+    }
+
+    @Test
+    void reassemblesFramesSplitAtEveryByteBoundary() {
+        MemoryStream out = new MemoryStream();
+        FramedEnvelopes writer = new FramedEnvelopes(out, 1 << 16);
+        writer.send(EventEnvelope.call(EventEnvelope.CALL_REQUESTED, "r1", Map.of("operationId", "/a/b", "input", "x".repeat(3000))));
+        writer.send(new EventEnvelope("tick", "", Map.of()));
+        byte[] wire = out.written.toByteArray();
+        for (int split = 0; split <= wire.length; split += 7) {
+            MemoryStream in = new MemoryStream();
+            Recorder recorder = new Recorder();
+            new FramedEnvelopes(in, 1 << 16).start(recorder);
+            in.handler.onData(ByteBuffer.wrap(wire, 0, split));
+            in.handler.onData(ByteBuffer.wrap(wire, split, wire.length - split));
+            assertThat(recorder.envelopes).hasSize(2);
+            assertThat(recorder.envelopes.getFirst().requestId()).isEqualTo("r1");
+            assertThat(recorder.malformed).isEmpty();
+        }
+    }
+
+    @Test
+    void skipsAnOversizedFrameAndCarriesOn() {
+        MemoryStream in = new MemoryStream();
+        Recorder recorder = new Recorder();
+        new FramedEnvelopes(in, 100).start(recorder);
+        byte[] big = frame(new byte[5000]);
+        byte[] good = frame("{\"type\":\"tick\",\"id\":\"\",\"payload\":1}".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < big.length; i += 1000) {
+            in.handler.onData(ByteBuffer.wrap(big, i, Math.min(1000, big.length - i)));
+        }
+        in.handler.onData(ByteBuffer.wrap(good));
+        assertThat(recorder.malformed).singleElement().asString().contains("5000 bytes exceeds the limit of 100");
+        assertThat(recorder.envelopes).singleElement().extracting(EventEnvelope::payload).isEqualTo(1);
+    }
+
+    @Test
+    void reportsBadJsonAndBadEnvelopesWithTheRequestIdWhenThereIsOne() {
+        MemoryStream in = new MemoryStream();
+        Recorder recorder = new Recorder();
+        new FramedEnvelopes(in, 1024).start(recorder);
+        in.handler.onData(ByteBuffer.wrap(frame("{nope".getBytes(StandardCharsets.UTF_8))));
+        in.handler.onData(ByteBuffer.wrap(frame("\"text\"".getBytes(StandardCharsets.UTF_8))));
+        in.handler.onData(ByteBuffer.wrap(frame("{\"id\":\"r9\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8))));
+        assertThat(recorder.malformed).hasSize(3);
+        assertThat(recorder.malformed.get(0)).startsWith("|invalid JSON");
+        assertThat(recorder.malformed.get(1)).contains("JSON object");
+        assertThat(recorder.malformed.get(2)).startsWith("r9|").contains("'type'");
+        assertThat(recorder.envelopes).isEmpty();
+    }
+
+    @Test
+    void aStreamEndingInsideAFrameIsReportedThenClosed() {
+        MemoryStream in = new MemoryStream();
+        Recorder recorder = new Recorder();
+        new FramedEnvelopes(in, 1024).start(recorder);
+        in.handler.onData(ByteBuffer.wrap(new byte[] {0, 0, 0, 50, '{'}));
+        in.handler.onInputClosed();
+        assertThat(recorder.malformed).singleElement().asString().contains("truncated frame: the stream ended after 1 of 50 bytes");
+        assertThat(in.closed).isTrue();
+    }
+
+    @Test
+    void aResultTooLargeForAFrameBecomesAnError() {
+        MemoryStream out = new MemoryStream();
+        new FramedEnvelopes(out, 200).send(EventEnvelope.call(EventEnvelope.CALL_RESPONDED, "r1", Map.of("output", "y".repeat(500))));
+        String text = new String(out.written.toByteArray(), 4, out.written.size() - 4, StandardCharsets.UTF_8);
+        assertThat(text).contains("call.error").contains("EXECUTION_ERROR").contains("frame limit");
+    }
+}
