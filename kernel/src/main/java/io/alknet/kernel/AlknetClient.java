@@ -25,6 +25,9 @@ public interface AlknetClient extends AutoCloseable {
     /** The operations this client serves to the server (head/worker: the server may call its clients). */
     io.alknet.api.call.OperationRegistry operations();
 
+    /** Makes an in-process service available to this client's handlers through {@code context.env().service(type)}. */
+    <T> void provideService(Class<T> type, T service);
+
     /** Pubsub through the server: events published here reach every subscriber of the topic. */
     io.alknet.api.call.PubSub pubsub();
 

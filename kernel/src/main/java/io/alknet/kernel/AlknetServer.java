@@ -33,6 +33,12 @@ public interface AlknetServer extends AutoCloseable {
      */
     io.alknet.api.call.OperationRegistry operations();
 
+    /**
+     * Makes an in-process service available to handlers through {@code context.env().service(type)} (the
+     * spec's third dispatch path), e.g. a typed client of a database the operations share.
+     */
+    <T> void provideService(Class<T> type, T service);
+
     /** The server's pubsub hub: publish to every subscribed connection, or subscribe in-process. */
     io.alknet.api.call.PubSub pubsub();
 

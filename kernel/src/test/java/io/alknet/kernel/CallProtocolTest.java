@@ -221,8 +221,14 @@ class CallProtocolTest {
             server.operations().register(Operation.of(OperationSpec.builder("/head/ask-worker", OperationType.QUERY).build(),
                     (input, context) -> {
                         Object doubled = context.env().invokePeer("/worker/double", input).toCompletableFuture().get(20, TimeUnit.SECONDS);
-                        return Map.of("fromWorker", doubled, "caller", context.identity().name());
+                        Object local = context.env().invoke("/head/greeting", Map.of()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+                        return Map.of("fromWorker", doubled, "caller", context.identity().name(), "local", local);
                     }));
+            // the three dispatch paths: peer (above), local, and a service
+            server.provideService(StringBuilder.class, new StringBuilder("from a service"));
+            server.operations().register(Operation.of(OperationSpec.builder("/head/greeting", OperationType.QUERY)
+                    .requiredScopes("nobody-has-this").build(),
+                    (input, context) -> context.env().service(StringBuilder.class).orElseThrow().toString()));
             try (AlknetClient client = Alknet.client(fixture.client(server).build())) {
                 AtomicInteger workerCalls = new AtomicInteger();
                 client.operations().register(Operation.of(OperationSpec.builder("/worker/double", OperationType.QUERY)
@@ -231,7 +237,9 @@ class CallProtocolTest {
                             return ((Number) ((Map<?, ?>) input).get("n")).intValue() * 2;
                         }));
                 Object answer = await(client.calls().call("/head/ask-worker", Map.of("n", 21)));
-                assertThat(answer).isEqualTo(Map.of("fromWorker", 42, "caller", "alice"));
+                // the nested local call is trusted: its scope is not asked of the original caller
+                assertThat(answer).isEqualTo(Map.of("fromWorker", 42, "caller", "alice", "local", "from a service"));
+                assertThat(errorOf(client.calls().call("/head/greeting", Map.of())).code()).isEqualTo(CallError.ACCESS_DENIED);
 
                 // and the server calls its connected client directly, with no client call in progress
                 assertThat(server.peers()).hasSize(1);

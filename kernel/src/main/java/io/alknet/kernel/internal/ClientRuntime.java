@@ -207,6 +207,11 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     }
 
     @Override
+    public <T> void provideService(Class<T> type, T service) {
+        calls.provide(type, service);
+    }
+
+    @Override
     public PubSub pubsub() {
         return calls;
     }

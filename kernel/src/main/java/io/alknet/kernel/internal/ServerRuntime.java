@@ -142,6 +142,11 @@ public final class ServerRuntime implements AlknetServer {
     }
 
     @Override
+    public <T> void provideService(Class<T> type, T service) {
+        calls.calls().provide(type, service);
+    }
+
+    @Override
     public PubSub pubsub() {
         return calls.hub();
     }

@@ -58,6 +58,11 @@ public final class Calls implements AutoCloseable {
         BuiltIns.registerServer(table, status, reload);
     }
 
+    /** Makes {@code service} available to handlers through {@code env.service(type)} (the service path). */
+    public <T> void provide(Class<T> type, T service) {
+        dispatcher.provide(type, service);
+    }
+
     public OperationTable operations() {
         return table;
     }

@@ -47,6 +47,10 @@ public final class ClientCalls implements Caller, PubSub, CallEngine.EventBus {
         this.local = new PubSubHub(calls.eventBuffer());
     }
 
+    public <T> void provide(Class<T> type, T service) {
+        calls.provide(type, service);
+    }
+
     /** The operations this client serves to the server. */
     public OperationTable registry() {
         return calls.operations();

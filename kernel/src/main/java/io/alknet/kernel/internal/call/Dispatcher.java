@@ -47,12 +47,17 @@ public final class Dispatcher {
                       Optional<CredentialProvider> credentials) {
         this.operations = Objects.requireNonNull(operations, "operations");
         this.timers = Objects.requireNonNull(timers, "timers");
-        this.services = Map.copyOf(services);
+        this.services = new java.util.concurrent.ConcurrentHashMap<>(services);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
     }
 
     public OperationTable operations() {
         return operations;
+    }
+
+    /** Makes {@code service} available to handlers through {@code env.service(type)}. */
+    <T> void provide(Class<T> type, T service) {
+        services.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(service, "service")));
     }
 
     ScheduledExecutorService timers() {
