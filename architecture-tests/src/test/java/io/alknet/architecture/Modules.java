@@ -16,6 +16,7 @@ final class Modules {
     /** Every plugin's package root; one plugin jar each. */
     static final List<String> PLUGINS = List.of(
             "io.alknet.transport.tcp",
+            "io.alknet.transport.tls",
             "io.alknet.ssh",
             "io.alknet.raw",
             "io.alknet.http",
@@ -27,7 +28,7 @@ final class Modules {
 
     /** Every module root that may have an internal package. */
     static final List<String> ALL = List.of(API, KERNEL, CLI, NETTY_SUPPORT, CALL_FRAMING,
-            "io.alknet.transport.tcp", "io.alknet.ssh", "io.alknet.raw", "io.alknet.http", "io.alknet.forward", "io.alknet.socks5", "io.alknet.auth.keys",
+            "io.alknet.transport.tcp", "io.alknet.transport.tls", "io.alknet.ssh", "io.alknet.raw", "io.alknet.http", "io.alknet.forward", "io.alknet.socks5", "io.alknet.auth.keys",
             "io.alknet.auth.apikey", "io.alknet.policy.rules");
 
     private Modules() {

@@ -46,6 +46,7 @@ final class CallClients {
             case "raw" -> options.setting("interface.raw.credential", rawCredential(login));
             default -> throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--interface must be ssh or raw, got '" + iface + "'");
         }
+        login.transportSettings().forEach(options::setting);
         common.settingsMap().forEach(options::setting);
         return Alknet.client(options.build());
     }

@@ -141,6 +141,7 @@ final class ConnectCommand implements Callable<Integer> {
             (socks.isEmpty() ? List.of("127.0.0.1:1080") : socks).forEach(spec -> options.frontEnd(FrontEndSpec.socks5(spec)));
             socksCredentials(options);
         }
+        login.transportSettings().forEach(options::setting);
         common.settingsMap().forEach(options::setting);
         if (!ciphers.isEmpty()) {
             options.setting("interface.ssh.ciphers", String.join(",", ciphers));

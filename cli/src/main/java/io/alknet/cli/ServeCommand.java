@@ -1,5 +1,8 @@
 package io.alknet.cli;
 
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetServer;
@@ -84,6 +87,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE", description = "Forwarding policy rules (see 'alknet policy explain --help').")
     Path policy;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain for tls:// listeners, e.g. --tls-cert /etc/alknet/fullchain.pem.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "Its private key (unencrypted PKCS#8 PEM, 'BEGIN PRIVATE KEY'), e.g. --tls-key /etc/alknet/key.pem.")
+    Path tlsKey;
+
+    @Option(names = "--stealth",
+            description = "On tls:// listeners, answer everything that is not SSH like an nginx web server (404s), "
+                    + "e.g. --listen tls://0.0.0.0:443 --stealth. Needs a tls:// listener.")
+    boolean stealth;
+
+    @Option(names = "--decoy-dir", paramLabel = "DIR",
+            description = "With --stealth, serve the files of DIR to web visitors instead of 404s, e.g. --decoy-dir /var/www/html.")
+    Path decoyDir;
+
     @Option(names = "--cipher", paramLabel = "NAME[,NAME...]", split = ",",
             description = "SSH cipher preference, like ssh -c (default: aes128-gcm, aes256-gcm, chacha20-poly1305, aes128-ctr, aes256-ctr).")
     List<String> ciphers = List.of();
@@ -151,6 +171,33 @@ final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private void tlsOptions(ServerOptions.Builder options, List<String> addresses, String scheme) {
+        boolean tlsListener = addresses.stream().anyMatch(address -> Addresses.parse(address, scheme, 2222, "--listen").scheme().equals("tls"))
+                || rawListen.stream().anyMatch(address -> Addresses.parse(address, scheme, 7000, "--raw-listen").scheme().equals("tls"));
+        if (stealth && !tlsListener) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--stealth needs a tls:// listener, e.g. --listen tls://0.0.0.0:443");
+        }
+        if (decoyDir != null && !stealth) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--decoy-dir only applies with --stealth");
+        }
+        if ((tlsCert != null || tlsKey != null) && !tlsListener) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--tls-cert and --tls-key apply to tls:// listeners; add --listen tls://HOST:PORT");
+        }
+        if (tlsListener && (tlsCert == null || tlsKey == null)) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "a tls:// listener needs --tls-cert FILE and --tls-key FILE (PEM)");
+        }
+        if (tlsCert != null) {
+            options.setting("transport.tls.cert", tlsCert.toString());
+            options.setting("transport.tls.key", tlsKey.toString());
+        }
+        if (stealth) {
+            options.setting("transport.tls.stealth", "true");
+        }
+        if (decoyDir != null) {
+            options.setting("transport.tls.decoy-dir", decoyDir.toString());
+        }
+    }
+
     /** Re-reads the configuration file (when there is one) and every file it names, and swaps them in. */
     private long reload(AlknetServer server) {
         return config == null ? server.reload() : server.reload(options());
@@ -184,6 +231,7 @@ final class ServeCommand implements Callable<Integer> {
         if (http != null) {
             options.setting("interface.http.listen", http);
         }
+        tlsOptions(options, addresses, scheme);
         if (file != null) {
             file.settings().forEach(options::setting);
         }

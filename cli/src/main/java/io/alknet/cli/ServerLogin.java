@@ -41,6 +41,34 @@ final class ServerLogin {
                     + "e.g. --insecure-accept-host-key on a throw-away test server.")
     boolean insecure;
 
+    @Option(names = "--tls-fingerprint", paramLabel = "SHA256:...", split = ",",
+            description = "For tls:// servers: accept only this certificate (as alknet serve prints it, or openssl's hex), "
+                    + "e.g. --tls-fingerprint SHA256:q1w2... Default: verify by the system trust store.")
+    List<String> tlsFingerprints = new ArrayList<>();
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "For tls:// servers: trust this PEM CA instead of the system store, e.g. --tls-ca ca.pem.")
+    Path tlsCa;
+
+    @Option(names = "--tls-server-name", paramLabel = "NAME",
+            description = "For tls:// servers: the name to send (SNI) and check on the certificate (default: the host of ADDRESS), "
+                    + "e.g. --tls-server-name example.com.")
+    String tlsServerName;
+
+    /** Transport settings these options imply. */
+    java.util.Map<String, String> transportSettings() {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        if (!tlsFingerprints.isEmpty()) {
+            settings.put("transport.tls.fingerprint", String.join(",", tlsFingerprints));
+        }
+        if (tlsCa != null) {
+            settings.put("transport.tls.ca", tlsCa.toString());
+        }
+        if (tlsServerName != null) {
+            settings.put("transport.tls.server-name", tlsServerName);
+        }
+        return settings;
+    }
+
     /** The server to reach: {@code positional} (connect's ADDRESS), else --server, else $ALKNET_SERVER. */
     TransportAddress target(String positional) {
         return Addresses.parse(serverAddress(positional), transport, 22, "ADDRESS");

@@ -49,6 +49,14 @@ public interface Transport extends AutoCloseable {
     CompletionStage<Listener> listen(TransportAddress address);
 
     /** Releases threads and sockets. Idempotent. */
+    /**
+     * Facts operators need once listening, e.g. {@code certificate-fingerprint} (the TLS certificate clients
+     * pin); printed by {@code alknet serve}. Default: none.
+     */
+    default java.util.Map<String, String> info() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

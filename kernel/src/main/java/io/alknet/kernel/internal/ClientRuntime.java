@@ -122,6 +122,11 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     private AlknetException connectFailure(Throwable error) {
         Throwable cause = unwrap(error);
         String reason = cause instanceof AlknetException alknet ? alknet.getMessage() : String.valueOf(cause.getMessage());
+        if (cause instanceof AlknetException alknet
+                && (alknet.code() == ErrorCode.HOST_KEY_REJECTED || alknet.code() == ErrorCode.PROTOCOL_ERROR)) {
+            // the server answered, but not as it should (its TLS certificate, its protocol): the reason says what to do
+            return new AlknetException(alknet.code(), "cannot connect to " + options.server() + ": " + reason);
+        }
         return new AlknetException(ErrorCode.CONNECTION_FAILED, "cannot reach " + options.server() + ": " + reason
                 + "; check the address and that alknet serve is running there");
     }

@@ -90,6 +90,7 @@ public final class ServerRuntime implements AlknetServer {
                 Transport transport = transport(spec.address().scheme());
                 StreamInterface streamInterface = streamInterface(spec.streamInterface());
                 Listener listener = join(transport.listen(spec.address()), "cannot listen on " + spec.address());
+                transport.info().forEach((key, value) -> info.put(spec.address().scheme() + "." + key, value));
                 bound.add(listener.address());
                 AcceptLoop loop = new AcceptLoop(listener, streamInterface, guard,
                         audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, guard, calls), sessions);
@@ -205,7 +206,7 @@ public final class ServerRuntime implements AlknetServer {
 
     @Override
     public synchronized Map<String, String> info() {
-        return Map.copyOf(info);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(info));
     }
 
     @Override

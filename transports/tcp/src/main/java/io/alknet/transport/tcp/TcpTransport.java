@@ -8,6 +8,7 @@ import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.netty.AcceptQueue;
 import io.alknet.netty.EventLoops;
 import io.alknet.netty.NettyTransportStream;
 import io.netty.bootstrap.Bootstrap;
@@ -108,7 +109,7 @@ final class TcpTransport implements Transport {
     @Override
     public CompletionStage<Listener> listen(TransportAddress address) {
         EventLoops.Lease lease = loops();
-        TcpListener listener = new TcpListener();
+        AcceptQueue listener = new AcceptQueue();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(lease.group())
                 .channel(lease.serverSocketChannel())

@@ -169,6 +169,7 @@ public final class ClientSetup {
                     + " timed out; is an alknet or SSH server listening there?");
         }
         return new AlknetException(ErrorCode.PROTOCOL_ERROR, "SSH handshake with " + server + " failed: " + message
-                + "; is an alknet or SSH server listening there?");
+                + "; is an alknet or SSH server listening there?"
+                + (options.server().scheme().equals("tcp") ? " (a TLS listener, e.g. on port 443, needs tls://" + options.server().host() + ":" + options.server().port() + ")" : ""));
     }
 }

@@ -1,4 +1,4 @@
-package io.alknet.transport.tcp;
+package io.alknet.netty;
 
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Listener;
@@ -11,8 +11,11 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** A bound TCP server socket; accepted connections wait in a queue until {@link #accept()} takes them. */
-final class TcpListener implements Listener {
+/**
+ * A bound server socket as a {@link Listener}: accepted connections (already wrapped as streams) wait in a
+ * queue until {@link #accept()} takes them. Shared by the Netty transports (tcp, tls).
+ */
+public final class AcceptQueue implements Listener {
 
     private final Queue<TransportStream> ready = new ArrayDeque<>();
     private CompletableFuture<TransportStream> waiting;
@@ -20,12 +23,12 @@ final class TcpListener implements Listener {
     private TransportAddress address;
     private boolean closed;
 
-    synchronized void bound(Channel channel, TransportAddress boundAddress) {
+    public synchronized void bound(Channel channel, TransportAddress boundAddress) {
         this.serverChannel = channel;
         this.address = boundAddress;
     }
 
-    void offer(TransportStream stream) {
+    public void offer(TransportStream stream) {
         CompletableFuture<TransportStream> target;
         synchronized (this) {
             if (closed) {

@@ -1,0 +1,271 @@
+package io.alknet.transport.tls.internal;
+
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.TransportStream;
+import io.alknet.api.transport.Listener;
+import io.alknet.api.transport.SecurityLevel;
+import io.alknet.api.transport.Transport;
+import io.alknet.api.transport.TransportAddress;
+import io.alknet.netty.AcceptQueue;
+import io.alknet.netty.EventLoops;
+import io.alknet.netty.NettyTransportStream;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+
+import javax.net.ssl.SSLHandshakeException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * TLS 1.3 over TCP on Netty ({@code tls://host:port}). The client verifies the server by a pinned
+ * certificate fingerprint, a CA file, or the system trust store (with host name checking), sends SNI for
+ * host names, offers ALPN {@code alknet-ssh} and refuses a server that does not select it. The server
+ * serves PEM certificates (replaceable while running) and, with {@code stealth}, looks like nginx to
+ * anything that does not speak SSH.
+ */
+final class TlsTransport implements Transport {
+
+    private final TlsSettings settings;
+    private final TlsContexts.Server certificates;
+    private SslContext client;
+    private EventLoops.Lease loops;
+
+    TlsTransport(TlsSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.certificates = settings.cert().isPresent() ? new TlsContexts.Server(settings.cert().get(), settings.key().get()) : null;
+    }
+
+    @Override
+    public String scheme() {
+        return "tls";
+    }
+
+    @Override
+    public SecurityLevel security() {
+        return SecurityLevel.TLS;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (loops == null) {
+            loops = EventLoops.acquire();
+        }
+    }
+
+    private synchronized EventLoops.Lease loops() {
+        if (loops == null) {
+            throw new IllegalStateException("tls transport is not started");
+        }
+        return loops;
+    }
+
+    private synchronized SslContext clientContext() {
+        if (client == null) {
+            client = TlsContexts.client(settings);
+        }
+        return client;
+    }
+
+    @Override
+    public Map<String, String> info() {
+        if (certificates == null) {
+            return Map.of();
+        }
+        Map<String, String> info = new LinkedHashMap<>();
+        TlsContexts.Server.Loaded current = certificates.current();
+        info.put("certificate-fingerprint", current.fingerprint());
+        info.put("certificate-expires", current.certificate().getNotAfter().toInstant().toString());
+        if (settings.stealth()) {
+            info.put("stealth", "on (non-SSH visitors see nginx)");
+        }
+        return info;
+    }
+
+    /** Swaps in a new certificate (a renewal): new handshakes use it, live sessions keep theirs. */
+    void reloadCertificate(java.nio.file.Path cert, java.nio.file.Path key) {
+        if (certificates == null) {
+            throw new IllegalStateException("this transport serves no certificate");
+        }
+        certificates.load(cert, key);
+    }
+
+    @Override
+    public CompletionStage<TransportStream> connect(TransportAddress address) {
+        SslContext context;
+        try {
+            context = clientContext();
+        } catch (AlknetException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        InetSocketAddress target = new InetSocketAddress(address.host(), address.port());
+        if (target.isUnresolved()) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.TARGET_UNRESOLVED, "host name does not resolve"));
+        }
+        String serverName = settings.serverName().orElse(address.host());
+        EventLoops.Lease lease = loops();
+        CompletableFuture<TransportStream> result = new CompletableFuture<>();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(lease.group())
+                .channel(lease.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        // the JDK sends SNI for a host name, never for an IP literal
+                        SslHandler tls = context.newHandler(channel.alloc(), serverName, address.port());
+                        tls.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
+                        channel.pipeline().addLast("tls", tls);
+                    }
+                });
+        ChannelFuture connect = bootstrap.connect(target);
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(connectFailure(f.cause()));
+                return;
+            }
+            Channel channel = connect.channel();
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            channel.read();
+            tls.handshakeFuture().addListener(handshake -> {
+                if (!handshake.isSuccess()) {
+                    channel.close();
+                    result.completeExceptionally(handshakeFailure(handshake.cause(), address));
+                    return;
+                }
+                if (!TlsContexts.ALPN_SSH.equals(tls.applicationProtocol())) {
+                    channel.close();
+                    result.completeExceptionally(new AlknetException(ErrorCode.PROTOCOL_ERROR, "the TLS server at " + address
+                            + " did not agree to ALPN '" + TlsContexts.ALPN_SSH + "' (it chose "
+                            + (tls.applicationProtocol() == null ? "none" : "'" + tls.applicationProtocol() + "'")
+                            + "): it is not an alknet server, or something in between terminates TLS"));
+                    return;
+                }
+                PeerInfo peer = new PeerInfo("tls", SecurityLevel.TLS, Optional.ofNullable(channel.remoteAddress()),
+                        Optional.ofNullable(channel.localAddress()), Optional.empty(), Optional.of(serverName));
+                result.complete(NettyTransportStream.attach(channel, peer));
+            });
+        });
+        return result;
+    }
+
+    private static AlknetException connectFailure(Throwable cause) {
+        String message = String.valueOf(TlsContexts.rootMessage(cause)).toLowerCase(java.util.Locale.ROOT);
+        if (message.contains("refused")) {
+            return new AlknetException(ErrorCode.TARGET_REFUSED, "connection refused");
+        }
+        if (message.contains("timed out")) {
+            return new AlknetException(ErrorCode.TARGET_TIMEOUT, "connection timed out");
+        }
+        return new AlknetException(ErrorCode.CONNECTION_FAILED, "connection failed: " + TlsContexts.rootMessage(cause));
+    }
+
+    /** Says what went wrong with the server's certificate or the handshake, and what to do about it. */
+    static AlknetException handshakeFailure(Throwable cause, TransportAddress address) {
+        for (Throwable error = cause; error != null; error = error.getCause()) {
+            if (error instanceof TlsContexts.PinMismatch mismatch) {
+                return new AlknetException(ErrorCode.HOST_KEY_REJECTED, "the TLS certificate of " + address + " is " + mismatch.actual
+                        + ", not the pinned one: check --tls-fingerprint against what alknet serve prints (or someone is in between)");
+            }
+            if (error instanceof CertificateExpiredException || error instanceof CertificateNotYetValidException) {
+                return new AlknetException(ErrorCode.HOST_KEY_REJECTED, "the TLS certificate of " + address + " is not valid now: "
+                        + error.getMessage() + "; the server must renew it");
+            }
+            if (error instanceof NotSslRecordException) {
+                return new AlknetException(ErrorCode.PROTOCOL_ERROR, address + " does not speak TLS: is it a tcp:// listener?");
+            }
+            if (error instanceof ClosedChannelException) {
+                return new AlknetException(ErrorCode.PROTOCOL_ERROR, address + " closed the connection during the TLS handshake:"
+                        + " is it a TLS listener? (a plain tcp:// alknet server expects SSH, not TLS)");
+            }
+        }
+        String reason = TlsContexts.rootMessage(cause);
+        if (reason.contains("no_application_protocol")) {
+            return new AlknetException(ErrorCode.PROTOCOL_ERROR, "the TLS server at " + address + " did not agree to ALPN '"
+                    + TlsContexts.ALPN_SSH + "': it is not an alknet server, or something in between terminates TLS");
+        }
+        if (cause instanceof SSLHandshakeException && reason.toLowerCase(java.util.Locale.ROOT).contains("certification path")) {
+            return new AlknetException(ErrorCode.HOST_KEY_REJECTED, "the TLS certificate of " + address + " is not trusted ("
+                    + reason + "): pin it with --tls-fingerprint SHA256:... (alknet serve prints it) or trust its CA with --tls-ca FILE");
+        }
+        if (reason.toLowerCase(java.util.Locale.ROOT).contains("no subject alternative")) {
+            return new AlknetException(ErrorCode.HOST_KEY_REJECTED, "the TLS certificate of " + address + " is not for that name ("
+                    + reason + "): connect by the name on the certificate, or set --tls-server-name");
+        }
+        return new AlknetException(ErrorCode.PROTOCOL_ERROR, "TLS handshake with " + address + " failed: " + reason);
+    }
+
+    @Override
+    public CompletionStage<Listener> listen(TransportAddress address) {
+        if (certificates == null) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_CONFIG,
+                    "a tls:// listener needs a certificate: --tls-cert FILE --tls-key FILE (PEM)"));
+        }
+        EventLoops.Lease lease = loops();
+        AcceptQueue listener = new AcceptQueue();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(lease.group())
+                .channel(lease.serverSocketChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        ServerConnection.install(channel, certificates, settings, listener);
+                    }
+                });
+        InetSocketAddress bindAddress = address.host().isEmpty() || address.host().equals("*")
+                ? new InetSocketAddress(address.port())
+                : new InetSocketAddress(address.host(), address.port());
+        if (bindAddress.isUnresolved()) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_ARGUMENT,
+                    "cannot listen on " + address + ": the host name does not resolve"));
+        }
+        CompletableFuture<Listener> result = new CompletableFuture<>();
+        ChannelFuture bind = bootstrap.bind(bindAddress);
+        bind.addListener(f -> {
+            if (f.isSuccess()) {
+                InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
+                listener.bound(bind.channel(), address.withPort(bound.getPort()));
+                result.complete(listener);
+            } else {
+                result.completeExceptionally(new AlknetException(ErrorCode.INVALID_CONFIG, "cannot listen on " + address + ": "
+                        + f.cause().getMessage() + " (is another process using the port? pick another with --listen)"));
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (loops != null) {
+            loops.close();
+            loops = null;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.alknet.transport.tls.internal;
+
+import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.Settings;
+import io.alknet.api.transport.SecurityLevel;
+import io.alknet.api.transport.Transport;
+import io.alknet.api.transport.TransportFactory;
+
+/** Creates {@link TlsTransport}s from the {@code transport.tls.*} settings (see {@link TlsSettings}). */
+public final class TlsTransportFactory implements TransportFactory {
+
+    @Override
+    public String name() {
+        return "tls";
+    }
+
+    @Override
+    public SecurityLevel security() {
+        return SecurityLevel.TLS;
+    }
+
+    @Override
+    public Transport create(Settings settings, PluginContext context) {
+        return new TlsTransport(TlsSettings.from(settings));
+    }
+}

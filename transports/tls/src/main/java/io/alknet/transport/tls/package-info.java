@@ -1,0 +1,2 @@
+/** The {@code tls} transport plugin. */
+package io.alknet.transport.tls;
