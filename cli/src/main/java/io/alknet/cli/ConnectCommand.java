@@ -82,8 +82,9 @@ final class ConnectCommand implements Callable<Integer> {
     Path socksPasswordFile;
 
     @Option(names = "--proxy", paramLabel = "URL",
-            description = "Reach the server through a proxy (socks5://HOST:PORT or http://HOST:PORT) when the transport supports it. "
-                    + "With the tcp transport it has no effect (as specified); a warning says so. e.g. --proxy socks5://127.0.0.1:9050.")
+            description = "Carry the transport connection through a proxy (socks5://HOST:PORT or http://HOST:PORT for HTTP CONNECT): "
+                    + "tls:// servers are reached through it, the proxy resolving their name. With the tcp transport it has no effect "
+                    + "(as specified); a warning says so. e.g. --proxy socks5://127.0.0.1:9050.")
     String proxy;
 
     @Option(names = "--cipher", paramLabel = "NAME[,NAME...]", split = ",",
@@ -151,6 +152,8 @@ final class ConnectCommand implements Callable<Integer> {
             err.println("alknet: warning: --proxy has no effect with the tcp transport (it carries TLS and iroh transport connections); "
                     + "it is ignored");
             err.flush();
+        } else if (proxy != null) {
+            options.setting("transport." + target.scheme() + ".proxy", proxy);
         }
         Status status = new Status(err, common.quiet);
         options.events(status::event);

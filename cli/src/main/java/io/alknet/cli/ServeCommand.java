@@ -87,6 +87,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE", description = "Forwarding policy rules (see 'alknet policy explain --help').")
     Path policy;
 
+    @Option(names = "--proxy", paramLabel = "URL",
+            description = "Dial every forward target through this proxy (socks5://HOST:PORT or http://HOST:PORT for HTTP CONNECT), "
+                    + "e.g. --proxy socks5://127.0.0.1:9050 to leave through Tor. Names are resolved here first and checked by the policy.")
+    String outboundProxy;
+
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "PEM certificate chain for tls:// listeners, e.g. --tls-cert /etc/alknet/fullchain.pem.")
     Path tlsCert;
@@ -232,6 +237,9 @@ final class ServeCommand implements Callable<Integer> {
             options.setting("interface.http.listen", http);
         }
         tlsOptions(options, addresses, scheme);
+        if (outboundProxy != null) {
+            options.setting("transport.tcp.proxy", outboundProxy);
+        }
         if (file != null) {
             file.settings().forEach(options::setting);
         }

@@ -30,6 +30,8 @@ import java.util.concurrent.CompletionStage;
  */
 final class TcpTransport implements Transport {
 
+    private static final String PROXY = "proxy";
+
     private final TcpSettings settings;
     private EventLoops.Lease loops;
 
@@ -83,8 +85,12 @@ final class TcpTransport implements Transport {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         // the stream adapter is attached once connected
+                        settings.proxy().ifPresent(proxy -> channel.pipeline().addFirst(PROXY, proxy.handler(settings.connectTimeout().toMillis())));
                     }
                 });
+        if (settings.proxy().isPresent()) {
+            return viaProxy(bootstrap, address, result);
+        }
         InetSocketAddress target;
         try {
             target = new InetSocketAddress(address.host(), address.port());
@@ -102,6 +108,36 @@ final class TcpTransport implements Transport {
             } else {
                 result.completeExceptionally(ConnectErrors.map(f.cause()));
             }
+        });
+        return result;
+    }
+
+    /** Through the proxy: the proxy resolves names (no lookup here), and the stream starts once it connected. */
+    private CompletionStage<TransportStream> viaProxy(Bootstrap bootstrap, TransportAddress address, CompletableFuture<TransportStream> result) {
+        bootstrap.resolver(io.netty.resolver.NoopAddressResolverGroup.INSTANCE);
+        ChannelFuture connect = bootstrap.connect(InetSocketAddress.createUnresolved(address.host(), address.port()));
+        io.alknet.netty.Proxies.Proxy proxy = settings.proxy().get();
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                AlknetException viaProxy = io.alknet.netty.Proxies.failure(f.cause(), proxy);
+                AlknetException direct = ConnectErrors.map(f.cause());
+                result.completeExceptionally(viaProxy != null ? viaProxy : new AlknetException(direct.code(),
+                        "cannot reach the proxy " + proxy + ": " + direct.getMessage()));
+                return;
+            }
+            Channel channel = connect.channel();
+            io.netty.handler.proxy.ProxyHandler handler = (io.netty.handler.proxy.ProxyHandler) channel.pipeline().get(PROXY);
+            channel.read();
+            handler.connectFuture().addListener(ready -> {
+                if (ready.isSuccess()) {
+                    result.complete(NettyTransportStream.attach(channel, peerOf(channel)));
+                } else {
+                    channel.close();
+                    AlknetException viaProxy = io.alknet.netty.Proxies.failure(ready.cause(), proxy);
+                    result.completeExceptionally(viaProxy != null ? viaProxy : new AlknetException(ErrorCode.CONNECTION_FAILED,
+                            "the proxy " + proxy + " failed"));
+                }
+            });
         });
         return result;
     }

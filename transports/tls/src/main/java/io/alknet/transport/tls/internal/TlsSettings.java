@@ -21,14 +21,16 @@ import java.util.Set;
  *
  * <p>Client: {@code fingerprint} (pin the server certificate: {@code SHA256:base64} or hex, comma
  * separated), {@code ca} (trust this PEM CA file instead of the system store), {@code server-name} (the SNI
- * name; default: the host of the address unless it is an IP literal), {@code connect-timeout}.
+ * name; default: the host of the address unless it is an IP literal), {@code connect-timeout}, {@code proxy}
+ * ({@code socks5://HOST:PORT} or {@code http://HOST:PORT}: the TLS connection goes through it; spec: client
+ * {@code --proxy} carries the transport).
  */
 record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Optional<Path> decoyDirectory,
                    Duration handshakeTimeout, Duration sniffTimeout, List<String> fingerprints, Optional<Path> ca,
-                   Optional<String> serverName, Duration connectTimeout) {
+                   Optional<String> serverName, Duration connectTimeout, Optional<io.alknet.netty.Proxies.Proxy> proxy) {
 
     static final Set<String> KEYS = Set.of("cert", "key", "stealth", "decoy-dir", "handshake-timeout", "sniff-timeout",
-            "fingerprint", "ca", "server-name", "connect-timeout");
+            "fingerprint", "ca", "server-name", "connect-timeout", "proxy");
 
     static TlsSettings from(Settings settings) {
         settings.requireOnly(KEYS);
@@ -49,6 +51,7 @@ record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Opt
         List<String> fingerprints = settings.list("fingerprint").stream().map(Fingerprints::normalize).toList();
         return new TlsSettings(cert, key, settings.bool("stealth", false), decoy,
                 settings.duration("handshake-timeout", Duration.ofSeconds(10)), settings.duration("sniff-timeout", Duration.ofSeconds(60)),
-                fingerprints, settings.path("ca"), settings.get("server-name"), settings.duration("connect-timeout", Duration.ofSeconds(10)));
+                fingerprints, settings.path("ca"), settings.get("server-name"), settings.duration("connect-timeout", Duration.ofSeconds(10)),
+                io.alknet.netty.Proxies.parse(settings.get("proxy")));
     }
 }

@@ -115,8 +115,10 @@ final class TlsTransport implements Transport {
         } catch (AlknetException e) {
             return CompletableFuture.failedFuture(e);
         }
-        InetSocketAddress target = new InetSocketAddress(address.host(), address.port());
-        if (target.isUnresolved()) {
+        InetSocketAddress target = settings.proxy().isPresent()
+                ? InetSocketAddress.createUnresolved(address.host(), address.port())   // the proxy resolves it
+                : new InetSocketAddress(address.host(), address.port());
+        if (target.isUnresolved() && settings.proxy().isEmpty()) {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.TARGET_UNRESOLVED, "host name does not resolve"));
         }
         String serverName = settings.serverName().orElse(address.host());
@@ -136,13 +138,23 @@ final class TlsTransport implements Transport {
                         // the JDK sends SNI for a host name, never for an IP literal
                         SslHandler tls = context.newHandler(channel.alloc(), serverName, address.port());
                         tls.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
+                        settings.proxy().ifPresent(proxy -> channel.pipeline().addLast("proxy", proxy.handler(settings.connectTimeout().toMillis())));
                         channel.pipeline().addLast("tls", tls);
                     }
                 });
+        if (settings.proxy().isPresent()) {
+            bootstrap.resolver(io.netty.resolver.NoopAddressResolverGroup.INSTANCE);
+        }
         ChannelFuture connect = bootstrap.connect(target);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                result.completeExceptionally(connectFailure(f.cause()));
+                AlknetException failure = connectFailure(f.cause());
+                if (settings.proxy().isPresent()) {
+                    AlknetException viaProxy = io.alknet.netty.Proxies.failure(f.cause(), settings.proxy().get());
+                    failure = viaProxy != null ? viaProxy : new AlknetException(failure.code(),
+                            "cannot reach the proxy " + settings.proxy().get() + ": " + failure.getMessage());
+                }
+                result.completeExceptionally(failure);
                 return;
             }
             Channel channel = connect.channel();
@@ -151,7 +163,9 @@ final class TlsTransport implements Transport {
             tls.handshakeFuture().addListener(handshake -> {
                 if (!handshake.isSuccess()) {
                     channel.close();
-                    result.completeExceptionally(handshakeFailure(handshake.cause(), address));
+                    AlknetException viaProxy = settings.proxy().map(proxy -> io.alknet.netty.Proxies.failure(handshake.cause(), proxy))
+                            .orElse(null);
+                    result.completeExceptionally(viaProxy != null ? viaProxy : handshakeFailure(handshake.cause(), address));
                     return;
                 }
                 if (!TlsContexts.ALPN_SSH.equals(tls.applicationProtocol())) {
