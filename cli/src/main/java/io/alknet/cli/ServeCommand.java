@@ -100,6 +100,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "Its private key (unencrypted PKCS#8 PEM, 'BEGIN PRIVATE KEY'), e.g. --tls-key /etc/alknet/key.pem.")
     Path tlsKey;
 
+    @Option(names = "--acme-domain", paramLabel = "NAME", split = ",",
+            description = "Get (and renew) the certificate for tls:// listeners from an ACME CA for these names, answering HTTP-01 "
+                    + "on --acme-http-port, e.g. --acme-domain tunnel.example.com. Kept in the state directory.")
+    List<String> acmeDomains = List.of();
+
+    @Option(names = "--acme-directory", paramLabel = "URL",
+            description = "The ACME directory (default: Let's Encrypt production), e.g. "
+                    + "--acme-directory https://acme-staging-v02.api.letsencrypt.org/directory.")
+    String acmeDirectory;
+
+    @Option(names = "--acme-ca", paramLabel = "FILE",
+            description = "Trust this PEM CA for the ACME server's own HTTPS (a private ACME CA such as step-ca), e.g. --acme-ca root.pem.")
+    Path acmeCa;
+
+    @Option(names = "--acme-email", paramLabel = "ADDRESS", description = "Contact address for the ACME account, e.g. --acme-email ops@example.com.")
+    String acmeEmail;
+
+    @Option(names = "--acme-http-port", paramLabel = "PORT",
+            description = "Where to answer the HTTP-01 challenge while ordering (default: 80), e.g. --acme-http-port 8080 behind a port redirect.")
+    Integer acmeHttpPort;
+
     @Option(names = "--stealth",
             description = "On tls:// listeners, answer everything that is not SSH like an nginx web server (404s), "
                     + "e.g. --listen tls://0.0.0.0:443 --stealth. Needs a tls:// listener.")
@@ -185,11 +206,28 @@ final class ServeCommand implements Callable<Integer> {
         if (decoyDir != null && !stealth) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--decoy-dir only applies with --stealth");
         }
-        if ((tlsCert != null || tlsKey != null) && !tlsListener) {
-            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--tls-cert and --tls-key apply to tls:// listeners; add --listen tls://HOST:PORT");
+        if ((tlsCert != null || tlsKey != null || !acmeDomains.isEmpty()) && !tlsListener) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT,
+                    "--tls-cert, --tls-key and --acme-domain apply to tls:// listeners; add --listen tls://HOST:PORT");
         }
-        if (tlsListener && (tlsCert == null || tlsKey == null)) {
-            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "a tls:// listener needs --tls-cert FILE and --tls-key FILE (PEM)");
+        if (tlsListener && acmeDomains.isEmpty() && (tlsCert == null || tlsKey == null)) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT,
+                    "a tls:// listener needs --tls-cert FILE and --tls-key FILE (PEM), or --acme-domain NAME");
+        }
+        if (!acmeDomains.isEmpty()) {
+            options.setting("transport.tls.acme-domain", String.join(",", acmeDomains));
+            if (acmeDirectory != null) {
+                options.setting("transport.tls.acme-directory", acmeDirectory);
+            }
+            if (acmeEmail != null) {
+                options.setting("transport.tls.acme-email", acmeEmail);
+            }
+            if (acmeCa != null) {
+                options.setting("transport.tls.acme-ca", acmeCa.toString());
+            }
+            if (acmeHttpPort != null) {
+                options.setting("transport.tls.acme-http-port", acmeHttpPort.toString());
+            }
         }
         if (tlsCert != null) {
             options.setting("transport.tls.cert", tlsCert.toString());

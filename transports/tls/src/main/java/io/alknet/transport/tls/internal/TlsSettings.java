@@ -18,6 +18,11 @@ import java.util.Set;
  * {@code stealth} (look like nginx to anything that is not SSH), {@code decoy-dir} (serve these static files
  * to HTTP visitors instead of 404s), {@code handshake-timeout} (default 10s), {@code sniff-timeout} (how
  * long a stealth listener waits for a request, default 60s like nginx's {@code client_header_timeout}).
+ * Instead of {@code cert}/{@code key}: {@code acme-domain} (names to get a certificate for by ACME),
+ * {@code acme-directory} (default Let's Encrypt production), {@code acme-email}, {@code acme-http-port} (where
+ * the HTTP-01 challenge is answered, default 80), {@code acme-renew-before} (default 30d),
+ * {@code acme-check-interval} (default 12h), {@code acme-ca} (trust this PEM CA for the ACME server's own
+ * HTTPS, for a private ACME CA); the account key and certificate live in the state directory.
  *
  * <p>Client: {@code fingerprint} (pin the server certificate: {@code SHA256:base64} or hex, comma
  * separated), {@code ca} (trust this PEM CA file instead of the system store), {@code server-name} (the SNI
@@ -27,15 +32,25 @@ import java.util.Set;
  */
 record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Optional<Path> decoyDirectory,
                    Duration handshakeTimeout, Duration sniffTimeout, List<String> fingerprints, Optional<Path> ca,
-                   Optional<String> serverName, Duration connectTimeout, Optional<io.alknet.netty.Proxies.Proxy> proxy) {
+                   Optional<String> serverName, Duration connectTimeout, Optional<io.alknet.netty.Proxies.Proxy> proxy,
+                   List<String> acmeDomains, String acmeDirectory, Optional<String> acmeEmail, int acmeHttpPort,
+                   Duration acmeRenewBefore, Duration acmeCheckInterval, Optional<Path> acmeCa) {
+
+    /** Let's Encrypt production (the CLI's default, as the spec says). */
+    static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
 
     static final Set<String> KEYS = Set.of("cert", "key", "stealth", "decoy-dir", "handshake-timeout", "sniff-timeout",
-            "fingerprint", "ca", "server-name", "connect-timeout", "proxy");
+            "fingerprint", "ca", "server-name", "connect-timeout", "proxy",
+            "acme-domain", "acme-directory", "acme-email", "acme-http-port", "acme-renew-before", "acme-check-interval", "acme-ca");
 
     static TlsSettings from(Settings settings) {
         settings.requireOnly(KEYS);
         Optional<Path> cert = settings.path("cert");
         Optional<Path> key = settings.path("key");
+        List<String> acmeDomains = settings.list("acme-domain");
+        if (!acmeDomains.isEmpty() && cert.isPresent()) {
+            throw new AlknetException(ErrorCode.INVALID_CONFIG, "use either --tls-cert/--tls-key or --acme-domain, not both");
+        }
         if (cert.isPresent() != key.isPresent()) {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "--tls-cert and --tls-key go together (a PEM certificate chain and its key)");
         }
@@ -52,6 +67,9 @@ record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Opt
         return new TlsSettings(cert, key, settings.bool("stealth", false), decoy,
                 settings.duration("handshake-timeout", Duration.ofSeconds(10)), settings.duration("sniff-timeout", Duration.ofSeconds(60)),
                 fingerprints, settings.path("ca"), settings.get("server-name"), settings.duration("connect-timeout", Duration.ofSeconds(10)),
-                io.alknet.netty.Proxies.parse(settings.get("proxy")));
+                io.alknet.netty.Proxies.parse(settings.get("proxy")),
+                acmeDomains, settings.get("acme-directory").orElse(LETS_ENCRYPT), settings.get("acme-email"),
+                settings.integer("acme-http-port", 80), settings.duration("acme-renew-before", Duration.ofDays(30)),
+                settings.duration("acme-check-interval", Duration.ofHours(12)), settings.path("acme-ca"));
     }
 }

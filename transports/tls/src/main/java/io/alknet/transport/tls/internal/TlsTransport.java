@@ -43,14 +43,52 @@ import java.util.concurrent.CompletionStage;
  */
 final class TlsTransport implements Transport {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("alknet.tls");
+
     private final TlsSettings settings;
-    private final TlsContexts.Server certificates;
+    private final java.util.Optional<Acme> acme;
+    private TlsContexts.Server certificates;
+    private java.util.concurrent.ScheduledExecutorService renewals;
     private SslContext client;
     private EventLoops.Lease loops;
 
-    TlsTransport(TlsSettings settings) {
+    TlsTransport(TlsSettings settings, java.nio.file.Path acmeState) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.certificates = settings.cert().isPresent() ? new TlsContexts.Server(settings.cert().get(), settings.key().get()) : null;
+        this.acme = settings.acmeDomains().isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(new Acme(settings.acmeDirectory(), settings.acmeDomains(), settings.acmeEmail(),
+                        settings.acmeHttpPort(), acmeState, settings.acmeRenewBefore(), settings.acmeCa()));
+    }
+
+    /**
+     * With ACME: makes sure a current certificate is there (ordering one if needed) before the first listener
+     * binds, then checks every {@code acme-check-interval} and swaps a renewed one in.
+     */
+    private synchronized void acmeCertificate() {
+        if (acme.isEmpty() || certificates != null) {
+            return;
+        }
+        Acme ca = acme.get();
+        if (ca.due(java.time.Instant.now())) {
+            ca.order();
+        }
+        certificates = new TlsContexts.Server(ca.certificateFile(), ca.keyFile());
+        renewals = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("alknet-acme").factory());
+        long every = settings.acmeCheckInterval().toMillis();
+        renewals.scheduleWithFixedDelay(this::renewIfDue, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void renewIfDue() {
+        Acme ca = acme.orElseThrow();
+        try {
+            if (ca.due(java.time.Instant.now())) {
+                ca.order();
+                certificates.load(ca.certificateFile(), ca.keyFile());
+                LOG.info("tls.certificate.renewed fingerprint={}", certificates.current().fingerprint());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("tls.acme.renewal.failed error=\"{}\" (the current certificate stays; retried at the next check)", e.getMessage());
+        }
     }
 
     @Override
@@ -85,7 +123,7 @@ final class TlsTransport implements Transport {
     }
 
     @Override
-    public Map<String, String> info() {
+    public synchronized Map<String, String> info() {
         if (certificates == null) {
             return Map.of();
         }
@@ -97,6 +135,10 @@ final class TlsTransport implements Transport {
             info.put("stealth", "on (non-SSH visitors see nginx)");
         }
         return info;
+    }
+
+    private synchronized TlsContexts.Server currentCertificates() {
+        return certificates;
     }
 
     /** Swaps in a new certificate (a renewal): new handshakes use it, live sessions keep theirs. */
@@ -232,9 +274,14 @@ final class TlsTransport implements Transport {
 
     @Override
     public CompletionStage<Listener> listen(TransportAddress address) {
+        try {
+            acmeCertificate();
+        } catch (AlknetException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         if (certificates == null) {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_CONFIG,
-                    "a tls:// listener needs a certificate: --tls-cert FILE --tls-key FILE (PEM)"));
+                    "a tls:// listener needs a certificate: --tls-cert FILE --tls-key FILE (PEM), or --acme-domain NAME"));
         }
         EventLoops.Lease lease = loops();
         AcceptQueue listener = new AcceptQueue();
@@ -250,7 +297,7 @@ final class TlsTransport implements Transport {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        ServerConnection.install(channel, certificates, settings, listener);
+                        ServerConnection.install(channel, currentCertificates(), settings, listener);
                     }
                 });
         InetSocketAddress bindAddress = address.host().isEmpty() || address.host().equals("*")
@@ -277,6 +324,9 @@ final class TlsTransport implements Transport {
 
     @Override
     public synchronized void close() {
+        if (renewals != null) {
+            renewals.shutdownNow();
+        }
         if (loops != null) {
             loops.close();
             loops = null;
