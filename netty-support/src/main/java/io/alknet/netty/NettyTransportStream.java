@@ -9,6 +9,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.socket.DuplexChannel;
 
 import java.io.IOException;
@@ -42,6 +44,9 @@ public final class NettyTransportStream implements TransportStream {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     // Touched only on the event loop.
     private StreamHandler handler;
+    /** Event-loop confined: the peer ended its direction (FIN or TLS close_notify) / we ended ours. */
+    private boolean inputDone;
+    private boolean outputDone;
     private Queue<Object> early;
     private Throwable failure;
 
@@ -78,12 +83,8 @@ public final class NettyTransportStream implements TransportStream {
         }
         channel.eventLoop().execute(() -> {
             handler = streamHandler;
-            if (early != null) {
-                Queue<Object> pending = early;
-                early = null;
-                for (Object event : pending) {
-                    dispatch(event);
-                }
+            if (!paused.get()) {
+                drainEarly();
             }
             if (!channel.isActive() && !closed.isDone() && channel.closeFuture().isDone()) {
                 eventLoopClosed();
@@ -149,6 +150,17 @@ public final class NettyTransportStream implements TransportStream {
                 case SHUTDOWN -> {
                     channel.flush();
                     wrote = false;
+                    outputDone = true;
+                    SslHandler tls = channel.pipeline().get(SslHandler.class);
+                    if (tls != null && channel.isActive()) {
+                        // TLS 1.3 half-close: close_notify ends our direction; the peer may still answer
+                        if (inputDone) {
+                            channel.close().addListener(f -> operation.done().complete(null));
+                        } else {
+                            tls.closeOutbound().addListener(f -> operation.done().complete(null));
+                        }
+                        continue;
+                    }
                     if (channel instanceof DuplexChannel duplex && channel.isActive() && duplex.isInputShutdown()
                             && nothingPending()) {
                         // Both directions are done: a plain close sends the same FIN, one syscall and no
@@ -199,8 +211,26 @@ public final class NettyTransportStream implements TransportStream {
         }
     }
 
+    /**
+     * Delivers what arrived before {@link #start} (or while paused before it): a TLS handler may read a
+     * record on its own during the handshake. Until this ran, newer data queues behind it, keeping order.
+     */
+    private void drainEarly() {
+        while (early != null) {
+            Object event = early.poll();
+            if (event == null) {
+                early = null;
+                return;
+            }
+            dispatch(event);
+        }
+    }
+
     /** Auto-read follows {@code paused} (once started); changed on the event loop only, never concurrently. */
     private void applyReadState() {
+        if (handler != null && !paused.get()) {
+            drainEarly();
+        }
         boolean wanted = handler != null && !paused.get();
         if (channel.isActive() && channel.config().isAutoRead() != wanted) {
             channel.config().setAutoRead(wanted);
@@ -320,7 +350,8 @@ public final class NettyTransportStream implements TransportStream {
                 ctx.fireChannelRead(msg);
                 return;
             }
-            if (handler == null) {
+            if (handler == null || early != null || paused.get()) {
+                // held until start/resume: a TLS handler may still read one record after reading was paused
                 enqueue(buf);
                 return;
             }
@@ -329,13 +360,23 @@ public final class NettyTransportStream implements TransportStream {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof ChannelInputShutdownEvent) {
-                if (handler == null) {
-                    enqueue(new InputClosed());
-                } else {
-                    handler.onInputClosed();
+            boolean tlsClosed = event instanceof SslCloseCompletionEvent close && close.isSuccess();
+            if (event instanceof ChannelInputShutdownEvent || tlsClosed) {
+                if (!inputDone) {
+                    inputDone = true;
+                    if (handler == null || early != null) {
+                        enqueue(new InputClosed());
+                    } else {
+                        handler.onInputClosed();
+                    }
+                    if (outputDone) {
+                        // both directions ended: the stream is done
+                        channel.close();
+                    }
                 }
-                return;
+                if (!tlsClosed) {
+                    return;
+                }
             }
             ctx.fireUserEventTriggered(event);
         }

@@ -1,0 +1,108 @@
+package io.alknet.testkit.contract;
+
+import io.alknet.api.Identity;
+import io.alknet.api.identity.Credential;
+import io.alknet.api.identity.IdentityProvider;
+import io.alknet.api.identity.IdentityResolution;
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.transport.SecurityLevel;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link IdentityProvider} must do: resolve the credentials it owns to a stable identity, answer
+ * {@code Unknown} (never throw) for credentials it does not know — of every kind, including garbage — so
+ * the next provider in the chain may answer, never put a secret into an identity, and be thread-safe.
+ */
+public abstract class IdentityProviderContract {
+
+    /** The provider under test, configured to know {@link #knownCredential()}. */
+    protected abstract IdentityProvider provider() throws Exception;
+
+    /** A credential the provider resolves. */
+    protected abstract Credential knownCredential() throws Exception;
+
+    /** The identity id {@link #knownCredential()} resolves to. */
+    protected abstract String expectedIdentityId() throws Exception;
+
+    /** A peer for building credentials: 127.0.0.1 over tcp. */
+    protected static PeerInfo peer() {
+        return PeerInfo.socket("tcp", SecurityLevel.UNPROTECTED, new InetSocketAddress("127.0.0.1", 40000),
+                new InetSocketAddress("127.0.0.1", 2222));
+    }
+
+    /** Credentials of every kind that no provider should know. */
+    protected List<Credential> strangers() {
+        byte[] blob = new byte[51];
+        new Random(99).nextBytes(blob);
+        return List.of(
+                new Credential.PublicKey(peer(), "mallory", "ssh-ed25519", blob, "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+                new Credential.Certificate(peer(), "mallory", "ssh-ed25519-cert-v01@openssh.com", blob, "SHA256:BBBB"),
+                new Credential.Token(peer(), "mallory", "not-a-token"),
+                new Credential.Token(peer(), "mallory", ""),
+                new Credential.ApiKey(peer(), "mallory", "alk_nothere_0000000000000000000000000000"),
+                new Credential.ApiKey(peer(), "mallory", "x"));
+    }
+
+    @Test
+    void resolvesItsOwnCredentialToAStableIdentity() throws Exception {
+        IdentityProvider provider = provider();
+        IdentityResolution first = provider.resolve(knownCredential());
+        assertThat(first).isInstanceOf(IdentityResolution.Resolved.class);
+        Identity identity = ((IdentityResolution.Resolved) first).identity();
+        assertThat(identity.id()).isEqualTo(expectedIdentityId());
+        assertThat(provider.resolve(knownCredential())).isEqualTo(first);
+    }
+
+    @Test
+    void answersWithoutThrowingForCredentialsItDoesNotKnow() throws Exception {
+        IdentityProvider provider = provider();
+        for (Credential stranger : strangers()) {
+            IdentityResolution resolution = provider.resolve(stranger);
+            assertThat(resolution).as("resolution of %s", stranger).isNotInstanceOf(IdentityResolution.Resolved.class);
+        }
+    }
+
+    @Test
+    void anIdentityNeverCarriesTheSecretThatProvedIt() throws Exception {
+        Credential known = knownCredential();
+        Identity identity = ((IdentityResolution.Resolved) provider().resolve(known)).identity();
+        String secret = switch (known) {
+            case Credential.Token token -> token.token();
+            case Credential.ApiKey key -> key.key();
+            default -> null;
+        };
+        if (secret != null) {
+            assertThat(identity.toString()).doesNotContain(secret);
+            assertThat(known.toString()).doesNotContain(secret);
+            assertThat(known.label()).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void resolvesConcurrently() throws Exception {
+        IdentityProvider provider = provider();
+        Credential known = knownCredential();
+        String expected = expectedIdentityId();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                Callable<String> task = () -> ((IdentityResolution.Resolved) provider.resolve(known)).identity().id();
+                results.add(pool.submit(task));
+            }
+            for (Future<String> result : results) {
+                assertThat(result.get()).isEqualTo(expected);
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.alknet.testkit.contract;
+
+import io.alknet.api.stream.TransportStream;
+import io.alknet.api.transport.Listener;
+import io.alknet.api.transport.Transport;
+import io.alknet.api.transport.TransportAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link Transport} must do (see the Javadoc of {@link Transport} and {@link TransportStream}):
+ * accept and connect with peer info, deliver bytes in order and intact, half-close, apply back-pressure
+ * when reading is paused, and finish every write and close cleanly when closed mid-write.
+ *
+ * <p>Extend it and supply started transports and a listen address; each test gets fresh ones.
+ */
+public abstract class TransportContract {
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Transport server;
+    private Transport client;
+
+    /** A started transport that listens. Called once per test. */
+    protected abstract Transport newServerTransport() throws Exception;
+
+    /** A started transport that dials the server's listeners (default: another server-style transport). */
+    protected Transport newClientTransport() throws Exception {
+        return newServerTransport();
+    }
+
+    /** Where the server listens, e.g. {@code tcp://127.0.0.1:0}. */
+    protected abstract TransportAddress listenAddress() throws Exception;
+
+    /** What a client dials to reach {@code listener} (default: its bound address). */
+    protected TransportAddress dialAddress(Listener listener) {
+        return listener.address();
+    }
+
+    @BeforeEach
+    final void startTransports() throws Exception {
+        server = newServerTransport();
+        client = newClientTransport();
+        resources.add(server);
+        if (client != server) {
+            resources.add(client);
+        }
+    }
+
+    @AfterEach
+    final void closeResources() {
+        for (AutoCloseable resource : resources.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** A connected pair: [0] the client side, [1] the accepted side. */
+    private TransportStream[] pair() throws Exception {
+        Listener listener = await(server.listen(listenAddress()));
+        resources.add(listener::close);
+        CompletionStage<TransportStream> accepted = listener.accept();
+        TransportStream dialled = await(client.connect(dialAddress(listener)));
+        TransportStream served = await(accepted);
+        resources.add(dialled::abort);
+        resources.add(served::abort);
+        return new TransportStream[] {dialled, served};
+    }
+
+    private static ByteBuffer wrap(byte[] bytes, int offset, int length) {
+        return ByteBuffer.wrap(bytes, offset, length);
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
+    void connectsAndAcceptsWithPeerInfoAndItsSecurityLevel() throws Exception {
+        TransportStream[] streams = pair();
+        assertThat(streams[0].peer()).isNotNull();
+        assertThat(streams[1].peer()).isNotNull();
+        assertThat(streams[1].peer().security()).isEqualTo(server.security());
+        assertThat(streams[0].isOpen()).isTrue();
+        assertThat(streams[1].isOpen()).isTrue();
+    }
+
+    @Test
+    void largeTransfersArriveInOrderAndIntactBothWays() throws Exception {
+        TransportStream[] streams = pair();
+        Received atServer = new Received();
+        Received atClient = new Received();
+        streams[1].start(atServer);
+        streams[0].start(atClient);
+        byte[] up = random(4 * 1024 * 1024, 1);
+        byte[] down = random(1024 * 1024 + 7, 2);
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int offset = 0; offset < up.length; offset += 65_536) {
+            writes.add(streams[0].write(wrap(up, offset, Math.min(65_536, up.length - offset))).toCompletableFuture());
+        }
+        for (int offset = 0; offset < down.length; offset += 10_000) {
+            writes.add(streams[1].write(wrap(down, offset, Math.min(10_000, down.length - offset))).toCompletableFuture());
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        atServer.awaitSize(up.length, 60);
+        atClient.awaitSize(down.length, 60);
+        assertThat(atServer.bytes()).isEqualTo(up);
+        assertThat(atClient.bytes()).isEqualTo(down);
+    }
+
+    @Test
+    void aHalfCloseEndsOneDirectionAndThePeerCanStillAnswer() throws Exception {
+        TransportStream[] streams = pair();
+        Received atServer = new Received();
+        Received atClient = new Received();
+        streams[1].start(atServer);
+        streams[0].start(atClient);
+        await(streams[0].write(ByteBuffer.wrap("question".getBytes())));
+        await(streams[0].shutdownOutput());
+        atServer.inputClosed.get(30, TimeUnit.SECONDS);
+        assertThat(new String(atServer.bytes())).isEqualTo("question");
+        await(streams[1].write(ByteBuffer.wrap("answer".getBytes())));
+        atClient.awaitSize(6, 30);
+        assertThat(new String(atClient.bytes())).isEqualTo("answer");
+        streams[1].close();
+        streams[0].closeFuture().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void pausedReadingHoldsDataBackUntilResumed() throws Exception {
+        TransportStream[] streams = pair();
+        Received atServer = new Received();
+        streams[1].pauseReading();
+        streams[1].start(atServer);
+        byte[] data = random(64 * 1024, 3);
+        streams[0].write(ByteBuffer.wrap(data));
+        Thread.sleep(300);
+        assertThat(atServer.size()).as("bytes delivered while reading is paused").isZero();
+        streams[1].resumeReading();
+        atServer.awaitSize(data.length, 30);
+        assertThat(atServer.bytes()).isEqualTo(data);
+    }
+
+    @Test
+    void closingWhileWritingSettlesEveryWriteAndBothSidesClose() throws Exception {
+        TransportStream[] streams = pair();
+        Received atServer = new Received();
+        streams[1].start(atServer);
+        streams[0].start(new Received());
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        byte[] chunk = random(32 * 1024, 4);
+        for (int i = 0; i < 200; i++) {
+            writes.add(streams[0].write(ByteBuffer.wrap(chunk)).toCompletableFuture());
+        }
+        streams[0].close();
+        for (CompletableFuture<Void> write : writes) {
+            // each write completes, normally or with an IOException: none is left hanging
+            write.handle((ignored, error) -> null).get(30, TimeUnit.SECONDS);
+        }
+        streams[0].closeFuture().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // the peer sees its input end (its own output stays open until it closes: that is half-close)
+        CompletableFuture.anyOf(atServer.inputClosed, atServer.closed).get(30, TimeUnit.SECONDS);
+        assertThat(streams[0].isOpen()).isFalse();
+        assertThat(streams[0].write(ByteBuffer.wrap(chunk)).toCompletableFuture().handle((ignored, error) -> error)
+                .get(30, TimeUnit.SECONDS)).as("a write after close fails").isNotNull();
+    }
+
+    @Test
+    void abortEndsTheStreamAtOnceAndThePeerSeesItsInputEnd() throws Exception {
+        TransportStream[] streams = pair();
+        Received atServer = new Received();
+        streams[1].start(atServer);
+        streams[0].abort();
+        streams[0].closeFuture().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        CompletableFuture.anyOf(atServer.inputClosed, atServer.closed).get(30, TimeUnit.SECONDS);
+        streams[1].close();
+        streams[1].closeFuture().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aClosedListenerRefusesFurtherAccepts() throws Exception {
+        Listener listener = await(server.listen(listenAddress()));
+        listener.close();
+        assertThat(listener.accept().toCompletableFuture().handle((stream, error) -> error).get(30, TimeUnit.SECONDS)).isNotNull();
+    }
+}
