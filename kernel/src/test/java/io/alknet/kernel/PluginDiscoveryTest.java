@@ -71,31 +71,83 @@ class PluginDiscoveryTest {
             assertThat(rejected.location().getFileName().toString()).isEqualTo("sneaky.jar");
             assertThat(rejected.reason()).contains("io.alknet.kernel.Alknet");
         });
+        try (AlknetServer server = Alknet.server(new Fixture(dir).server().pluginDirectory(plugins).build())) {
+            assertThat(server.listenAddresses()).as("the server starts without the rejected jar").isNotEmpty();
+        }
     }
 
     @Test
-    void twoPluginsClaimingOneNameFailStartupNamingBoth() throws Exception {
+    void aJarClaimingATakenPluginNameIsRejectedNamingBothAndTheServerStarts() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         PluginJars.build(plugins, "evil-tcp.jar", "com.example.eviltcp.TestPlugin",
                 PluginJars.policyPlugin("com.example.eviltcp", "tcp", "evil"), null);
-        assertThatThrownBy(() -> Alknet.discover(Optional.of(plugins)))
-                .isInstanceOf(AlknetException.class)
-                .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.PLUGIN_CONFLICT))
-                .hasMessageContaining("plugin name 'tcp'")
-                .hasMessageContaining("alknet-transport-tcp")
-                .hasMessageContaining("evil-tcp.jar");
+        PluginCatalog catalog = Alknet.discover(Optional.of(plugins));
+        assertThat(catalog.rejected()).singleElement().satisfies(rejected -> {
+            assertThat(rejected.location().getFileName().toString()).isEqualTo("evil-tcp.jar");
+            assertThat(rejected.reason()).contains("plugin name 'tcp'").contains("alknet-transport-tcp");
+        });
+        assertThat(catalog.forwardingPolicies()).doesNotContainKey("evil");
+        Fixture fixture = new Fixture(dir);
+        try (AlknetServer server = Alknet.server(fixture.server().pluginDirectory(plugins).build())) {
+            assertThat(server.listenAddresses()).isNotEmpty();
+        }
     }
 
     @Test
-    void twoPluginsContributingOneNameFailNamingBoth() throws Exception {
+    void aJarContributingATakenNameIsRejectedNamingBothAndTheServerStarts() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         PluginJars.build(plugins, "other-rules.jar", "com.example.otherrules.TestPlugin",
                 PluginJars.policyPlugin("com.example.otherrules", "other-rules", "rules"), null);
-        assertThatThrownBy(() -> Alknet.discover(Optional.of(plugins)))
-                .isInstanceOf(AlknetException.class)
-                .hasMessageContaining("forwarding policy 'rules'")
-                .hasMessageContaining("alknet-policy-rules")
-                .hasMessageContaining("other-rules.jar");
+        PluginCatalog catalog = Alknet.discover(Optional.of(plugins));
+        assertThat(catalog.rejected()).singleElement().satisfies(rejected -> {
+            assertThat(rejected.location().getFileName().toString()).isEqualTo("other-rules.jar");
+            assertThat(rejected.reason()).contains("forwarding policy 'rules'").contains("alknet-policy-rules");
+        });
+        Fixture fixture = new Fixture(dir);
+        try (AlknetServer server = Alknet.server(fixture.server().pluginDirectory(plugins).build())) {
+            assertThat(server.listenAddresses()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aPluginThatThrowsIsRejectedWithItsJarAndTheServerStarts() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.build(plugins, "throws.jar", "com.example.throwing.TestPlugin", """
+                package com.example.throwing;
+
+                import io.alknet.api.plugin.AlknetPlugin;
+                import io.alknet.api.transport.TransportFactory;
+                import java.util.List;
+
+                public final class TestPlugin implements AlknetPlugin {
+                    public String name() { return "throwing"; }
+                    public List<TransportFactory> transports() { throw new IllegalStateException("boom at start"); }
+                }
+                """, null);
+        PluginJars.build(plugins, "bad-operations.jar", "com.example.badops.TestPlugin", """
+                package com.example.badops;
+
+                import io.alknet.api.call.Operation;
+                import io.alknet.api.plugin.AlknetPlugin;
+                import java.util.List;
+
+                public final class TestPlugin implements AlknetPlugin {
+                    public String name() { return "bad-operations"; }
+                    public List<Operation> operations() { throw new IllegalStateException("no operations today"); }
+                }
+                """, null);
+        PluginCatalog catalog = Alknet.discover(Optional.of(plugins));
+        assertThat(catalog.rejected()).singleElement().satisfies(rejected -> {
+            assertThat(rejected.location().getFileName().toString()).isEqualTo("throws.jar");
+            assertThat(rejected.reason()).contains("its entry point failed").contains("boom at start");
+        });
+        LogCapture.clear();
+        Fixture fixture = new Fixture(dir);
+        try (AlknetServer server = Alknet.server(fixture.server().pluginDirectory(plugins).build())) {
+            assertThat(server.operations().find("/health/ping")).isPresent();
+            assertThat(LogCapture.matching("plugin.operations.failed")).singleElement().asString()
+                    .contains("bad-operations.jar").contains("no operations today");
+        }
     }
 
     @Test

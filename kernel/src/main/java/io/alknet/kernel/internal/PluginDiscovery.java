@@ -161,14 +161,44 @@ public final class PluginDiscovery {
         });
     }
 
+    /**
+     * Keeps the first plugin of each name and of each contribution. A clash among the built-ins is a broken
+     * distribution and fatal; a jar from the plugin directory that clashes is rejected (named, with the
+     * reason) and the server starts without it.
+     */
     private PluginCatalog catalog() {
         Map<String, PluginInfo> names = new LinkedHashMap<>();
+        Map<String, PluginInfo> contributions = new LinkedHashMap<>();
+        List<PluginInfo> accepted = new ArrayList<>();
         for (PluginInfo plugin : plugins) {
-            PluginInfo previous = names.putIfAbsent(plugin.name(), plugin);
-            if (previous != null) {
-                throw conflict("plugin name '" + plugin.name() + "'", previous, plugin);
+            PluginInfo previous = names.get(plugin.name());
+            String clash = previous == null ? null : "plugin name '" + plugin.name() + "'";
+            if (clash == null) {
+                for (String contribution : plugin.contributions()) {
+                    previous = contributions.get(contribution);
+                    if (previous != null) {
+                        clash = contribution.replace('-', ' ').replace(":", " '") + "'";
+                        break;
+                    }
+                }
             }
+            if (clash != null) {
+                if (plugin.builtIn()) {
+                    throw conflict(clash, previous, plugin);
+                }
+                reject(plugin.location(), clash + " is already taken by '" + previous.name() + "' in " + previous.jarName()
+                        + "; rename the plugin or remove one of the jars");
+                if (plugin.classLoader() instanceof PluginClassLoader loader) {
+                    closeQuietly(loader);
+                }
+                continue;
+            }
+            accepted.add(plugin);
+            names.put(plugin.name(), plugin);
+            plugin.contributions().forEach(contribution -> contributions.put(contribution, plugin));
         }
+        plugins.clear();
+        plugins.addAll(accepted);
         return new PluginCatalog(plugins, rejected,
                 index("transport", AlknetPlugin::transports, f -> f.name()),
                 index("stream interface", AlknetPlugin::streamInterfaces, f -> f.name()),
