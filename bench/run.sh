@@ -26,6 +26,8 @@ missing=()
 command -v iperf3 >/dev/null 2>&1 || missing+=(iperf3)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   as_root apt-get update -qq
@@ -156,6 +158,39 @@ for cipher in $CIPHERS; do
   stop_openssh; stop_alknet
 done
 
+say "== over TLS (aes128-gcm inside TLS 1.3): OpenSSH through socat/openssl vs alknet tls://"
+P_TLS_SSHD=25023; P_TLS_ALK=25123; P_SSH_TLS_L=25321; P_ALK_TLS_L=25331
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/tls-key.pem" -out "$work/tls-cert.pem" \
+  -days 2 -subj /CN=localhost 2>/dev/null
+cat "$work/tls-cert.pem" "$work/tls-key.pem" > "$work/tls-both.pem"
+tls_pin=$(openssl x509 -in "$work/tls-cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+# OpenSSH has no TLS of its own: the usual setup is a TLS terminator in front of sshd and openssl as ProxyCommand
+socat "OPENSSL-LISTEN:$P_TLS_SSHD,bind=127.0.0.1,reuseaddr,fork,cert=$work/tls-both.pem,verify=0" "TCP:127.0.0.1:$P_SSHD" \
+  2>/dev/null & pids+=($!)
+wait_port $P_TLS_SSHD
+"${ssh_base[@]}" -c aes128-gcm@openssh.com -N -o ExitOnForwardFailure=yes \
+  -o "ProxyCommand=openssl s_client -quiet -verify_quiet -connect 127.0.0.1:$P_TLS_SSHD" \
+  -L $P_SSH_TLS_L:127.0.0.1:$P_IPERF "$(id -un)@127.0.0.1" 2>"$work/ssh-tls.log" &
+ssh_pid=$!
+"${ALKNET[@]}" serve --listen tls://127.0.0.1:$P_TLS_ALK --tls-cert "$work/tls-cert.pem" --tls-key "$work/tls-key.pem" \
+  --host-key "$work/host" --authorized-keys "$work/authorized_keys" --cipher aes128-gcm -q >"$work/serve-tls.log" 2>&1 &
+serve_pid=$!
+wait_port $P_TLS_ALK
+"${ALKNET[@]}" connect tls://127.0.0.1:$P_TLS_ALK -i "$work/client" --host-key-fingerprint "$fingerprint" --tls-fingerprint "$tls_pin" \
+  --cipher aes128-gcm --no-socks5 -L $P_ALK_TLS_L:127.0.0.1:$P_IPERF -q >"$work/connect-tls.log" 2>&1 &
+connect_pid=$!
+wait_listen $P_SSH_TLS_L; wait_listen $P_ALK_TLS_L
+iperf3 -c 127.0.0.1 -p $P_ALK_TLS_L -t "$IPERF_WARMUP" >/dev/null 2>&1 || true
+a=(); b=()
+for round in $(seq 1 "$ROUNDS"); do
+  a+=("$(iperf_mbps $P_SSH_TLS_L 1)")
+  b+=("$(iperf_mbps $P_ALK_TLS_L 1)")
+  say "   -L over TLS round $round: openssh+socat ${a[-1]} MB/s, alknet ${b[-1]} MB/s"
+done
+result["tls|L1|openssh"]=$(printf '%s\n' "${a[@]}" | mean)
+result["tls|L1|alknet"]=$(printf '%s\n' "${b[@]}" | mean)
+stop_openssh; stop_alknet
+
 say "== time to first byte of a new session"
 start_alknet aes128-gcm; kill $connect_pid; wait $connect_pid 2>/dev/null || true
 ttfb_o=$("$JAVA" "$root/bench/tools/FirstByte.java" 5 $P_TTFB_L $P_BYTES -- "${ssh_base[@]}" -N -L $P_TTFB_L:127.0.0.1:$P_BYTES "$(id -un)@127.0.0.1")
@@ -198,6 +233,8 @@ versions="$("$JAVA" -version 2>&1 | head -n1), $(ssh -V 2>&1), iperf3 $(iperf3 -
       echo "| -L throughput, $streams stream$([ $streams = 1 ] || echo s) (MB/s) | $cipher | $o | $a | $(ratio "$a" "$o") |"
     done
   done
+  o=${result["tls|L1|openssh"]}; a=${result["tls|L1|alknet"]}
+  echo "| -L throughput over TLS 1.3, 1 stream (MB/s; OpenSSH behind socat + \`openssl s_client\`) | aes128-gcm | $o | $a | $(ratio "$a" "$o") |"
   for q in p50 p99; do
     o=${result["socks|$q|openssh"]}; a=${result["socks|$q|alknet"]}
     echo "| SOCKS5 CONNECT latency $q (ms, $SOCKS_CONNECTS connects) | $(echo $CIPHERS | awk '{print $1}') | $o | $a | $(ratio "$a" "$o") |"
