@@ -46,10 +46,8 @@ final class CallCommand implements Callable<Integer> {
             description = "Give up (TIMEOUT) after this long (default: ${DEFAULT-VALUE}); the server stops the handler too, e.g. --timeout 5s.")
     String timeout;
 
-    @Option(names = "--interface", paramLabel = "NAME", defaultValue = "ssh",
-            description = "How to reach the server: ssh (default; the SSH control channel) or raw (length-prefixed JSON "
-                    + "over the transport, authenticated by $ALKNET_API_KEY or a token signed with -i KEY), e.g. --interface raw.")
-    String iface;
+    @Mixin
+    CallInterface iface;
 
     @Mixin
     ServerLogin login;
@@ -69,7 +67,7 @@ final class CallCommand implements Callable<Integer> {
         CallOptions options = CallOptions.timeout(Durations.parse("--timeout", timeout));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (AlknetClient client = CallClients.connect(login, common, iface)) {
+        try (AlknetClient client = CallClients.connect(login, common, iface.name)) {
             Object result = CallClients.await(client.calls().call(operation, input, options), err);
             out.println(Json.pretty(result));
             out.flush();

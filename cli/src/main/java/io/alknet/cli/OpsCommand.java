@@ -29,9 +29,8 @@ final class OpsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the full specs (schemas, scopes, error codes) as JSON, e.g. --json.")
     boolean json;
 
-    @Option(names = "--interface", paramLabel = "NAME", defaultValue = "ssh",
-            description = "ssh (default) or raw, as for alknet call, e.g. --interface raw.")
-    String iface;
+    @Mixin
+    CallInterface iface;
 
     @Mixin
     ServerLogin login;
@@ -46,7 +45,7 @@ final class OpsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (AlknetClient client = CallClients.connect(login, common, iface)) {
+        try (AlknetClient client = CallClients.connect(login, common, iface.name)) {
             if (json) {
                 Object listed = CallClients.await(client.calls().call("/services/list", Map.of()), err);
                 out.println(Json.pretty(listed));

@@ -8,12 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -21,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -154,7 +148,7 @@ class TlsTransportTest {
 
     /** Writes {@code parts} over TLS (trusting anything) and returns all the server sends until it closes. */
     private static String tlsExchange(int port, String sni, byte[]... parts) throws Exception {
-        try (SSLSocket socket = trustingSocket(port, sni)) {
+        try (SSLSocket socket = TrustingTls.socket(port, sni)) {
             for (byte[] part : parts) {
                 socket.getOutputStream().write(part);
             }
@@ -164,7 +158,7 @@ class TlsTransportTest {
     }
 
     private static String tlsExchangeSilent(int port) throws Exception {
-        try (SSLSocket socket = trustingSocket(port, null)) {
+        try (SSLSocket socket = TrustingTls.socket(port, null)) {
             socket.setSoTimeout(1500);
             socket.startHandshake();
             InputStream in = socket.getInputStream();
@@ -177,30 +171,6 @@ class TlsTransportTest {
         }
     }
 
-    private static SSLSocket trustingSocket(int port, String sni) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        socket.setSoTimeout(20_000);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-        socket.setSSLParameters(parameters);
-        return socket;
-    }
 
     @Test
     void certificateAndProtocolFailuresSayWhatIsWrongAndTheServerKeepsServing() throws Exception {

@@ -158,58 +158,6 @@ class UnixTransportTest {
     }
 
     @Test
-    void fourMebibytesArriveIdenticalBothWays() throws Exception {
-        TransportStream[] streams = pair();
-        Received atServer = new Received();
-        Received atClient = new Received();
-        streams[1].start(atServer);
-        streams[0].start(atClient);
-        byte[] up = random(4 * 1024 * 1024, 1);
-        byte[] down = random(4 * 1024 * 1024 + 13, 2);
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
-        for (int offset = 0; offset < up.length; offset += 65_536) {
-            writes.add(streams[0].write(ByteBuffer.wrap(up, offset, Math.min(65_536, up.length - offset))).toCompletableFuture());
-        }
-        for (int offset = 0; offset < down.length; offset += 10_000) {
-            writes.add(streams[1].writeCopy(ByteBuffer.wrap(down, offset, Math.min(10_000, down.length - offset))).toCompletableFuture());
-        }
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        atServer.awaitSize(up.length);
-        atClient.awaitSize(down.length);
-        assertThat(atServer.bytes()).isEqualTo(up);
-        assertThat(atClient.bytes()).isEqualTo(down);
-    }
-
-    @Test
-    void aHalfCloseEndsOneDirectionAndThePeerCanStillAnswer() throws Exception {
-        TransportStream[] streams = pair();
-        Received atServer = new Received();
-        Received atClient = new Received();
-        streams[1].start(atServer);
-        streams[0].start(atClient);
-        streams[0].write(ascii("question"));
-        await(streams[0].shutdownOutput());
-        atServer.inputClosed.get(30, TimeUnit.SECONDS);
-        assertThat(atServer.text()).isEqualTo("question");
-        assertThat(streams[1].isOpen()).isTrue();
-        assertThat(errorOf(streams[0].write(ascii("more"))))
-                .as("a write after shutdownOutput").isInstanceOf(IOException.class);
-
-        await(streams[1].write(ascii("answer")));
-        atClient.awaitSize(6);
-        assertThat(atClient.text()).isEqualTo("answer");
-        assertThat(atClient.inputClosed).isNotDone();
-
-        // the answering side half-closes too: both directions ended, both streams close cleanly
-        await(streams[1].shutdownOutput());
-        assertThat(atClient.closed.get(30, TimeUnit.SECONDS)).isNull();
-        assertThat(atServer.closed.get(30, TimeUnit.SECONDS)).isNull();
-        assertThat(atClient.inputClosed).isDone();
-        assertThat(streams[0].isOpen()).isFalse();
-        assertThat(streams[1].isOpen()).isFalse();
-    }
-
-    @Test
     void pausedReadingHoldsDataBackAndPushesBackOnTheWriterUntilResumed() throws Exception {
         TransportStream[] streams = pair();
         Received atServer = new Received();

@@ -49,6 +49,9 @@ public final class CallEngine implements EnvelopeHandler, Caller {
     static final int MAX_RUNNING = 1024;
     /** Results of one subscription sent but not yet written before its handler waits. */
     private static final int SEND_WINDOW = 64;
+    /** Runs local subscribers' callbacks: a virtual thread per delivery task, shared by every subscription. */
+    private static final java.util.concurrent.ExecutorService DELIVERY = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("alknet-subscription-", 0).factory());
     /** Results of a subscription to the peer held for a slow local subscriber. */
     private static final int SUBSCRIBER_BUFFER = 1024;
 
@@ -364,8 +367,7 @@ public final class CallEngine implements EnvelopeHandler, Caller {
         return subscriber -> {
             Objects.requireNonNull(subscriber, "subscriber");
             String requestId = UUID.randomUUID().toString();
-            SubmissionPublisher<Object> publisher = new SubmissionPublisher<>(Executors.newVirtualThreadPerTaskExecutor(),
-                    SUBSCRIBER_BUFFER);
+            SubmissionPublisher<Object> publisher = new SubmissionPublisher<>(DELIVERY, SUBSCRIBER_BUFFER);
             Pending call = new Pending(requestId, null, publisher);
             publisher.subscribe(new Flow.Subscriber<>() {
                 @Override

@@ -8,16 +8,12 @@ import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
-import io.alknet.netty.AcceptQueue;
+import io.alknet.netty.Bootstraps;
 import io.alknet.netty.EventLoops;
 import io.alknet.netty.NettyTransportStream;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -72,22 +68,10 @@ final class TcpTransport implements Transport {
     public CompletionStage<TransportStream> connect(TransportAddress address, TransportStream near) {
         EventLoops.Lease lease = loops();
         CompletableFuture<TransportStream> result = new CompletableFuture<>();
-        Bootstrap bootstrap = new Bootstrap()
-                // share the session's I/O thread when the session is ours: no hand-off per write
-                .group(near instanceof NettyTransportStream netty ? netty.channel().eventLoop() : lease.group())
-                .channel(lease.socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        // the stream adapter is attached once connected
-                        settings.proxy().ifPresent(proxy -> channel.pipeline().addFirst(PROXY, proxy.handler(settings.connectTimeout().toMillis())));
-                    }
-                });
+        // share the session's I/O thread when the session is ours: no hand-off per write
+        Bootstrap bootstrap = Bootstraps.client(near instanceof NettyTransportStream netty ? netty.channel().eventLoop() : lease.group(),
+                lease, settings.connectTimeout(), channel -> settings.proxy().ifPresent(proxy ->
+                        channel.pipeline().addFirst(PROXY, proxy.handler(settings.connectTimeout().toMillis()))));
         if (settings.proxy().isPresent()) {
             return viaProxy(bootstrap, address, result);
         }
@@ -144,44 +128,8 @@ final class TcpTransport implements Transport {
 
     @Override
     public CompletionStage<Listener> listen(TransportAddress address) {
-        EventLoops.Lease lease = loops();
-        AcceptQueue listener = new AcceptQueue();
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(lease.group())
-                .channel(lease.serverSocketChannel())
-                .option(ChannelOption.SO_BACKLOG, settings.backlog())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        listener.offer(NettyTransportStream.attach(channel, peerOf(channel)));
-                    }
-                });
-        CompletableFuture<Listener> result = new CompletableFuture<>();
-        InetSocketAddress bindAddress = address.host().isEmpty() || address.host().equals("*")
-                ? new InetSocketAddress(address.port())
-                : new InetSocketAddress(address.host(), address.port());
-        if (bindAddress.isUnresolved()) {
-            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_ARGUMENT,
-                    "cannot listen on " + address + ": the host name does not resolve"));
-        }
-        ChannelFuture bind = bootstrap.bind(bindAddress);
-        bind.addListener(f -> {
-            if (f.isSuccess()) {
-                InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
-                listener.bound(bind.channel(), address.withPort(bound.getPort()));
-                result.complete(listener);
-            } else {
-                result.completeExceptionally(new AlknetException(ErrorCode.INVALID_CONFIG,
-                        "cannot listen on " + address + ": " + f.cause().getMessage()
-                                + " (is another process using the port? pick another with --listen)"));
-            }
-        });
-        return result;
+        return Bootstraps.listen(loops(), address, settings.backlog(),
+                (channel, accepted) -> accepted.offer(NettyTransportStream.attach(channel, peerOf(channel))));
     }
 
     private static PeerInfo peerOf(Channel channel) {

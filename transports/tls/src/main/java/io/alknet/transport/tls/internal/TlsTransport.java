@@ -8,16 +8,12 @@ import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
-import io.alknet.netty.AcceptQueue;
+import io.alknet.netty.Bootstraps;
 import io.alknet.netty.EventLoops;
 import io.alknet.netty.NettyTransportStream;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -166,24 +162,13 @@ final class TlsTransport implements Transport {
         String serverName = settings.serverName().orElse(address.host());
         EventLoops.Lease lease = loops();
         CompletableFuture<TransportStream> result = new CompletableFuture<>();
-        Bootstrap bootstrap = new Bootstrap()
-                .group(lease.group())
-                .channel(lease.socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        // the JDK sends SNI for a host name, never for an IP literal
-                        SslHandler tls = context.newHandler(channel.alloc(), serverName, address.port());
-                        tls.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
-                        settings.proxy().ifPresent(proxy -> channel.pipeline().addLast("proxy", proxy.handler(settings.connectTimeout().toMillis())));
-                        channel.pipeline().addLast("tls", tls);
-                    }
-                });
+        Bootstrap bootstrap = Bootstraps.client(lease.group(), lease, settings.connectTimeout(), channel -> {
+            // the JDK sends SNI for a host name, never for an IP literal
+            SslHandler tls = context.newHandler(channel.alloc(), serverName, address.port());
+            tls.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
+            settings.proxy().ifPresent(proxy -> channel.pipeline().addLast("proxy", proxy.handler(settings.connectTimeout().toMillis())));
+            channel.pipeline().addLast("tls", tls);
+        });
         if (settings.proxy().isPresent()) {
             bootstrap.resolver(io.netty.resolver.NoopAddressResolverGroup.INSTANCE);
         }
@@ -283,43 +268,8 @@ final class TlsTransport implements Transport {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_CONFIG,
                     "a tls:// listener needs a certificate: --tls-cert FILE --tls-key FILE (PEM), or --acme-domain NAME"));
         }
-        EventLoops.Lease lease = loops();
-        AcceptQueue listener = new AcceptQueue();
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(lease.group())
-                .channel(lease.serverSocketChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        ServerConnection.install(channel, currentCertificates(), settings, listener);
-                    }
-                });
-        InetSocketAddress bindAddress = address.host().isEmpty() || address.host().equals("*")
-                ? new InetSocketAddress(address.port())
-                : new InetSocketAddress(address.host(), address.port());
-        if (bindAddress.isUnresolved()) {
-            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_ARGUMENT,
-                    "cannot listen on " + address + ": the host name does not resolve"));
-        }
-        CompletableFuture<Listener> result = new CompletableFuture<>();
-        ChannelFuture bind = bootstrap.bind(bindAddress);
-        bind.addListener(f -> {
-            if (f.isSuccess()) {
-                InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
-                listener.bound(bind.channel(), address.withPort(bound.getPort()));
-                result.complete(listener);
-            } else {
-                result.completeExceptionally(new AlknetException(ErrorCode.INVALID_CONFIG, "cannot listen on " + address + ": "
-                        + f.cause().getMessage() + " (is another process using the port? pick another with --listen)"));
-            }
-        });
-        return result;
+        return Bootstraps.listen(loops(), address, 1024,
+                (channel, accepted) -> ServerConnection.install(channel, currentCertificates(), settings, accepted));
     }
 
     @Override
