@@ -197,47 +197,59 @@ final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void tlsOptions(ServerOptions.Builder options, List<String> addresses, String scheme) {
-        boolean tlsListener = addresses.stream().anyMatch(address -> Addresses.parse(address, scheme, 2222, "--listen").scheme().equals("tls"))
-                || rawListen.stream().anyMatch(address -> Addresses.parse(address, scheme, 7000, "--raw-listen").scheme().equals("tls"));
-        if (stealth && !tlsListener) {
+    /** The TLS options in force: each flag, else the configuration file's {@code [server.tls]}. */
+    private record TlsChoice(String cert, String key, boolean stealth, String decoyDir, List<String> acmeDomains,
+                             String acmeDirectory, String acmeEmail, String acmeCa, Integer acmeHttpPort) {
+    }
+
+    private TlsChoice tlsChoice(ConfigFile.Tls file) {
+        ConfigFile.Tls fromFile = file == null ? new ConfigFile.Tls(null, null, null, null, null, null, null, null, null) : file;
+        return new TlsChoice(first(path(tlsCert), fromFile.cert(), null), first(path(tlsKey), fromFile.key(), null),
+                stealth || Boolean.TRUE.equals(fromFile.stealth()), first(path(decoyDir), fromFile.decoyDir(), null),
+                !acmeDomains.isEmpty() ? acmeDomains : fromFile.acmeDomain() == null ? List.of() : fromFile.acmeDomain(),
+                first(acmeDirectory, fromFile.acmeDirectory(), null), first(acmeEmail, fromFile.acmeEmail(), null),
+                first(path(acmeCa), fromFile.acmeCa(), null), acmeHttpPort != null ? acmeHttpPort : fromFile.acmeHttpPort());
+    }
+
+    private static void tlsOptions(ServerOptions.Builder options, boolean tlsListener, TlsChoice tls) {
+        if (tls.stealth() && !tlsListener) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--stealth needs a tls:// listener, e.g. --listen tls://0.0.0.0:443");
         }
-        if (decoyDir != null && !stealth) {
+        if (tls.decoyDir() != null && !tls.stealth()) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--decoy-dir only applies with --stealth");
         }
-        if ((tlsCert != null || tlsKey != null || !acmeDomains.isEmpty()) && !tlsListener) {
+        if ((tls.cert() != null || tls.key() != null || !tls.acmeDomains().isEmpty()) && !tlsListener) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT,
                     "--tls-cert, --tls-key and --acme-domain apply to tls:// listeners; add --listen tls://HOST:PORT");
         }
-        if (tlsListener && acmeDomains.isEmpty() && (tlsCert == null || tlsKey == null)) {
+        if (tlsListener && tls.acmeDomains().isEmpty() && (tls.cert() == null || tls.key() == null)) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT,
                     "a tls:// listener needs --tls-cert FILE and --tls-key FILE (PEM), or --acme-domain NAME");
         }
-        if (!acmeDomains.isEmpty()) {
-            options.setting("transport.tls.acme-domain", String.join(",", acmeDomains));
-            if (acmeDirectory != null) {
-                options.setting("transport.tls.acme-directory", acmeDirectory);
+        if (!tls.acmeDomains().isEmpty()) {
+            options.setting("transport.tls.acme-domain", String.join(",", tls.acmeDomains()));
+            if (tls.acmeDirectory() != null) {
+                options.setting("transport.tls.acme-directory", tls.acmeDirectory());
             }
-            if (acmeEmail != null) {
-                options.setting("transport.tls.acme-email", acmeEmail);
+            if (tls.acmeEmail() != null) {
+                options.setting("transport.tls.acme-email", tls.acmeEmail());
             }
-            if (acmeCa != null) {
-                options.setting("transport.tls.acme-ca", acmeCa.toString());
+            if (tls.acmeCa() != null) {
+                options.setting("transport.tls.acme-ca", tls.acmeCa());
             }
-            if (acmeHttpPort != null) {
-                options.setting("transport.tls.acme-http-port", acmeHttpPort.toString());
+            if (tls.acmeHttpPort() != null) {
+                options.setting("transport.tls.acme-http-port", tls.acmeHttpPort().toString());
             }
         }
-        if (tlsCert != null) {
-            options.setting("transport.tls.cert", tlsCert.toString());
-            options.setting("transport.tls.key", tlsKey.toString());
+        if (tls.cert() != null) {
+            options.setting("transport.tls.cert", tls.cert());
+            options.setting("transport.tls.key", tls.key());
         }
-        if (stealth) {
+        if (tls.stealth()) {
             options.setting("transport.tls.stealth", "true");
         }
-        if (decoyDir != null) {
-            options.setting("transport.tls.decoy-dir", decoyDir.toString());
+        if (tls.decoyDir() != null) {
+            options.setting("transport.tls.decoy-dir", tls.decoyDir());
         }
     }
 
@@ -268,15 +280,25 @@ final class ServeCommand implements Callable<Integer> {
             TransportAddress parsed = Addresses.parse(address, scheme, 2222, "--listen");
             options.listen(new ListenerSpec(parsed, "ssh"));
         }
-        for (String address : rawListen) {
-            options.listen(new ListenerSpec(Addresses.parse(address, scheme, 7000, "--raw-listen"), "raw"));
+        List<String> rawAddresses = !rawListen.isEmpty() ? rawListen
+                : fileServer != null && fileServer.rawListen() != null ? fileServer.rawListen() : List.of();
+        boolean tlsListener = false;
+        for (String address : addresses) {
+            tlsListener |= Addresses.parse(address, scheme, 2222, "--listen").scheme().equals("tls");
         }
-        if (http != null) {
-            options.setting("interface.http.listen", http);
+        for (String address : rawAddresses) {
+            TransportAddress parsed = Addresses.parse(address, scheme, 7000, "--raw-listen");
+            tlsListener |= parsed.scheme().equals("tls");
+            options.listen(new ListenerSpec(parsed, "raw"));
         }
-        tlsOptions(options, addresses, scheme);
-        if (outboundProxy != null) {
-            options.setting("transport.tcp.proxy", outboundProxy);
+        String httpAddress = first(http, fileServer == null ? null : fileServer.http(), null);
+        if (httpAddress != null) {
+            options.setting("interface.http.listen", httpAddress);
+        }
+        tlsOptions(options, tlsListener, tlsChoice(fileServer == null ? null : fileServer.tls()));
+        String proxyUrl = first(outboundProxy, fileServer == null ? null : fileServer.proxy(), null);
+        if (proxyUrl != null) {
+            options.setting("transport.tcp.proxy", proxyUrl);
         }
         if (file != null) {
             file.settings().forEach(options::setting);

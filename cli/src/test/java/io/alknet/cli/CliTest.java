@@ -191,6 +191,67 @@ class CliTest {
         }
     }
 
+    @Test
+    void connectTlsThroughAStealthServerFromAConfigFileCarriesSocks5AndTheDecoyLooksLikeNginx() throws Exception {
+        Path hostKey = dir.resolve("host");
+        Path clientKey = dir.resolve("client");
+        assertThat(Cli.run(dir, "keygen", "-f", hostKey.toString()).exitCode()).isZero();
+        assertThat(Cli.run(dir, "keygen", "-f", clientKey.toString(), "-C", "carol").exitCode()).isZero();
+        Files.copy(Path.of(clientKey + ".pub"), dir.resolve("authorized_keys"));
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "2", "-subj", "/CN=localhost")
+                .redirectErrorStream(true).start();
+        openssl.getInputStream().readAllBytes();
+        assertThat(openssl.waitFor()).isZero();
+        int tlsPort = Loopback.unusedPort();
+        int socksPort = Loopback.unusedPort();
+        Path config = dir.resolve("alknet.toml");
+        Files.writeString(config, """
+                [server]
+                listen = "tls://127.0.0.1:%d"
+                host_key = "host"
+
+                [server.tls]
+                cert = "cert.pem"
+                key = "key.pem"
+                stealth = true
+
+                [auth]
+                authorized_keys = "authorized_keys"
+                """.formatted(tlsPort));
+        com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] body = "through TLS\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        web.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        web.start();
+        try (Cli.Running server = Cli.start(dir, "serve", "--config", config.toString())) {
+            String banner = server.await("tls certificate fingerprint", Duration.ofSeconds(60));
+            assertThat(banner).contains("listening on tls://127.0.0.1:" + tlsPort + " (ssh)").contains("tls stealth: on");
+            String hostPin = fingerprintIn(banner.substring(banner.indexOf("ssh host key fingerprint")));
+            String tlsPin = fingerprintIn(banner.substring(banner.indexOf("tls certificate fingerprint")));
+            Process decoy = new ProcessBuilder("curl", "-sk", "-i", "https://127.0.0.1:" + tlsPort + "/").redirectErrorStream(true).start();
+            String page = new String(decoy.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(decoy.waitFor()).isZero();
+            assertThat(page).startsWith("HTTP/1.1 404 Not Found\r\nServer: nginx\r\n");
+            try (Cli.Running client = Cli.start(dir, "connect", "tls://127.0.0.1:" + tlsPort, "-i", clientKey.toString(),
+                    "--host-key-fingerprint", hostPin, "--tls-fingerprint", tlsPin, "-D", "127.0.0.1:" + socksPort)) {
+                client.await("ready: -D 127.0.0.1:" + socksPort, Duration.ofSeconds(60));
+                Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--max-time", "20", "--socks5-hostname", "127.0.0.1:" + socksPort,
+                        "http://localhost:" + web.getAddress().getPort() + "/").redirectErrorStream(true).start();
+                String fetched = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(curl.waitFor()).as(fetched).isZero();
+                assertThat(fetched).isEqualTo("through TLS\n");
+            }
+        } finally {
+            web.stop(0);
+        }
+    }
+
     private static String[] concat(String[] first, String[] second) {
         String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);
