@@ -146,6 +146,31 @@ class TlsTransportTest {
         }
     }
 
+    @Test
+    void theStealthPortAlsoServesTheCallProtocolOverHttpWithTheVisitorsAddress() throws Exception {
+        int httpPort = Loopback.unusedPort();
+        try (AlknetServer server = Alknet.server(tlsServer(true, cert, key)
+                .setting("interface.http.listen", "127.0.0.1:" + httpPort)
+                .setting("transport.tls.http-backend", "127.0.0.1:" + httpPort)
+                .setting("interface.http.trusted-proxies", "127.0.0.1")
+                .build())) {
+            int port = tlsAddress(server).port();
+            String token = io.alknet.api.identity.AuthToken.sign(OpenSshKeys.publicKeyBlob(fixture.client.getPublic()),
+                    fixture.client.getPrivate(), java.time.Instant.now()).encode();
+            String called = run("curl", "-sk", "-H", "Authorization: Bearer " + token, "-d", "{}",
+                    "https://127.0.0.1:" + port + "/v1/call/health/ping");
+            assertThat(called).startsWith("{\"data\":{\"pong\":true");
+            // everything else is still nginx
+            assertThat(run("curl", "-sk", "-i", "https://127.0.0.1:" + port + "/v2/whatever")).startsWith("HTTP/1.1 404 Not Found\r\nServer: nginx");
+            // a visitor from 127.0.0.2 without a credential: 401, and the audit line names 127.0.0.2, not the proxy
+            LogCapture.clear();
+            String refused = run("curl", "-sk", "--interface", "127.0.0.2", "-o", "/dev/null", "-w", "%{http_code}", "-d", "{}",
+                    "https://127.0.0.1:" + port + "/v1/call/health/ping");
+            assertThat(refused).isEqualTo("401");
+            assertThat(LogCapture.matching("auth.failure")).anySatisfy(line -> assertThat(line).contains("remote_addr=127.0.0.2"));
+        }
+    }
+
     /** Writes {@code parts} over TLS (trusting anything) and returns all the server sends until it closes. */
     private static String tlsExchange(int port, String sni, byte[]... parts) throws Exception {
         try (SSLSocket socket = TrustingTls.socket(port, sni)) {
@@ -200,19 +225,22 @@ class TlsTransportTest {
             // 3. an expired certificate, even when pinned
             assertThatThrownBy(() -> Alknet.client(tlsClient(expired, otherPin).build()))
                     .isInstanceOf(AlknetException.class).hasMessageContaining("not valid now").hasMessageContaining("expired");
-            // 4. ALPN mismatch: a TLS server that is not alknet (openssl s_server offering only h2)
-            int foreignPort = Loopback.unusedPort();
-            Process foreign = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + foreignPort, "-cert", cert.toString(),
-                    "-key", key.toString(), "-alpn", "h2", "-quiet").redirectErrorStream(true).redirectOutput(dir.resolve("s_server.out").toFile()).start();
-            try {
-                waitForPort(foreignPort);
-                assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(TransportAddress.parse("tls://127.0.0.1:" + foreignPort, 0))
+            // 4. ALPN mismatch: a TLS server that is not alknet (it speaks only h2)
+            try (javax.net.ssl.SSLServerSocket foreign = h2OnlyServer()) {
+                Thread.ofVirtual().start(() -> {
+                    while (!foreign.isClosed()) {
+                        try (Socket accepted = foreign.accept()) {
+                            ((javax.net.ssl.SSLSocket) accepted).startHandshake();
+                        } catch (IOException expected) {
+                            // the handshake fails: no common application protocol
+                        }
+                    }
+                });
+                assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(TransportAddress.parse("tls://127.0.0.1:" + foreign.getLocalPort(), 0))
                         .identity(fixture.clientKey).reconnect(ReconnectPolicy.NEVER).stateDirectory(dir.resolve("c3"))
                         .hostKeys(new io.alknet.api.iface.HostKeyVerification.AcceptAny())
                         .setting("transport.tls.fingerprint", pin).build()))
                         .isInstanceOf(AlknetException.class).hasMessageContaining("did not agree to ALPN 'alknet-ssh'");
-            } finally {
-                foreign.destroy();
             }
             // 5. a plain TCP client on the TLS port
             TransportAddress plainToTls = TransportAddress.parse("tcp://127.0.0.1:" + tlsAddress(server).port(), 0);
@@ -239,16 +267,27 @@ class TlsTransportTest {
         }
     }
 
-    private static void waitForPort(int port) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < until) {
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
+    /** A JDK TLS server with the test certificate that offers only ALPN h2. */
+    private javax.net.ssl.SSLServerSocket h2OnlyServer() throws Exception {
+        String pem = Files.readString(key).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        java.security.PrivateKey privateKey = java.security.KeyFactory.getInstance("EC")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+        java.security.cert.Certificate certificate;
+        try (var in = Files.newInputStream(cert)) {
+            certificate = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
-        throw new IllegalStateException("nothing listens on " + port);
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", privateKey, new char[0], new java.security.cert.Certificate[] {certificate});
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, new char[0]);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        context.init(keys.getKeyManagers(), null, null);
+        javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 16, java.net.InetAddress.getLoopbackAddress());
+        javax.net.ssl.SSLParameters parameters = server.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"h2"});
+        server.setSSLParameters(parameters);
+        return server;
     }
 }

@@ -56,13 +56,15 @@ final class HttpInterface implements MessageInterface {
     private final String host;
     private final int port;
     private final int maxBody;
+    private final java.util.Set<String> trustedProxies;
     private EventLoops.Lease loops;
     private Channel server;
 
-    HttpInterface(String host, int port, int maxBody) {
+    HttpInterface(String host, int port, int maxBody, java.util.Set<String> trustedProxies) {
         this.host = host;
         this.port = port;
         this.maxBody = maxBody;
+        this.trustedProxies = trustedProxies;
     }
 
     @Override
@@ -86,7 +88,7 @@ final class HttpInterface implements MessageInterface {
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpServerExpectContinueHandler())
                                 .addLast(new HttpObjectAggregator(maxBody))
-                                .addLast(new Requests(context));
+                                .addLast(new Requests(context, trustedProxies));
                     }
                 });
         CompletableFuture<Void> result = new CompletableFuture<>();
@@ -129,9 +131,24 @@ final class HttpInterface implements MessageInterface {
     /** Answers one request at a time per connection (keep-alive honoured). */
     private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final MessageContext context;
+        private final java.util.Set<String> trustedProxies;
 
-        Requests(MessageContext context) {
+        Requests(MessageContext context, java.util.Set<String> trustedProxies) {
             this.context = context;
+            this.trustedProxies = trustedProxies;
+        }
+
+        /** The client: the socket's peer, or the address a trusted proxy (the stealth listener) forwarded for. */
+        private InetSocketAddress client(InetSocketAddress direct, String forwardedFor) {
+            if (forwardedFor == null || direct.getAddress() == null || !trustedProxies.contains(direct.getAddress().getHostAddress())) {
+                return direct;
+            }
+            String first = forwardedFor.split(",")[0].strip();
+            try {
+                return new InetSocketAddress(java.net.InetAddress.ofLiteral(first), 0);
+            } catch (IllegalArgumentException notAnAddress) {
+                return direct;
+            }
         }
 
         @Override
@@ -171,7 +188,7 @@ final class HttpInterface implements MessageInterface {
             if (trace != null) {
                 metadata.put("traceparent", trace);
             }
-            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            InetSocketAddress remote = client((InetSocketAddress) ctx.channel().remoteAddress(), request.headers().get("X-Forwarded-For"));
             PeerInfo peer = PeerInfo.socket("http", SecurityLevel.UNPROTECTED, remote, ctx.channel().localAddress());
             CompletionStage<InterfaceResponse> answer;
             try {

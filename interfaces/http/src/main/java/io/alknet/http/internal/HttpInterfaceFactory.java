@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Settings under {@code interface.http.}: {@code listen} ({@code HOST:PORT}; the interface starts only when
- * it is set) and {@code max-body} (bytes, default 1 MiB).
+ * it is set), {@code max-body} (bytes, default 1 MiB) and {@code trusted-proxies} (addresses whose
+ * {@code X-Forwarded-For} names the real client, e.g. the stealth TLS listener on loopback; default none).
  */
 public final class HttpInterfaceFactory implements MessageInterfaceFactory {
 
@@ -23,7 +24,7 @@ public final class HttpInterfaceFactory implements MessageInterfaceFactory {
 
     @Override
     public MessageInterface create(Settings settings, PluginContext context) {
-        settings.requireOnly(Set.of("listen", "max-body"));
+        settings.requireOnly(Set.of("listen", "max-body", "trusted-proxies"));
         String listen = settings.require("listen");
         TransportAddress address;
         try {
@@ -32,6 +33,6 @@ public final class HttpInterfaceFactory implements MessageInterfaceFactory {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "interface.http.listen must be HOST:PORT, got '" + listen + "'");
         }
         int maxBody = settings.integer("max-body", 1 << 20);
-        return new HttpInterface(address.host(), address.port(), maxBody);
+        return new HttpInterface(address.host(), address.port(), maxBody, Set.copyOf(settings.list("trusted-proxies")));
     }
 }

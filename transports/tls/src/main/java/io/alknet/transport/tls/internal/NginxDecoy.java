@@ -38,10 +38,22 @@ final class NginxDecoy extends SimpleChannelInboundHandler<FullHttpRequest> {
             "js", "application/javascript", "txt", "text/plain", "png", "image/png", "jpg", "image/jpeg", "svg", "image/svg+xml",
             "ico", "image/x-icon", "json", "application/json");
 
-    private final Optional<Path> decoyDirectory;
+    /** Requests under this prefix go to the call protocol's HTTP interface when a backend is set. */
+    static final String CALL_PREFIX = "/v1/";
 
-    NginxDecoy(Optional<Path> decoyDirectory) {
+    private final Optional<Path> decoyDirectory;
+    private final Optional<java.net.InetSocketAddress> callBackend;
+    private final Class<? extends io.netty.channel.socket.SocketChannel> channelType;
+
+    /**
+     * @param callBackend the HTTP interface ({@code alknet serve --http}) that {@code /v1/…} requests are
+     *                    passed to, with the visitor's address in {@code X-Forwarded-For}; empty: all 404s
+     */
+    NginxDecoy(Optional<Path> decoyDirectory, Optional<java.net.InetSocketAddress> callBackend,
+               Class<? extends io.netty.channel.socket.SocketChannel> channelType) {
         this.decoyDirectory = decoyDirectory.map(path -> path.toAbsolutePath().normalize());
+        this.callBackend = callBackend;
+        this.channelType = channelType;
     }
 
     /** nginx's built-in error page for {@code status}, with its CRLF line ends. */
@@ -76,6 +88,10 @@ final class NginxDecoy extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (callBackend.isPresent() && new QueryStringDecoder(request.uri()).path().startsWith(CALL_PREFIX)) {
+            forward(ctx, request.retain(), keepAlive);
+            return;
+        }
         boolean head = request.method().equals(HttpMethod.HEAD);
         Optional<Path> file = decoyFile(request);
         FullHttpResponse response;
@@ -102,6 +118,61 @@ final class NginxDecoy extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * Passes a call-protocol request to the HTTP interface on loopback and its answer back: the stealth port
+     * then serves the call protocol too (spec: HTTP behind the stealth port), while every other path stays
+     * an nginx decoy. The visitor's address travels in {@code X-Forwarded-For} (any such header the visitor
+     * sent is replaced), so audit lines and penalties name the real source.
+     */
+    private void forward(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+        request.headers().set("X-Forwarded-For", ServerConnection.remote(ctx.channel()));
+        request.headers().set("Connection", "close");
+        new io.netty.bootstrap.Bootstrap()
+                .group(ctx.channel().eventLoop())
+                .channel(channelType)
+                .handler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.socket.SocketChannel backend) {
+                        backend.pipeline()
+                                .addLast(new io.netty.handler.codec.http.HttpClientCodec())
+                                .addLast(new io.netty.handler.codec.http.HttpObjectAggregator(4 << 20))
+                                .addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext backendCtx, FullHttpResponse answer) {
+                                        FullHttpResponse copy = answer.retainedDuplicate();
+                                        copy.headers().set("Connection", keepAlive ? "keep-alive" : "close");
+                                        var written = ctx.writeAndFlush(copy);
+                                        if (!keepAlive) {
+                                            written.addListener(ChannelFutureListener.CLOSE);
+                                        }
+                                        backendCtx.close();
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext backendCtx, Throwable cause) {
+                                        backendCtx.close();
+                                        badGateway(ctx);
+                                    }
+                                });
+                    }
+                })
+                .connect(callBackend.get())
+                .addListener((io.netty.channel.ChannelFuture connected) -> {
+                    if (connected.isSuccess()) {
+                        connected.channel().writeAndFlush(request);
+                    } else {
+                        request.release();
+                        badGateway(ctx);
+                    }
+                });
+    }
+
+    private static void badGateway(ChannelHandlerContext ctx) {
+        FullHttpResponse bad = page(HttpResponseStatus.BAD_GATEWAY, errorPage("502 Bad Gateway", "502 Bad Gateway", null));
+        headers(bad, "text/html", bad.content().readableBytes(), false);
+        ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
     }
 
     private static FullHttpResponse page(HttpResponseStatus status, String body) {

@@ -193,7 +193,8 @@ final class ServerConnection {
             sniffed = null;
             ctx.pipeline().addAfter(ctx.name(), "http", new HttpServerCodec())
                     .addAfter("http", "http-aggregator", new HttpObjectAggregator(64 * 1024))
-                    .addAfter("http-aggregator", "decoy", new NginxDecoy(settings.decoyDirectory()));
+                    .addAfter("http-aggregator", "decoy", new NginxDecoy(settings.decoyDirectory(), settings.callBackend(),
+                            ctx.channel().getClass().asSubclass(io.netty.channel.socket.SocketChannel.class)));
             ctx.pipeline().remove(this);
             ctx.channel().config().setAutoRead(true);
             ctx.channel().pipeline().context("tls").fireChannelRead(replay);

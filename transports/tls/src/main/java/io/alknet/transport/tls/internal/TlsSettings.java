@@ -21,6 +21,8 @@ import java.util.Set;
  * Instead of {@code cert}/{@code key}: {@code acme-domain} (names to get a certificate for by ACME),
  * {@code acme-directory} (default Let's Encrypt production), {@code acme-email}, {@code acme-http-port} (where
  * the HTTP-01 challenge is answered, default 80), {@code acme-renew-before} (default 30d),
+ * {@code http-backend} ({@code HOST:PORT} of the HTTP interface: a stealth listener passes {@code /v1/…}
+ * requests there, set by {@code alknet serve} when {@code --stealth} and {@code --http} go together),
  * {@code acme-check-interval} (default 12h), {@code acme-ca} (trust this PEM CA for the ACME server's own
  * HTTPS, for a private ACME CA); the account key and certificate live in the state directory.
  *
@@ -34,14 +36,29 @@ record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Opt
                    Duration handshakeTimeout, Duration sniffTimeout, List<String> fingerprints, Optional<Path> ca,
                    Optional<String> serverName, Duration connectTimeout, Optional<io.alknet.netty.Proxies.Proxy> proxy,
                    List<String> acmeDomains, String acmeDirectory, Optional<String> acmeEmail, int acmeHttpPort,
-                   Duration acmeRenewBefore, Duration acmeCheckInterval, Optional<Path> acmeCa) {
+                   Duration acmeRenewBefore, Duration acmeCheckInterval, Optional<Path> acmeCa,
+                   Optional<java.net.InetSocketAddress> callBackend) {
 
     /** Let's Encrypt production (the CLI's default, as the spec says). */
     static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
 
     static final Set<String> KEYS = Set.of("cert", "key", "stealth", "decoy-dir", "handshake-timeout", "sniff-timeout",
             "fingerprint", "ca", "server-name", "connect-timeout", "proxy",
-            "acme-domain", "acme-directory", "acme-email", "acme-http-port", "acme-renew-before", "acme-check-interval", "acme-ca");
+            "acme-domain", "acme-directory", "acme-email", "acme-http-port", "acme-renew-before", "acme-check-interval", "acme-ca", "http-backend");
+
+    /** {@code HOST:PORT} of the HTTP interface; a wildcard host means loopback. */
+    static java.net.InetSocketAddress backend(String text) {
+        int colon = text.lastIndexOf(':');
+        try {
+            String host = text.substring(0, colon).replace("[", "").replace("]", "");
+            if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("*")) {
+                host = "127.0.0.1";
+            }
+            return new java.net.InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
+        } catch (RuntimeException e) {
+            throw new AlknetException(ErrorCode.INVALID_CONFIG, "transport.tls.http-backend must be HOST:PORT, got '" + text + "'");
+        }
+    }
 
     static TlsSettings from(Settings settings) {
         settings.requireOnly(KEYS);
@@ -70,6 +87,7 @@ record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Opt
                 io.alknet.netty.Proxies.parse(settings.get("proxy")),
                 acmeDomains, settings.get("acme-directory").orElse(LETS_ENCRYPT), settings.get("acme-email"),
                 settings.integer("acme-http-port", 80), settings.duration("acme-renew-before", Duration.ofDays(30)),
-                settings.duration("acme-check-interval", Duration.ofHours(12)), settings.path("acme-ca"));
+                settings.duration("acme-check-interval", Duration.ofHours(12)), settings.path("acme-ca"),
+                settings.get("http-backend").map(TlsSettings::backend));
     }
 }
