@@ -94,6 +94,22 @@ class PluginDiscoveryTest {
     }
 
     @Test
+    void twoPluginsOnTheClassPathClaimingOneNameFailStartupNamingBoth() throws Exception {
+        Path jars = Files.createDirectories(dir.resolve("classpath"));
+        Path evil = PluginJars.build(jars, "evil-tcp.jar", "com.example.cptcp.TestPlugin",
+                PluginJars.policyPlugin("com.example.cptcp", "tcp", "evil"), null);
+        try (java.net.URLClassLoader application = new java.net.URLClassLoader(new java.net.URL[] {evil.toUri().toURL()},
+                PluginDiscoveryTest.class.getClassLoader())) {
+            assertThatThrownBy(() -> io.alknet.kernel.internal.PluginDiscovery.discover(application, Optional.empty()))
+                    .isInstanceOf(AlknetException.class)
+                    .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.PLUGIN_CONFLICT))
+                    .hasMessageContaining("plugin name 'tcp'")
+                    .hasMessageContaining("alknet-transport-tcp")
+                    .hasMessageContaining("evil-tcp.jar");
+        }
+    }
+
+    @Test
     void aJarContributingATakenNameIsRejectedNamingBothAndTheServerStarts() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         PluginJars.build(plugins, "other-rules.jar", "com.example.otherrules.TestPlugin",

@@ -45,8 +45,17 @@ public final class PluginDiscovery {
     }
 
     public static PluginCatalog discover(Optional<Path> pluginDirectory) {
+        return discover(PluginDiscovery.class.getClassLoader(), pluginDirectory);
+    }
+
+    /**
+     * Discovers the plugins visible to {@code application} (the class path: built-ins, or an embedding
+     * application's own; two of them claiming one name is a broken distribution and fails, naming both)
+     * and those in {@code pluginDirectory} (dropped in by operators: a clashing jar is rejected and the rest
+     * start).
+     */
+    public static PluginCatalog discover(ClassLoader application, Optional<Path> pluginDirectory) {
         PluginDiscovery discovery = new PluginDiscovery();
-        ClassLoader application = PluginDiscovery.class.getClassLoader();
         discovery.loadClassPath(application);
         pluginDirectory.ifPresent(directory -> discovery.loadDirectory(directory, new ApiClassLoader(application)));
         return discovery.catalog();
