@@ -47,6 +47,35 @@ public final class Bootstraps {
     }
 
     /**
+     * Binds a front end's or interface's listening socket.
+     *
+     * @param purpose what listens, for the error: {@code "SOCKS5"}, {@code "-L"}, {@code "HTTP"}
+     * @param hint    what the user can do, for the error: {@code "pick another with -D PORT"}
+     * @return the bound server channel; or exceptionally with an {@code AlknetException} of {@code code}
+     *     naming the address, the cause and the hint
+     */
+    public static CompletionStage<io.netty.channel.Channel> bind(ServerBootstrap bootstrap, InetSocketAddress address,
+                                                                 ErrorCode code, String purpose, String hint) {
+        if (address.isUnresolved()) {
+            return CompletableFuture.failedFuture(new AlknetException(code,
+                    "cannot listen on " + address.getHostString() + " for " + purpose + ": the name does not resolve"));
+        }
+        CompletableFuture<io.netty.channel.Channel> result = new CompletableFuture<>();
+        ChannelFuture bind = bootstrap.bind(address);
+        bind.addListener(f -> {
+            if (f.isSuccess()) {
+                result.complete(bind.channel());
+            } else {
+                String host = address.getHostString();
+                result.completeExceptionally(new AlknetException(code, "cannot listen on "
+                        + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort() + " for " + purpose + ": "
+                        + f.cause().getMessage() + " (" + hint + ")"));
+            }
+        });
+        return result;
+    }
+
+    /**
      * Binds {@code address} ({@code *} or an empty host: every interface) and returns a listener whose
      * accepted connections {@code init} turns into streams offered to the queue (at once, or after a
      * handshake).

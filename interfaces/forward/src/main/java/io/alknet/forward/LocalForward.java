@@ -7,6 +7,7 @@ import io.alknet.api.frontend.Tunnel;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.Splice;
 import io.alknet.api.transport.SecurityLevel;
+import io.alknet.netty.Bootstraps;
 import io.alknet.netty.EventLoops;
 import io.alknet.netty.NettyTransportStream;
 import io.netty.bootstrap.ServerBootstrap;
@@ -21,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -64,27 +64,13 @@ final class LocalForward implements FrontEnd {
                                 SecurityLevel.UNPROTECTED, channel.remoteAddress(), channel.localAddress())));
                     }
                 });
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        InetSocketAddress address = new InetSocketAddress(spec.bindHost(), spec.bindPort());
-        if (address.isUnresolved()) {
-            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_ARGUMENT,
-                    "cannot listen on " + spec.bindHost() + ": the name does not resolve"));
-        }
-        bootstrap.bind(address).addListener(f -> {
-            io.netty.channel.ChannelFuture bind = (io.netty.channel.ChannelFuture) f;
-            if (f.isSuccess()) {
-                synchronized (this) {
-                    server = bind.channel();
-                    bound = server.localAddress();
-                }
-                result.complete(null);
-            } else {
-                result.completeExceptionally(new AlknetException(ErrorCode.INVALID_ARGUMENT, "cannot listen on "
-                        + label(address) + " for -L: " + f.cause().getMessage()
-                        + " (is the port in use? choose another)"));
-            }
-        });
-        return result;
+        return Bootstraps.bind(bootstrap, new InetSocketAddress(spec.bindHost(), spec.bindPort()), ErrorCode.INVALID_ARGUMENT, "-L",
+                "is the port in use? choose another").thenAccept(channel -> {
+                    synchronized (this) {
+                        server = channel;
+                        bound = channel.localAddress();
+                    }
+                });
     }
 
     private void accepted(Tunnel tunnel, NettyTransportStream local) {

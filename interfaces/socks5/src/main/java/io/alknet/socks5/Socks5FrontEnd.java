@@ -1,13 +1,12 @@
 package io.alknet.socks5;
 
-import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.frontend.FrontEnd;
 import io.alknet.api.frontend.Tunnel;
+import io.alknet.netty.Bootstraps;
 import io.alknet.netty.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
@@ -19,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -75,22 +73,13 @@ final class Socks5FrontEnd implements FrontEnd {
                                 .addLast(new Socks5Connection(tunnel, settings, lease));
                     }
                 });
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        ChannelFuture bind = bootstrap.bind(bindAddress);
-        bind.addListener(f -> {
-            if (f.isSuccess()) {
-                synchronized (this) {
-                    server = bind.channel();
-                    bound = server.localAddress();
-                }
-                result.complete(null);
-            } else {
-                result.completeExceptionally(new AlknetException(ErrorCode.INVALID_ARGUMENT, "cannot listen on "
-                        + bindAddress.getHostString() + ":" + bindAddress.getPort() + " for SOCKS5: " + f.cause().getMessage()
-                        + " (is the port in use? pick another with -D PORT, or turn SOCKS5 off with --no-socks5)"));
-            }
-        });
-        return result;
+        return Bootstraps.bind(bootstrap, bindAddress, ErrorCode.INVALID_ARGUMENT, "SOCKS5",
+                "is the port in use? pick another with -D PORT, or turn SOCKS5 off with --no-socks5").thenAccept(channel -> {
+                    synchronized (this) {
+                        server = channel;
+                        bound = channel.localAddress();
+                    }
+                });
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.alknet.http.internal;
 
-import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.iface.InterfaceRequest;
 import io.alknet.api.iface.InterfaceResponse;
@@ -9,6 +8,7 @@ import io.alknet.api.iface.MessageInterface;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.call.Json;
+import io.alknet.netty.Bootstraps;
 import io.alknet.netty.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -91,19 +91,12 @@ final class HttpInterface implements MessageInterface {
                                 .addLast(new Requests(context, trustedProxies));
                     }
                 });
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        bootstrap.bind(host, port).addListener((io.netty.channel.ChannelFuture bound) -> {
-            if (bound.isSuccess()) {
-                synchronized (this) {
-                    server = bound.channel();
-                }
-                result.complete(null);
-            } else {
-                result.completeExceptionally(new AlknetException(ErrorCode.INVALID_CONFIG, "cannot listen on " + host + ":" + port
-                        + " for HTTP: " + bound.cause().getMessage() + " (is the port in use? change --http)"));
-            }
-        });
-        return result;
+        return Bootstraps.bind(bootstrap, new InetSocketAddress(host, port), ErrorCode.INVALID_CONFIG, "HTTP",
+                "is the port in use? change --http").thenAccept(channel -> {
+                    synchronized (this) {
+                        server = channel;
+                    }
+                });
     }
 
     @Override

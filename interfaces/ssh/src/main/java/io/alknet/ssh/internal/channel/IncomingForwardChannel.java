@@ -7,25 +7,21 @@ import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
-import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.server.channel.AbstractServerChannel;
 
-import java.io.IOException;
 import java.util.function.IntFunction;
 
 /**
  * The client side of a {@code forwarded-tcpip} channel: a connection the server accepted on one of our
  * remote forwards. It is handed, as a stream, to the forward's handler, which connects it locally.
  */
-public final class IncomingForwardChannel extends AbstractServerChannel {
+public final class IncomingForwardChannel extends StreamServerChannel {
 
     private final IntFunction<RemoteForward.Handler> handlers;
-    private ChannelStream stream;
 
     /** @param handlers the handler of the forward bound on a port, or {@code null} if none */
     public IncomingForwardChannel(IntFunction<RemoteForward.Handler> handlers) {
-        super("", java.util.List.of(), null);
+        super("forwarded-tcpip");
         this.handlers = handlers;
     }
 
@@ -51,36 +47,4 @@ public final class IncomingForwardChannel extends AbstractServerChannel {
         return opened;
     }
 
-    @Override
-    public void handleWindowAdjust(Buffer buffer) throws IOException {
-        super.handleWindowAdjust(buffer);
-        if (stream != null) {
-            stream.windowExpanded();
-        }
-    }
-
-    @Override
-    protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        if (stream != null) {
-            stream.received(data, off, (int) len);
-        }
-    }
-
-    @Override
-    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
-        throw new IOException("forwarded-tcpip channels carry no extended data");
-    }
-
-    @Override
-    public void handleEof() throws IOException {
-        super.handleEof();
-        if (stream != null) {
-            stream.eofReceived();
-        }
-    }
-
-    @Override
-    protected IoWriteFuture sendEof() throws IOException {
-        return super.sendEof();
-    }
 }

@@ -5,24 +5,22 @@ import io.alknet.api.ErrorCode;
 import io.alknet.api.Identity;
 import io.alknet.api.call.ControlChannel;
 import io.alknet.api.call.EnvelopeHandler;
-import io.alknet.call.FramedEnvelopes;
 import io.alknet.api.iface.ServerContext;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.Splice;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.SecurityLevel;
+import io.alknet.call.FramedEnvelopes;
 import io.alknet.ssh.internal.server.ExplainingConnectionService;
 import io.alknet.ssh.internal.server.ServerSessions;
+
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
-import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.server.channel.AbstractServerChannel;
 
-import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -30,12 +28,11 @@ import java.util.Optional;
  * applies the forwarding policy) <em>before</em> the channel is confirmed, so an unreachable or denied
  * target is a channel-open failure the client can report precisely.
  */
-public final class ServerTunnelChannel extends AbstractServerChannel {
+public final class ServerTunnelChannel extends StreamServerChannel {
 
-    private ChannelStream stream;
 
     public ServerTunnelChannel() {
-        super("", java.util.List.of(), null);
+        super("direct-tcpip");
     }
 
     @Override
@@ -136,38 +133,4 @@ public final class ServerTunnelChannel extends AbstractServerChannel {
         }
     }
 
-    @Override
-    public void handleWindowAdjust(Buffer buffer) throws IOException {
-        super.handleWindowAdjust(buffer);
-        if (stream != null) {
-            stream.windowExpanded();
-        }
-    }
-
-    @Override
-    protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        ChannelStream current = stream;
-        if (current != null) {
-            current.received(data, off, (int) len);
-        }
-    }
-
-    @Override
-    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
-        throw new IOException("direct-tcpip channels carry no extended data");
-    }
-
-    @Override
-    public void handleEof() throws IOException {
-        super.handleEof();
-        ChannelStream current = stream;
-        if (current != null) {
-            current.eofReceived();
-        }
-    }
-
-    @Override
-    protected IoWriteFuture sendEof() throws IOException {
-        return super.sendEof();
-    }
 }

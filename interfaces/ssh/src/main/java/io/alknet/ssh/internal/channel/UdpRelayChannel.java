@@ -12,9 +12,7 @@ import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
-import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.server.channel.AbstractServerChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,16 +23,15 @@ import java.util.Optional;
  * datagrams to their (policy-checked) destinations, and replies come back as frames naming their
  * source. See {@code docs/udp-over-ssh.md}.
  */
-public final class UdpRelayChannel extends AbstractServerChannel {
+public final class UdpRelayChannel extends StreamServerChannel {
 
     /** The SSH channel type, in the private namespace of alknet.io. */
     public static final String TYPE = "udp-relay@alknet.io";
 
-    private ChannelStream stream;
     private UdpRelay relay;
 
     public UdpRelayChannel() {
-        super("", java.util.List.of(), null);
+        super("UDP relay");
     }
 
     @Override
@@ -85,39 +82,6 @@ public final class UdpRelayChannel extends AbstractServerChannel {
             }
         });
         return opened;
-    }
-
-    @Override
-    public void handleWindowAdjust(Buffer buffer) throws IOException {
-        super.handleWindowAdjust(buffer);
-        if (stream != null) {
-            stream.windowExpanded();
-        }
-    }
-
-    @Override
-    protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        if (stream != null) {
-            stream.received(data, off, (int) len);
-        }
-    }
-
-    @Override
-    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
-        throw new IOException("UDP relay channels carry no extended data");
-    }
-
-    @Override
-    public void handleEof() throws IOException {
-        super.handleEof();
-        if (stream != null) {
-            stream.eofReceived();
-        }
-    }
-
-    @Override
-    protected IoWriteFuture sendEof() throws IOException {
-        return super.sendEof();
     }
 
     @Override

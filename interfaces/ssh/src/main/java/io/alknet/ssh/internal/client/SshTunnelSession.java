@@ -2,12 +2,17 @@ package io.alknet.ssh.internal.client;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.call.ControlChannel;
+import io.alknet.api.call.EnvelopeHandler;
+import io.alknet.api.call.EnvelopeSender;
 import io.alknet.api.iface.RemoteForward;
 import io.alknet.api.iface.TunnelSession;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;
-import io.alknet.ssh.internal.channel.OutgoingChannel;
+import io.alknet.call.FramedEnvelopes;
 import io.alknet.ssh.internal.channel.OpenFailures;
+import io.alknet.ssh.internal.channel.OutgoingChannel;
+
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
@@ -15,14 +20,9 @@ import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 import java.io.IOException;
-
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import io.alknet.api.call.ControlChannel;
-import io.alknet.api.call.EnvelopeHandler;
-import io.alknet.api.call.EnvelopeSender;
-import io.alknet.call.FramedEnvelopes;
 
 /** An authenticated MINA client session as an alknet {@link TunnelSession}. */
 public final class SshTunnelSession implements TunnelSession {
