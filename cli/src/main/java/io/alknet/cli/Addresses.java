@@ -19,6 +19,9 @@ final class Addresses {
         if (text == null || text.isBlank()) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT, flag + " is empty");
         }
+        if (isIroh(text, transport)) {
+            return iroh(text, transport, flag);
+        }
         if (text.contains("://")) {
             TransportAddress address = TransportAddress.parse(text, defaultPort);
             if (transport != null && !transport.equalsIgnoreCase(address.scheme())) {
@@ -50,6 +53,29 @@ final class Addresses {
             }
         }
         return TransportAddress.parse(scheme + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port, defaultPort);
+    }
+
+    private static boolean isIroh(String text, String transport) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.startsWith("iroh://") || (!text.contains("://") && "iroh".equalsIgnoreCase(transport));
+    }
+
+    /**
+     * iroh addresses: {@code iroh://ENDPOINT_ID[?addr=IP:PORT&…]} (or the bare id with {@code --transport iroh}) to dial,
+     * {@code iroh://} or {@code iroh://IP:PORT} to listen. An endpoint id has no port.
+     */
+    private static TransportAddress iroh(String text, String transport, String flag) {
+        if (transport != null && !transport.equalsIgnoreCase("iroh")) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, flag + " " + text + " says iroh but --transport says " + transport
+                    + "; use one of them");
+        }
+        String rest = text.regionMatches(true, 0, "iroh://", 0, 7) ? text.substring(7) : text;
+        if (rest.isEmpty() || rest.equals("/")) {
+            return TransportAddress.of("iroh", "", 0); // listen on every address, any port
+        }
+        TransportAddress address = TransportAddress.parse("iroh://" + rest, 0);
+        boolean bindAddress = address.host().indexOf(':') >= 0 || address.host().matches("[0-9.]+");
+        return bindAddress ? address : new TransportAddress("iroh", address.host(), 0, address.params());
     }
 
     private static int port(String text, String port, String flag) {

@@ -50,7 +50,11 @@ record ConfigFile(Path file, Server server, Auth auth, Limits limits, Forwarding
 
     /** {@code [server]}: static, a change needs a restart. */
     record Server(List<String> listen, String transport, String hostKey, List<String> ciphers, Boolean gatewayPorts,
-                  String grace, List<String> rawListen, String http, String proxy, Tls tls) {
+                  String grace, List<String> rawListen, String http, String proxy, Tls tls, Iroh iroh) {
+    }
+
+    /** {@code [server.iroh]}: iroh listeners. */
+    record Iroh(String relay) {
     }
 
     /** {@code [server.tls]}: the certificate of tls:// listeners (files or ACME) and stealth mode. */
@@ -118,7 +122,7 @@ record ConfigFile(Path file, Server server, Auth auth, Limits limits, Forwarding
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "configuration file " + file + ": " + firstLine(e.getOriginalMessage()));
         }
         Path base = file.toAbsolutePath().getParent();
-        Server server = document.server() == null ? new Server(null, null, null, null, null, null, null, null, null, null) : document.server();
+        Server server = document.server() == null ? new Server(null, null, null, null, null, null, null, null, null, null, null) : document.server();
         Tls tls = server.tls() == null ? new Tls(null, null, null, null, null, null, null, null, null) : server.tls();
         Auth auth = document.auth() == null ? new Auth(null, null, null, null, null) : document.auth();
         Limits limits = document.limits() == null ? new Limits(null, null, null, null) : document.limits();
@@ -129,7 +133,7 @@ record ConfigFile(Path file, Server server, Auth auth, Limits limits, Forwarding
         tls = new Tls(resolve(base, tls.cert()), resolve(base, tls.key()), tls.stealth(), resolve(base, tls.decoyDir()), tls.acmeDomain(),
                 tls.acmeDirectory(), tls.acmeEmail(), resolve(base, tls.acmeCa()), tls.acmeHttpPort());
         server = new Server(server.listen(), server.transport(), resolve(base, server.hostKey()), server.ciphers(),
-                server.gatewayPorts(), server.grace(), server.rawListen(), server.http(), server.proxy(), tls);
+                server.gatewayPorts(), server.grace(), server.rawListen(), server.http(), server.proxy(), tls, server.iroh());
         auth = new Auth(resolveAll(base, auth.authorizedKeys()), resolveAll(base, auth.trustedUserCaKeys()),
                 resolveAll(base, auth.apiKeys()), auth.tokens(), auth.tokenMaxAge());
         forwarding = new Forwarding(resolve(base, forwarding.policy()), forwarding.rules());

@@ -42,11 +42,14 @@ import java.util.concurrent.Callable;
                 "  alknet connect tcp://example.com:2222 -i key --host-key-fingerprint SHA256:abc... -D 9050 -L 8080:intranet.local:80",
                 "  alknet connect tcp://example.com:2222 -i key --host-key-fingerprint SHA256:abc... --no-socks5 -R 8022:127.0.0.1:22",
                 "  alknet connect example.com:22 -i id_ed25519 --known-hosts ~/.ssh/known_hosts -L 5432:db.internal:5432",
-                "  alknet connect tcp://[2001:db8::1]:2222 -i key --host-key-fingerprint SHA256:abc... -L '[::1]:8443:web:443'"})
+                "  alknet connect tcp://[2001:db8::1]:2222 -i key --host-key-fingerprint SHA256:abc... -L '[::1]:8443:web:443'",
+                "  alknet connect 'iroh://ENDPOINT_ID?addr=192.0.2.7:41641' -i key --host-key-fingerprint SHA256:abc...",
+                "  alknet connect --peer ENDPOINT_ID -i key --host-key-fingerprint SHA256:abc...   # found through n0's relays"})
 final class ConnectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "ADDRESS",
-            description = "Server address: tcp://HOST:PORT, or HOST[:PORT] (default port 22). Default: $ALKNET_SERVER. "
+            description = "Server address: tcp://HOST:PORT, tls://HOST:PORT, iroh://ENDPOINT_ID[?addr=IP:PORT], or HOST[:PORT] "
+                    + "(default port 22). Default: $ALKNET_SERVER. "
                     + "e.g. tcp://example.com:2222, example.com, '[2001:db8::1]:2222'.")
     String address;
 

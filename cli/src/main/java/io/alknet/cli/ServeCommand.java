@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  alknet serve --listen tcp://0.0.0.0:2222 --authorized-keys ~/.alknet/authorized_keys",
                 "  alknet serve --config /etc/alknet/alknet.toml",
+                "  alknet serve --transport iroh --authorized-keys keys    # prints 'iroh address: iroh://ID?addr=…' for clients",
                 "  alknet serve --listen tcp://127.0.0.1:2222 --host-key host_key --authorized-keys keys --policy policy.rules"})
 final class ServeCommand implements Callable<Integer> {
 
@@ -49,7 +50,8 @@ final class ServeCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = {"--listen", "-l"}, paramLabel = "ADDRESS",
-            description = "Listen address, repeatable: tcp://HOST:PORT (or HOST:PORT with --transport). "
+            description = "Listen address, repeatable: tcp://HOST:PORT, tls://HOST:PORT, iroh:// (or iroh://IP:PORT to pick the "
+                    + "UDP socket), or HOST:PORT with --transport. "
                     + "Default: tcp://127.0.0.1:2222, or tcp://0.0.0.0:22 when run as root.")
     List<String> listen = List.of();
 
@@ -63,8 +65,15 @@ final class ServeCommand implements Callable<Integer> {
                     + "address, e.g. --http 127.0.0.1:8080. With --stealth, the TLS port passes /v1/ requests to it too.")
     String http;
 
-    @Option(names = "--transport", paramLabel = "NAME", description = "Transport for --listen values without a scheme (default: tcp).")
+    @Option(names = "--transport", paramLabel = "NAME",
+            description = "Transport for --listen values without a scheme: tcp (default), tls or iroh. With iroh and no --listen, "
+                    + "the server listens on iroh:// (every address, any UDP port) and prints its 'iroh address' for clients.")
     String transport;
+
+    @Option(names = "--iroh-relay", paramLabel = "URL|none",
+            description = "For iroh listeners: the relay to register with instead of n0's public relays, or 'none' for direct "
+                    + "addresses only (LANs, tests), e.g. --iroh-relay none.")
+    String irohRelay;
 
     @Option(names = {"--host-key", "--key"}, paramLabel = "FILE",
             description = "Host key (OpenSSH private key). Default: generated once into the state directory.")
@@ -274,8 +283,11 @@ final class ServeCommand implements Callable<Integer> {
             options.stateDirectory(common.stateDirectory);
         }
         List<String> addresses = !listen.isEmpty() ? listen
-                : fileServer != null && fileServer.listen() != null ? fileServer.listen() : List.of(defaultListen());
+                : fileServer != null && fileServer.listen() != null ? fileServer.listen() : null;
         String scheme = first(transport, fileServer == null ? null : fileServer.transport(), null);
+        if (addresses == null) {
+            addresses = List.of("iroh".equalsIgnoreCase(scheme) ? "iroh://" : defaultListen());
+        }
         for (String address : addresses) {
             TransportAddress parsed = Addresses.parse(address, scheme, 2222, "--listen");
             options.listen(new ListenerSpec(parsed, "ssh"));
@@ -305,6 +317,18 @@ final class ServeCommand implements Callable<Integer> {
         String proxyUrl = first(outboundProxy, fileServer == null ? null : fileServer.proxy(), null);
         if (proxyUrl != null) {
             options.setting("transport.tcp.proxy", proxyUrl);
+        }
+        boolean irohListener = addresses.stream().anyMatch(a -> Addresses.parse(a, scheme, 2222, "--listen").scheme().equals("iroh"));
+        String relay = first(irohRelay, fileServer == null || fileServer.iroh() == null ? null : fileServer.iroh().relay(), null);
+        if (relay != null && !irohListener) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--iroh-relay applies to iroh listeners; add --listen iroh:// "
+                    + "(or --transport iroh)");
+        }
+        if (relay != null) {
+            options.setting("transport.iroh.relay", relay);
+        }
+        if (proxyUrl != null && irohListener) {
+            options.setting("transport.iroh.proxy", proxyUrl); // the endpoint's relay traffic too (spec 3.3)
         }
         if (file != null) {
             file.settings().forEach(options::setting);

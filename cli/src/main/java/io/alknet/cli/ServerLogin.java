@@ -17,8 +17,18 @@ final class ServerLogin {
     @Option(names = "--server", paramLabel = "ADDRESS", description = "Same as ADDRESS, e.g. --server tcp://example.com:2222.")
     String server;
 
-    @Option(names = "--transport", paramLabel = "NAME", description = "Transport when ADDRESS has no scheme (default: tcp), e.g. --transport tcp.")
+    @Option(names = "--transport", paramLabel = "NAME",
+            description = "Transport when ADDRESS has no scheme: tcp (default), tls or iroh, e.g. --transport iroh.")
     String transport;
+
+    @Option(names = "--peer", paramLabel = "ENDPOINT_ID",
+            description = "The iroh endpoint id to dial (implies --transport iroh); the same as ADDRESS iroh://ENDPOINT_ID.")
+    String peer;
+
+    @Option(names = "--iroh-relay", paramLabel = "URL|none",
+            description = "For iroh: the relay to use instead of n0's public relays, or 'none' to dial direct addresses only "
+                    + "(give them as iroh://ID?addr=IP:PORT, as alknet serve prints), e.g. --iroh-relay https://relay.example.com/.")
+    String irohRelay;
 
     @Option(names = {"-i", "--identity"}, paramLabel = "FILE",
             description = "Private key to log in with (OpenSSH format; create one with 'alknet keygen'). Default: $ALKNET_IDENTITY. "
@@ -66,11 +76,20 @@ final class ServerLogin {
         if (tlsServerName != null) {
             settings.put("transport.tls.server-name", tlsServerName);
         }
+        if (irohRelay != null) {
+            settings.put("transport.iroh.relay", irohRelay);
+        }
         return settings;
     }
 
     /** The server to reach: {@code positional} (connect's ADDRESS), else --server, else $ALKNET_SERVER. */
     TransportAddress target(String positional) {
+        if (peer != null) {
+            if (positional != null || server != null) {
+                throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "give the server either as ADDRESS/--server or as --peer, not both");
+            }
+            return Addresses.parse(peer, transport == null ? "iroh" : transport, 0, "--peer");
+        }
         return Addresses.parse(serverAddress(positional), transport, 22, "ADDRESS");
     }
 

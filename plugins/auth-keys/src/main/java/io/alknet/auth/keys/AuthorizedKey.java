@@ -20,12 +20,15 @@ import java.util.Optional;
  * @param expiresAt        {@code expiry-time="…"}
  * @param requireForwardingExtension a CA line with {@code permit-port-forwarding}: its certificates must carry
  *                         that extension
+ * @param scopes           alknet's {@code scopes="…"}: extra scopes for operation access
+ * @param irohEndpoints    alknet's {@code iroh-endpoint="…"}: the key logs in only over iroh from one of these endpoint
+ *                         ids (canonical lower-case hex); empty = any transport
  * @param source           {@code file:line} for messages
  */
 record AuthorizedKey(
         String keyType, byte[] blob, String fingerprint, String comment, boolean certAuthority,
         List<String> principals, List<String> from, boolean portForwarding, Optional<Instant> expiresAt,
-        boolean requireForwardingExtension, List<String> scopes, String source) {
+        boolean requireForwardingExtension, List<String> scopes, List<String> irohEndpoints, String source) {
 
     AuthorizedKey {
         Objects.requireNonNull(keyType, "keyType");
@@ -34,6 +37,7 @@ record AuthorizedKey(
         Objects.requireNonNull(expiresAt, "expiresAt");
         from = List.copyOf(from);
         scopes = List.copyOf(scopes);
+        irohEndpoints = List.copyOf(irohEndpoints);
     }
 
     @Override
@@ -48,7 +52,7 @@ record AuthorizedKey(
     /** The same key, trusted as a certificate authority (a {@code TrustedUserCAKeys} line). */
     AuthorizedKey asCertAuthority() {
         return new AuthorizedKey(keyType, blob, fingerprint, comment, true, principals, from, portForwarding, expiresAt,
-                requireForwardingExtension, scopes, source);
+                requireForwardingExtension, scopes, irohEndpoints, source);
     }
 
     @Override

@@ -42,7 +42,8 @@ final class AuthorizedKeysFile {
     private static final Set<String> KNOWN_FLAGS = Set.of("cert-authority", "restrict", "no-port-forwarding",
             "port-forwarding", "no-pty", "pty", "no-agent-forwarding", "agent-forwarding", "no-x11-forwarding",
             "x11-forwarding", "no-user-rc", "user-rc", "no-touch-required", "verify-required", "permit-port-forwarding");
-    private static final Set<String> KNOWN_VALUED = Set.of("principals", "from", "expiry-time", "command", "environment", "scopes");
+    private static final Set<String> KNOWN_VALUED = Set.of("principals", "from", "expiry-time", "command", "environment", "scopes",
+            "iroh-endpoint");
     private static final Set<String> UNENFORCEABLE = Set.of("permitopen", "permitlisten", "tunnel");
 
     private AuthorizedKeysFile() {
@@ -111,7 +112,7 @@ final class AuthorizedKeysFile {
         checkEd25519Blob(blob, source);
         return Optional.of(new AuthorizedKey(keyType, blob, fingerprint(blob), comment, parsed.certAuthority,
                 parsed.principals, parsed.from, parsed.portForwarding, parsed.expiresAt, parsed.requireForwardingExtension, parsed.scopes,
-                source));
+                parsed.irohEndpoints, source));
     }
 
     private static String firstToken(String line) {
@@ -207,7 +208,8 @@ final class AuthorizedKeysFile {
 
     /** The parsed options of one line. */
     private record Options(boolean certAuthority, List<String> principals, List<String> from, boolean portForwarding,
-                           Optional<Instant> expiresAt, boolean requireForwardingExtension, List<String> scopes) {
+                           Optional<Instant> expiresAt, boolean requireForwardingExtension, List<String> scopes,
+                           List<String> irohEndpoints) {
 
         static Options parse(List<String> options, String source, boolean impliedCertAuthority) {
             boolean certAuthority = impliedCertAuthority;
@@ -217,6 +219,7 @@ final class AuthorizedKeysFile {
             Optional<Instant> expiresAt = Optional.empty();
             boolean requireForwardingExtension = false;
             List<String> scopes = List.of();
+            List<String> irohEndpoints = List.of();
             for (String option : options) {
                 int eq = option.indexOf('=');
                 String name = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
@@ -236,6 +239,7 @@ final class AuthorizedKeysFile {
                     case "expiry-time" -> expiresAt = Optional.of(parseExpiry(value, source));
                     case "permit-port-forwarding" -> requireForwardingExtension = true;
                     case "scopes" -> scopes = scopes(value, source);
+                    case "iroh-endpoint" -> irohEndpoints = irohEndpoints(value, source);
                     default -> {
                         // accepted and irrelevant: alknet has no shell, pty, agent or X11
                     }
@@ -244,7 +248,25 @@ final class AuthorizedKeysFile {
             if (requireForwardingExtension && !certAuthority) {
                 throw invalid(source, "option 'permit-port-forwarding' only applies to a cert-authority line");
             }
-            return new Options(certAuthority, principals, from, portForwarding, expiresAt, requireForwardingExtension, scopes);
+            return new Options(certAuthority, principals, from, portForwarding, expiresAt, requireForwardingExtension, scopes,
+                    irohEndpoints);
+        }
+
+        /**
+         * alknet's own option: the key logs in only over iroh from these endpoint ids, e.g.
+         * {@code iroh-endpoint="97e9…0800"} (the id as alknet prints it: 64 hex digits).
+         */
+        private static List<String> irohEndpoints(String value, String source) {
+            List<String> ids = splitList(value).stream().map(id -> id.toLowerCase(Locale.ROOT)).toList();
+            if (ids.isEmpty()) {
+                throw invalid(source, "iroh-endpoint=\"\" names no endpoint id");
+            }
+            for (String id : ids) {
+                if (!id.matches("[0-9a-f]{64}")) {
+                    throw invalid(source, "iroh-endpoint '" + id + "' is not an iroh endpoint id (64 hex digits, as alknet prints it)");
+                }
+            }
+            return ids;
         }
 
         /** alknet's own option: extra scopes for operation access, e.g. {@code scopes="greeter:use,monitoring:read"}. */

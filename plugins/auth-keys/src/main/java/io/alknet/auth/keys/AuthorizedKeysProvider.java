@@ -18,7 +18,9 @@ import java.util.Set;
  * <ul>
  *   <li>an SSH public key listed as a plain line: identity id = the key's {@code SHA256:} fingerprint, name
  *       = the line's comment, scopes {@code relay:connect} unless the line says {@code no-port-forwarding}
- *       or {@code restrict}, plus those of alknet's {@code scopes="a,b"} option (operation access);</li>
+ *       or {@code restrict}, plus those of alknet's {@code scopes="a,b"} option (operation access); a line with
+ *       alknet's {@code iroh-endpoint="ID"} option logs in only over iroh from that endpoint (the endpoint id the
+ *       transport proved, {@link io.alknet.api.stream.PeerInfo#transportIdentity()});</li>
  *   <li>an OpenSSH user certificate signed by a {@code cert-authority} line or a key of the trusted-CA file
  *       (checks in OpenSSH's order: CA trusted, CA signature, validity window, principals, critical
  *       options, required extensions); identity id = the certified key's fingerprint, name = the key id,
@@ -68,6 +70,9 @@ final class AuthorizedKeysProvider implements IdentityProvider {
         }
         if (!match.from().isEmpty() && !SourcePatterns.matches(match.from(), address(credential))) {
             return IdentityResolution.rejected("source_not_allowed");
+        }
+        if (!match.irohEndpoints().isEmpty() && !fromIrohEndpoint(match.irohEndpoints(), credential)) {
+            return IdentityResolution.rejected("iroh_endpoint_not_allowed");
         }
         Set<String> scopes = new java.util.HashSet<>(match.scopes());
         if (match.portForwarding()) {
@@ -185,6 +190,12 @@ final class AuthorizedKeysProvider implements IdentityProvider {
             }
         }
         return match;
+    }
+
+    /** Whether the credential arrived over iroh from one of {@code ids} (the transport proved the endpoint id). */
+    private static boolean fromIrohEndpoint(List<String> ids, Credential credential) {
+        return "iroh".equals(credential.peer().transport())
+                && credential.peer().transportIdentity().map(id -> ids.contains(id.toLowerCase(java.util.Locale.ROOT))).orElse(false);
     }
 
     private static Optional<InetAddress> address(Credential credential) {
