@@ -546,7 +546,15 @@ pub extern "C" fn alk_connect(
             let connecting = endpoint.connect(target, alpn.as_bytes());
             let conn = match tokio::time::timeout(Duration::from_millis(timeout_ms.max(1)), connecting).await {
                 Ok(Ok(conn)) => conn,
-                Ok(Err(e)) => return Err((E_CONNECT, format!("iroh connection to {} failed: {}", id.fmt_short(), describe(&e)))),
+                Ok(Err(e)) => {
+                    let reason = describe(&e);
+                    let hint = if reason.contains("invalid peer certificate") {
+                        " (the endpoint that answered is not the one dialled: check the endpoint id)"
+                    } else {
+                        ""
+                    };
+                    return Err((E_CONNECT, format!("iroh connection to {} failed: {reason}{hint}", id.fmt_short())));
+                }
                 Err(_) => {
                     return Err((E_TIMEOUT, format!("iroh connection to {} timed out after {timeout_ms} ms", id.fmt_short())))
                 }

@@ -75,7 +75,14 @@ final class Addresses {
         }
         TransportAddress address = TransportAddress.parse("iroh://" + rest, 0);
         boolean bindAddress = address.host().indexOf(':') >= 0 || address.host().matches("[0-9.]+");
-        return bindAddress ? address : new TransportAddress("iroh", address.host(), 0, address.params());
+        if (bindAddress) {
+            return address;
+        }
+        if (!address.host().matches("[0-9a-fA-F]{64}|[a-zA-Z2-7]{52}")) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, flag + " '" + address.host() + "' is not an iroh endpoint id: expected "
+                    + "64 hex digits, as the 'iroh address' line of alknet serve shows (iroh://ENDPOINT_ID?addr=IP:PORT)");
+        }
+        return new TransportAddress("iroh", address.host(), 0, address.params());
     }
 
     private static int port(String text, String port, String flag) {
