@@ -42,6 +42,9 @@ class IrohCliTest {
     }
 
     private void keys() throws Exception {
+        // a build without cargo has no native library (and says so); CI always builds it (.ci/run checks for cargo)
+        org.junit.jupiter.api.Assumptions.assumeTrue(IrohCliTest.class.getResource("/native/linux-x86_64/libalknet_iroh.so") != null,
+                "alknet was built without the iroh native library");
         assertThat(Cli.run(dir, "keygen", "-f", dir.resolve("host").toString()).exitCode()).isZero();
         assertThat(Cli.run(dir, "keygen", "-f", dir.resolve("client").toString(), "-C", "carol").exitCode()).isZero();
         Files.copy(dir.resolve("client.pub"), dir.resolve("authorized_keys"));

@@ -39,6 +39,8 @@ class IrohTunnelTest {
 
     @BeforeEach
     void keys() throws Exception {
+        String unavailable = new io.alknet.transport.iroh.internal.IrohTransportFactory().unavailableReason().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(unavailable == null, () -> "iroh unavailable: " + unavailable);
         fixture = new Fixture(dir);
     }
 

@@ -25,4 +25,12 @@ public interface TransportFactory {
      * @throws io.alknet.api.AlknetException with {@code INVALID_CONFIG} for bad settings
      */
     Transport create(Settings settings, PluginContext context);
+
+    /**
+     * Why this transport cannot run on this machine (a native library that was not built or does not load, another
+     * platform), or empty when it can. {@code alknet plugins} shows it; {@link #create} then fails with the same reason.
+     */
+    default java.util.Optional<String> unavailableReason() {
+        return java.util.Optional.empty();
+    }
 }

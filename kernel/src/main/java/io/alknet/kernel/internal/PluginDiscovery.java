@@ -160,7 +160,8 @@ public final class PluginDiscovery {
                         + ": plugin name '" + name + "' must be lower case letters, digits and dashes");
             }
             List<String> contributions = new ArrayList<>();
-            plugin.transports().forEach(f -> contributions.add("transport:" + f.name()));
+            plugin.transports().forEach(f -> contributions.add("transport:" + f.name()
+                    + f.unavailableReason().map(reason -> " (unavailable: " + reason + ")").orElse("")));
             plugin.streamInterfaces().forEach(f -> contributions.add("stream-interface:" + f.name()));
             plugin.messageInterfaces().forEach(f -> contributions.add("message-interface:" + f.name()));
             plugin.identityProviders().forEach(f -> contributions.add("identity-provider:" + f.name()));

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Contributes the {@code iroh} transport: SSH sessions over iroh QUIC, dialled by endpoint id with NAT traversal
  * and relays. When the native library is missing (built without cargo) or cannot load, the transport still
- * registers and every use fails with the reason ({@link IrohTransportFactory#unavailableReason()}).
+ * registers and every use fails with the reason ({@code alknet plugins} shows it).
  */
 public final class IrohPlugin implements AlknetPlugin {
 

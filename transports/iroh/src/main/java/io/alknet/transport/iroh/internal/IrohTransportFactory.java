@@ -8,6 +8,8 @@ import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportFactory;
 
+import java.util.Optional;
+
 /** Creates {@link IrohTransport}s; refuses with the reason when the native library cannot be used. */
 public final class IrohTransportFactory implements TransportFactory {
 
@@ -21,17 +23,17 @@ public final class IrohTransportFactory implements TransportFactory {
         return SecurityLevel.TLS_EQUIVALENT;
     }
 
-    /** Why the transport cannot be used here (no native library, another platform), or {@code null}. */
-    public static String unavailableReason() {
-        return Native.unavailableReason();
+    @Override
+    public Optional<String> unavailableReason() {
+        return Optional.ofNullable(Native.unavailableReason());
     }
 
     @Override
     public Transport create(Settings settings, PluginContext context) {
         IrohSettings parsed = IrohSettings.from(settings);
-        String unavailable = unavailableReason();
+        String unavailable = Native.unavailableReason();
         if (unavailable != null) {
-            throw new AlknetException(ErrorCode.INVALID_CONFIG, "the iroh transport is unavailable: " + unavailable);
+            throw new AlknetException(ErrorCode.UNSUPPORTED, "the iroh transport is unavailable: " + unavailable);
         }
         return new IrohTransport(parsed, context);
     }

@@ -7,6 +7,7 @@ import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.api.stream.StreamHandler;
 import io.alknet.testkit.contract.TestPluginContext;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * warm-up. Every cycle opens a stream, sends and echoes a little data, and closes both ends.
  */
 class IrohNativeMemoryTest {
+
+    @BeforeAll
+    static void nativeLibrary() {
+        NativeAvailable.assume();
+    }
 
     private static final int WARM_UP = 500;
     private static final int CYCLES = 10_000;

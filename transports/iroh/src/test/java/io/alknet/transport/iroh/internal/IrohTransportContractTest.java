@@ -5,6 +5,7 @@ import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.testkit.contract.TestPluginContext;
 import io.alknet.testkit.contract.TransportContract;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -12,6 +13,11 @@ import java.util.Map;
 
 /** The iroh transport passes the same contract as tcp and tls: two endpoints on loopback, relays disabled. */
 class IrohTransportContractTest extends TransportContract {
+
+    @BeforeAll
+    static void nativeLibrary() {
+        NativeAvailable.assume();
+    }
 
     @TempDir
     Path dir;

@@ -12,6 +12,7 @@ import io.alknet.api.transport.TransportAddress;
 import io.alknet.testkit.contract.Received;
 import io.alknet.testkit.contract.TestPluginContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * streams or the peer process dies mid-transfer.
  */
 class IrohTransportTest {
+
+    @BeforeAll
+    static void nativeLibrary() {
+        NativeAvailable.assume();
+    }
 
     /** The pure-Rust peer built with the library (native/build.sh). */
     private static final Path PEER = Path.of("target", "native-bin", "alknet-iroh-bench");
