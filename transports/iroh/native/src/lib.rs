@@ -54,7 +54,7 @@ pub const EV_DATA: i32 = 10;
 pub const EV_EOF: i32 = 11;
 /// Reading failed; `value` is the error code, `data` the message.
 pub const EV_READ_FAILED: i32 = 12;
-/// A write was handed to QUIC; `value` is its length.
+/// Writes were handed to QUIC; `value` is how many (the oldest outstanding ones, in order).
 pub const EV_WRITTEN: i32 = 13;
 /// Writing failed; `value` is the error code, `data` the message. Later writes fail too.
 pub const EV_WRITE_FAILED: i32 = 14;
@@ -78,6 +78,8 @@ pub const E_TIMEOUT: i64 = -8;
 /// announces a stream only with its first frame) and leaves room for other stream kinds later.
 const STREAM_DUPLEX: u8 = 1;
 const READ_CHUNK: usize = 64 * 1024;
+/// Queued writes handed to QUIC together.
+const WRITE_BATCH: usize = 64;
 /// Streams a peer may have open on one connection at once (one per SSH session it runs to us).
 const MAX_STREAMS: u32 = 4096;
 
@@ -737,51 +739,73 @@ async fn write_loop(handle: u64, mut send: SendStream, mut rx: mpsc::UnboundedRe
     let mut cancelled = DropGuard {
         on_drop: Some(move || emit(handle, EV_WRITE_FAILED, E_CLOSED, b"the iroh endpoint was closed")),
     };
+    let mut batch: Vec<bytes::Bytes> = Vec::with_capacity(WRITE_BATCH);
     loop {
-        let cmd = tokio::select! {
+        let first = tokio::select! {
             biased;
             _ = reset.notify.notified() => {
-                let _ = send.reset(VarInt::from_u64(reset.code.load(Ordering::Relaxed)).unwrap_or(VarInt::from_u32(0)));
+                reset_send(&mut send, &reset);
                 failed.get_or_insert_with(|| "the stream was reset".to_string());
                 continue;
             }
             cmd = rx.recv() => cmd,
         };
-        let Some(cmd) = cmd else { break };
-        if let Some(reason) = &failed {
-            emit(handle, EV_WRITE_FAILED, E_CLOSED, reason.as_bytes());
-            continue;
-        }
-        match cmd {
-            WriteCmd::Data(bytes) => {
-                let len = bytes.len() as i64;
-                let outcome = tokio::select! {
-                    biased;
-                    _ = reset.notify.notified() => {
-                        let _ = send.reset(VarInt::from_u64(reset.code.load(Ordering::Relaxed)).unwrap_or(VarInt::from_u32(0)));
-                        Err("the stream was reset".to_string())
-                    }
-                    r = send.write_chunk(bytes) => r.map_err(|e| describe(&e)),
-                };
-                match outcome {
-                    Ok(()) => emit(handle, EV_WRITTEN, len, &[]),
-                    Err(reason) => {
-                        emit(handle, EV_WRITE_FAILED, E_LOST, reason.as_bytes());
-                        failed = Some(reason);
-                    }
+        let Some(first) = first else { break };
+        // Writes already queued join this one (up to WRITE_BATCH): one QUIC call and one upcall for all of them.
+        let mut finish = false;
+        let mut next = Some(first);
+        while let Some(cmd) = next.take() {
+            match cmd {
+                WriteCmd::Data(bytes) => batch.push(bytes),
+                WriteCmd::Finish => {
+                    finish = true;
+                    break;
                 }
             }
-            WriteCmd::Finish => match send.finish() {
+            if batch.len() < WRITE_BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        let count = batch.len();
+        if count > 0 && failed.is_none() {
+            let outcome = tokio::select! {
+                biased;
+                _ = reset.notify.notified() => {
+                    reset_send(&mut send, &reset);
+                    Err("the stream was reset".to_string())
+                }
+                r = send.write_all_chunks(&mut batch) => r.map_err(|e| describe(&e)),
+            };
+            match outcome {
+                Ok(()) => emit(handle, EV_WRITTEN, count as i64, &[]),
+                Err(reason) => failed = Some(reason),
+            }
+        }
+        batch.clear();
+        if let Some(reason) = &failed {
+            // one failure per write (and per finish), in order, so Java settles each
+            for _ in 0..count + usize::from(finish) {
+                emit(handle, EV_WRITE_FAILED, E_LOST, reason.as_bytes());
+            }
+            continue;
+        }
+        if finish {
+            match send.finish() {
                 Ok(()) => emit(handle, EV_FINISHED, 0, &[]),
                 Err(e) => {
                     let reason = describe(&e);
                     emit(handle, EV_WRITE_FAILED, E_CLOSED, reason.as_bytes());
                     failed = Some(reason);
                 }
-            },
+            }
         }
     }
     cancelled.disarm();
+}
+
+fn reset_send(send: &mut SendStream, reset: &ResetSignal) {
+    let code = VarInt::from_u64(reset.code.load(Ordering::Relaxed)).unwrap_or(VarInt::from_u32(0));
+    let _ = send.reset(code);
 }
 
 /// Starts delivering the stream's data: `EV_DATA` per chunk, then `EV_EOF` or `EV_READ_FAILED`.
@@ -802,11 +826,18 @@ pub extern "C" fn alk_stream_start(s: u64) -> i64 {
     })
 }
 
+thread_local! {
+    /// Where a read gathers the chunks that arrived together (QUIC hands them over a packet at a time, ~1.4 KB):
+    /// one per runtime thread, not one per stream, since the upcall that lends it to Java is synchronous.
+    static GATHER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(READ_CHUNK));
+}
+
 async fn read_loop(handle: u64, mut recv: RecvStream, mut paused: watch::Receiver<bool>, stop: Arc<Notify>) {
     let mut cancelled = DropGuard {
         on_drop: Some(move || emit(handle, EV_READ_FAILED, E_CLOSED, b"the iroh endpoint was closed")),
     };
-    let mut buffer = vec![0u8; READ_CHUNK];
+    // what a gathering read met after its data (the end of the stream or an error): handled next round
+    let mut pending: Option<Result<Option<bytes::Bytes>, iroh::endpoint::ReadError>> = None;
     loop {
         let mut stopped = false;
         while !stopped && *paused.borrow_and_update() {
@@ -820,19 +851,47 @@ async fn read_loop(handle: u64, mut recv: RecvStream, mut paused: watch::Receive
             emit(handle, EV_READ_STOPPED, 0, &[]);
             return;
         }
-        let chunk = tokio::select! {
-            biased;
-            _ = stop.notified() => {
-                cancelled.disarm();
-                emit(handle, EV_READ_STOPPED, 0, &[]);
-                return;
-            }
-            // `read` gathers every chunk already received into one buffer: one upcall per up to 64 KiB instead
-            // of one per QUIC frame (measured in docs/benchmarks.md).
-            n = recv.read(&mut buffer) => n,
+        let chunk = match pending.take() {
+            Some(outcome) => outcome,
+            None => tokio::select! {
+                biased;
+                _ = stop.notified() => {
+                    cancelled.disarm();
+                    emit(handle, EV_READ_STOPPED, 0, &[]);
+                    return;
+                }
+                chunk = recv.read_chunk(READ_CHUNK) => chunk,
+            },
         };
         match chunk {
-            Ok(Some(n)) => emit(handle, EV_DATA, 0, &buffer[..n]),
+            Ok(Some(first)) => {
+                // Chunks already received join the first, up to 64 KiB: one upcall instead of one per packet
+                // (docs/benchmarks.md). An idle stream holds no buffer.
+                match recv.read_chunk(READ_CHUNK - first.len()).now_or_never() {
+                    Some(Ok(Some(second))) => GATHER.with(|gather| {
+                        let mut buffer = gather.borrow_mut();
+                        buffer.clear();
+                        buffer.extend_from_slice(&first);
+                        buffer.extend_from_slice(&second);
+                        while buffer.len() < READ_CHUNK {
+                            match recv.read_chunk(READ_CHUNK - buffer.len()).now_or_never() {
+                                Some(Ok(Some(more))) => buffer.extend_from_slice(&more),
+                                Some(other) => {
+                                    pending = Some(other);
+                                    break;
+                                }
+                                None => break,
+                            }
+                        }
+                        emit(handle, EV_DATA, 0, &buffer);
+                    }),
+                    Some(other) => {
+                        emit(handle, EV_DATA, 0, &first);
+                        pending = Some(other);
+                    }
+                    None => emit(handle, EV_DATA, 0, &first),
+                }
+            }
             Ok(None) => {
                 emit(handle, EV_EOF, 0, &[]);
                 break;
@@ -863,7 +922,7 @@ pub extern "C" fn alk_stream_pause(s: u64, paused: i32) -> i64 {
     })
 }
 
-/// Queues a copy of `len` bytes; `EV_WRITTEN(len)` once QUIC took them (in call order).
+/// Queues a copy of `len` bytes; `EV_WRITTEN` counts it once QUIC took it (in call order).
 #[no_mangle]
 pub extern "C" fn alk_stream_write(s: u64, data: *const u8, len: usize) -> i64 {
     guard(std::ptr::null_mut(), 0, || {

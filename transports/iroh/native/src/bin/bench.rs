@@ -1,7 +1,7 @@
 //! A pure-Rust iroh peer, built from the same crate graph as `libalknet_iroh`:
 //!
 //! * `alknet-iroh-bench local BYTES` — the baseline of `bench/iroh.sh`: two endpoints in this process (each
-//!   with its own two-thread runtime, as the JVM side has), relays off, loopback; one stream carries BYTES
+//!   with its own runtime of `ALKNET_IROH_THREADS` (2) threads, as the JVM side has), relays off, loopback; one stream carries BYTES
 //!   one way. Prints `rust-local bytes=… seconds=… mb_per_s=…`.
 //! * `alknet-iroh-bench source` — a peer that tests can kill: listens on 127.0.0.1 (ALPN `alknet-ssh`),
 //!   prints `ID|IP:PORT`, and sends endless bytes on every alknet stream it accepts.
@@ -15,9 +15,11 @@ const ALPN: &[u8] = b"alknet-ssh";
 const STREAM_DUPLEX: u8 = 1;
 const CHUNK: usize = 64 * 1024;
 
+/// Worker threads per endpoint runtime: `ALKNET_IROH_THREADS`, default 2 (the library's default too).
 fn runtime() -> tokio::runtime::Runtime {
+    let threads = std::env::var("ALKNET_IROH_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(2);
     tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(threads)
         .enable_all()
         .build()
         .expect("runtime")
@@ -61,7 +63,8 @@ fn local(total: u64) {
     });
 
     let started = Instant::now();
-    let (conn, client): (Connection, Endpoint) = client_rt.block_on(async move {
+    // The sender is a task on the client's runtime, as the library's writer is (block_on would run it on this thread).
+    let sender = client_rt.spawn(async move {
         let conn = client.connect(target, ALPN).await.expect("connect");
         let (mut send, _recv) = conn.open_bi().await.expect("open");
         send.write_all(&[STREAM_DUPLEX]).await.expect("preamble");
@@ -75,6 +78,7 @@ fn local(total: u64) {
         send.finish().expect("finish");
         (conn, client)
     });
+    let (conn, client): (Connection, Endpoint) = client_rt.block_on(sender).expect("sender");
     let (received, server_conn, server) = server_rt.block_on(receiver).expect("receiver");
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(received, total + 1, "bytes received");

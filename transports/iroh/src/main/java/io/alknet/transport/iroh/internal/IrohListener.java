@@ -38,10 +38,15 @@ final class IrohListener implements Listener {
                 connections.add(connection);
                 connection.ended().whenComplete((reason, error) -> connections.remove(connection));
             } else if (kind == Native.EV_ENDED) {
+                Native.unregister(token()); // the endpoint's accept loop ended: no more events
                 close();
             }
         });
         Native.listen(endpoint, token);
+    }
+
+    private long token() {
+        return token;
     }
 
     private synchronized boolean isClosed() {

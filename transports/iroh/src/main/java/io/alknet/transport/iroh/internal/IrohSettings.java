@@ -20,7 +20,8 @@ import java.util.Set;
  * @param secretKey      where the endpoint's secret key is kept ({@code secret-key}; default
  *                       {@code STATE_DIR/iroh_secret_key}), or {@code ephemeral} for a fresh key per start
  * @param connectTimeout how long a dial may take ({@code connect-timeout}, default 15s)
- * @param threads        the endpoint's runtime threads ({@code threads}, default 2)
+ * @param threads        the endpoint's runtime threads ({@code threads}; default: half the cores, 1 to 4, leaving the
+ *                       rest to the SSH layer: on 2 cores one thread carries more than two, docs/benchmarks.md)
  * @param idleTimeout    how long a silent peer keeps its connection before it counts as gone ({@code idle-timeout},
  *                       default 30s; iroh sends keep-alives every 5s)
  */
@@ -47,7 +48,7 @@ record IrohSettings(String relay, Optional<String> proxy, Optional<String> secre
         Optional<String> proxy = settings.get("proxy").map(String::strip);
         proxy.ifPresent(p -> requireUrl(p, "transport.iroh.proxy", Set.of("socks5", "socks5h", "http", "https"),
                 "expected socks5://HOST:PORT or http://HOST:PORT"));
-        int threads = settings.integer("threads", 2);
+        int threads = settings.integer("threads", defaultThreads());
         if (threads < 1 || threads > 64) {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "transport.iroh.threads must be 1-64, not " + threads);
         }
@@ -68,6 +69,10 @@ record IrohSettings(String relay, Optional<String> proxy, Optional<String> secre
         } catch (java.net.URISyntaxException e) {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, key + " '" + value + "' is not valid: " + hint);
         }
+    }
+
+    static int defaultThreads() {
+        return Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, 4);
     }
 
     /** The library's relay mode: 0 default, 1 disabled, 2 custom. */

@@ -237,7 +237,11 @@ final class IrohStream implements TransportStream {
                 readLoopEnded();
             }
             case Native.EV_READ_STOPPED -> readLoopEnded();
-            case Native.EV_WRITTEN -> completeWrite(null);
+            case Native.EV_WRITTEN -> {
+                for (long i = 0; i < value; i++) {
+                    completeWrite(null);
+                }
+            }
             case Native.EV_WRITE_FAILED -> {
                 IOException error = failure(value, data);
                 completeWrite(error);

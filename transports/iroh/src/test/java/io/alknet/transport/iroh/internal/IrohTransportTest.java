@@ -214,6 +214,33 @@ class IrohTransportTest {
     }
 
     @Test
+    void closedTransportsLeaveNoHandleAndNoCallbackBehind() throws Exception {
+        long[] before = Native.stats();
+        int sinksBefore = Native.sinkCount();
+        IrohTransport server = transport("server");
+        IrohTransport client = transport("client");
+        Listener listener = listen(server);
+        CompletableFuture<TransportStream> accepted = listener.accept().toCompletableFuture();
+        TransportStream dialled = await(client.connect(listener.address()));
+        await(dialled.write(ByteBuffer.wrap(new byte[100])));
+        Received received = new Received();
+        await(accepted).start(received);
+        received.awaitSize(100, 30);
+        assertThat(Native.stats()[2]).as("endpoints while open").isEqualTo(before[2] + 2);
+        client.close();
+        server.close();
+        long[] after = Native.stats();
+        for (int i = 0; i < 100 && (after[3] != before[3] || after[4] != before[4] || Native.sinkCount() != sinksBefore); i++) {
+            Thread.sleep(50);
+            after = Native.stats();
+        }
+        assertThat(after[2]).as("endpoints").isEqualTo(before[2]);
+        assertThat(after[3]).as("connections").isEqualTo(before[3]);
+        assertThat(after[4]).as("streams").isEqualTo(before[4]);
+        assertThat(Native.sinkCount()).as("Java callbacks").isEqualTo(sinksBefore);
+    }
+
+    @Test
     void aPeerThatVanishesMidTransferEndsTheStreamWithAClearError() throws Exception {
         assertThat(PEER).as("the pure-Rust peer is built by native/build.sh").isExecutable();
         Process peer = new ProcessBuilder(PEER.toString(), "source").redirectError(ProcessBuilder.Redirect.DISCARD).start();
