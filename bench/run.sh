@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: OpenSSH (sshd + ssh -L/-D) against alknet (serve + connect -L/-D) on loopback,
-# measured in the same run, alternating A/B/A/B. Writes docs/benchmarks.md.
+# measured in the same run, alternating A/B/A/B; then bench/iroh.sh (iroh through FFM against pure Rust).
+# Writes docs/benchmarks.md.
 #
 #   bench/run.sh                 # full run (about 12 minutes)
 #   BENCH_SECONDS=3 BENCH_SCALE_SESSIONS=1000 BENCH_SCALE_STREAMS=1000 bench/run.sh   # a quicker look
@@ -265,4 +266,10 @@ versions="$("$JAVA" -version 2>&1 | head -n1), $(ssh -V 2>&1), iperf3 $(iperf3 -
   echo
   if [ -f docs/benchmarks-notes.md ]; then cat docs/benchmarks-notes.md; fi
 } > "$OUT"
+# the iroh section (FFM layer against pure-Rust peers) comes from bench/iroh.sh, which fills its part of $OUT
+if [ -x "$root/transports/iroh/target/native-bin/alknet-iroh-bench" ]; then
+  BENCH_OUT="$OUT" bash "$root/bench/iroh.sh" || say "   iroh benchmark failed"
+else
+  say "   iroh benchmark skipped: the iroh native library was not built (no cargo)"
+fi
 cat "$OUT"
