@@ -456,9 +456,17 @@ pub extern "C" fn alk_endpoint_secret(ep: u64, out: *mut u8) -> i64 {
 }
 
 /// Writes `ID|addr,addr|relay` (canonical id, direct addresses, home relay or empty) to `out`.
-/// Waits up to `wait_ms` for a first direct address when none is known yet.
+/// Waits up to `wait_ms` for a first direct address and, with `want_relay`, for the home relay.
 #[no_mangle]
-pub extern "C" fn alk_endpoint_addr(ep: u64, wait_ms: u64, out: *mut u8, cap: usize, err: *mut u8, err_cap: usize) -> i64 {
+pub extern "C" fn alk_endpoint_addr(
+    ep: u64,
+    wait_ms: u64,
+    want_relay: i32,
+    out: *mut u8,
+    cap: usize,
+    err: *mut u8,
+    err_cap: usize,
+) -> i64 {
     guard(err, err_cap, || {
         let obj = endpoint(ep)?;
         let endpoint = obj.endpoint.clone();
@@ -467,7 +475,8 @@ pub extern "C" fn alk_endpoint_addr(ep: u64, wait_ms: u64, out: *mut u8, cap: us
             let deadline = tokio::time::Instant::now() + Duration::from_millis(wait_ms);
             loop {
                 let addr = iroh::Watcher::get(&mut watcher);
-                if addr.ip_addrs().next().is_some() || tokio::time::Instant::now() >= deadline {
+                let complete = addr.ip_addrs().next().is_some() && (want_relay == 0 || addr.relay_urls().next().is_some());
+                if complete || tokio::time::Instant::now() >= deadline {
                     return addr;
                 }
                 let _ = tokio::time::timeout_at(deadline, iroh::Watcher::updated(&mut watcher)).await;

@@ -255,7 +255,8 @@ final class IrohTransport implements Transport {
         synchronized (this) {
             ep = endpoint;
         }
-        String[] parts = Native.endpointAddr(ep, 2000).split("\\|", -1);
+        // with relays, wait (briefly) for the home relay too, so the printed address also works from behind a NAT
+        String[] parts = Native.endpointAddr(ep, 3000, settings.relayMode() != 1).split("\\|", -1);
         Map<String, List<String>> params = new LinkedHashMap<>();
         if (!parts[1].isEmpty()) {
             params.put("addr", List.of(parts[1].split(",")));
@@ -276,7 +277,7 @@ final class IrohTransport implements Transport {
 
     /** This node's endpoint id (canonical form); creates the endpoint when none runs yet. */
     String endpointId() {
-        return Native.endpointAddr(endpoint(null), 0).split("\\|", -1)[0];
+        return Native.endpointAddr(endpoint(null), 0, false).split("\\|", -1)[0];
     }
 
     /** Open connections, for tests and status. */

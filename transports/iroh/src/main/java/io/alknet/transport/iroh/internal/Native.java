@@ -160,8 +160,8 @@ public final class Native {
                 handle(lookup, "alk_endpoint_create", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
                         ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG)),
                 handle(lookup, "alk_endpoint_secret", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS)),
-                handle(lookup, "alk_endpoint_addr", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS,
-                        JAVA_LONG)),
+                handle(lookup, "alk_endpoint_addr", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG,
+                        ADDRESS, JAVA_LONG)),
                 handle(lookup, "alk_endpoint_close", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG)),
                 handle(lookup, "alk_connect", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
                         JAVA_LONG, ADDRESS, JAVA_LONG)),
@@ -334,11 +334,12 @@ public final class Native {
     }
 
     /** {@code ID|addr,addr|relay}. */
-    static String endpointAddr(long endpoint, long waitMillis) {
+    static String endpointAddr(long endpoint, long waitMillis, boolean wantRelay) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(4096);
             MemorySegment error = arena.allocate(ERROR_BUFFER);
-            check((long) b().endpointAddr().invokeExact(endpoint, waitMillis, out, 4096L, error, (long) ERROR_BUFFER), error);
+            check((long) b().endpointAddr().invokeExact(endpoint, waitMillis, wantRelay ? 1 : 0, out, 4096L, error, (long) ERROR_BUFFER),
+                    error);
             return out.getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
