@@ -17,6 +17,10 @@
 //! Every exported function catches panics and returns `E_PANIC` with the message; spawned tasks catch
 //! theirs and report them through the callback. Errors carry a code and a UTF-8 message.
 
+// Every `alk_*` function takes its pointers from `Native.java`, which passes NUL-terminated strings and buffers of the
+// documented sizes from its own arenas; the functions are the C ABI, so they stay plain `extern "C"`.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
 mod alloc;
 
 use std::collections::HashMap;
@@ -260,14 +264,17 @@ impl<F: FnOnce()> Drop for DropGuard<F> {
 }
 
 /// Spawns a one-shot operation whose outcome reaches Java as `EV_DONE(value)` or `EV_FAILED(code, message)`.
+/// The guard is built before spawning and moved into the task: a task dropped before it ever ran (its runtime
+/// shutting down) still reports.
 fn spawn_op<F>(rt: &tokio::runtime::Handle, token: u64, work: F)
 where
     F: Future<Output = Result<i64, Failure>> + Send + 'static,
 {
+    let cancelled = DropGuard {
+        on_drop: Some(move || emit(token, EV_FAILED, E_CLOSED, b"the iroh endpoint was closed")),
+    };
     rt.spawn(async move {
-        let mut cancelled = DropGuard {
-            on_drop: Some(move || emit(token, EV_FAILED, E_CLOSED, b"the iroh endpoint was closed")),
-        };
+        let mut cancelled = cancelled;
         let outcome = AssertUnwindSafe(work).catch_unwind().await;
         cancelled.disarm();
         match outcome {
@@ -283,10 +290,11 @@ fn spawn_loop<F>(rt: &tokio::runtime::Handle, token: u64, work: F)
 where
     F: Future<Output = (i64, String)> + Send + 'static,
 {
+    let cancelled = DropGuard {
+        on_drop: Some(move || emit(token, EV_ENDED, E_CLOSED, b"the iroh endpoint was closed")),
+    };
     rt.spawn(async move {
-        let mut cancelled = DropGuard {
-            on_drop: Some(move || emit(token, EV_ENDED, E_CLOSED, b"the iroh endpoint was closed")),
-        };
+        let mut cancelled = cancelled;
         let outcome = AssertUnwindSafe(work).catch_unwind().await;
         cancelled.disarm();
         match outcome {
@@ -294,6 +302,17 @@ where
             Err(payload) => emit(token, EV_ENDED, E_PANIC, panic_message(payload).as_bytes()),
         }
     });
+}
+
+/// Fails when called on one of the library's runtime threads, where blocking would stall (or panic in) tokio.
+fn not_on_runtime(what: &str) -> Result<(), Failure> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err((
+            E_INVALID,
+            format!("{what} blocks and cannot run on an iroh thread; call it from another thread"),
+        ));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -343,14 +362,23 @@ fn parse_id(text: &str) -> Result<EndpointId, Failure> {
         return Err((E_INVALID, "the endpoint id is empty".to_string()));
     }
     text.parse::<EndpointId>().map_err(|e| {
-        (E_INVALID, format!("'{text}' is not an iroh endpoint id (64 hex digits or 52 base32 characters): {}", describe(&e)))
+        (
+            E_INVALID,
+            format!(
+                "'{text}' is not an iroh endpoint id (64 hex digits or 52 base32 characters): {}",
+                describe(&e)
+            ),
+        )
     })
 }
 
 fn parse_addrs(list: Option<String>) -> Result<Vec<SocketAddr>, Failure> {
     let mut addrs = Vec::new();
     for part in list.iter().flat_map(|s| s.split(',')).filter(|s| !s.is_empty()) {
-        addrs.push(part.parse::<SocketAddr>().map_err(|_| (E_INVALID, format!("'{part}' is not IP:PORT")))?);
+        addrs.push(
+            part.parse::<SocketAddr>()
+                .map_err(|_| (E_INVALID, format!("'{part}' is not IP:PORT")))?,
+        );
     }
     Ok(addrs)
 }
@@ -381,6 +409,7 @@ pub extern "C" fn alk_endpoint_create(
     err_cap: usize,
 ) -> i64 {
     guard(err, err_cap, || {
+        not_on_runtime("creating an iroh endpoint")?;
         let secret = if secret.is_null() {
             SecretKey::generate()
         } else {
@@ -392,7 +421,12 @@ pub extern "C" fn alk_endpoint_create(
         let proxy_url = text(proxy_url, "proxy URL")?;
         let binds = parse_addrs(text(bind, "bind address")?)?;
         let alpns: Vec<Vec<u8>> = text(alpns, "ALPN list")?
-            .map(|s| s.split(',').filter(|a| !a.is_empty()).map(|a| a.as_bytes().to_vec()).collect())
+            .map(|s| {
+                s.split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(|a| a.as_bytes().to_vec())
+                    .collect()
+            })
             .unwrap_or_default();
 
         let mut builder = match relay_mode {
@@ -416,7 +450,9 @@ pub extern "C" fn alk_endpoint_create(
         }
         builder = builder.transport_config(quic.build());
         if let Some(proxy) = proxy_url {
-            let url: url::Url = proxy.parse().map_err(|e| (E_INVALID, format!("'{proxy}' is not a proxy URL: {e}")))?;
+            let url: url::Url = proxy
+                .parse()
+                .map_err(|e| (E_INVALID, format!("'{proxy}' is not a proxy URL: {e}")))?;
             builder = builder.proxy_url(url);
         }
         if !binds.is_empty() {
@@ -470,18 +506,23 @@ pub extern "C" fn alk_endpoint_addr(
     guard(err, err_cap, || {
         let obj = endpoint(ep)?;
         let endpoint = obj.endpoint.clone();
-        let addr = obj.handle.block_on(async move {
-            let mut watcher = endpoint.watch_addr();
-            let deadline = tokio::time::Instant::now() + Duration::from_millis(wait_ms);
-            loop {
-                let addr = iroh::Watcher::get(&mut watcher);
-                let complete = addr.ip_addrs().next().is_some() && (want_relay == 0 || addr.relay_urls().next().is_some());
-                if complete || tokio::time::Instant::now() >= deadline {
-                    return addr;
+        let addr = if wait_ms == 0 {
+            endpoint.addr()
+        } else {
+            not_on_runtime("waiting for the endpoint's address")?;
+            obj.handle.block_on(async move {
+                let mut watcher = endpoint.watch_addr();
+                let deadline = tokio::time::Instant::now() + Duration::from_millis(wait_ms);
+                loop {
+                    let addr = iroh::Watcher::get(&mut watcher);
+                    let complete = addr.ip_addrs().next().is_some() && (want_relay == 0 || addr.relay_urls().next().is_some());
+                    if complete || tokio::time::Instant::now() >= deadline {
+                        return addr;
+                    }
+                    let _ = tokio::time::timeout_at(deadline, iroh::Watcher::updated(&mut watcher)).await;
                 }
-                let _ = tokio::time::timeout_at(deadline, iroh::Watcher::updated(&mut watcher)).await;
-            }
-        });
+            })
+        };
         let mut ips: Vec<SocketAddr> = addr.ip_addrs().copied().collect();
         for bound in obj.endpoint.bound_sockets() {
             if !bound.ip().is_unspecified() && !ips.contains(&bound) {
@@ -500,6 +541,7 @@ pub extern "C" fn alk_endpoint_addr(
 #[no_mangle]
 pub extern "C" fn alk_endpoint_close(ep: u64) -> i64 {
     guard(std::ptr::null_mut(), 0, || {
+        not_on_runtime("closing an iroh endpoint")?;
         let obj = endpoint(ep)?;
         remove(ep);
         let runtime = obj.runtime.lock().unwrap_or_else(|p| p.into_inner()).take();
@@ -564,10 +606,16 @@ pub extern "C" fn alk_connect(
                     } else {
                         ""
                     };
-                    return Err((E_CONNECT, format!("iroh connection to {} failed: {reason}{hint}", id.fmt_short())));
+                    return Err((
+                        E_CONNECT,
+                        format!("iroh connection to {} failed: {reason}{hint}", id.fmt_short()),
+                    ));
                 }
                 Err(_) => {
-                    return Err((E_TIMEOUT, format!("iroh connection to {} timed out after {timeout_ms} ms", id.fmt_short())))
+                    return Err((
+                        E_TIMEOUT,
+                        format!("iroh connection to {} timed out after {timeout_ms} ms", id.fmt_short()),
+                    ))
                 }
             };
             Ok(insert(Object::Conn(Arc::new(ConnObj { conn, rt }))) as i64)
@@ -585,16 +633,26 @@ pub extern "C" fn alk_listen(ep: u64, token: u64) -> i64 {
         let endpoint = obj.endpoint.clone();
         let rt = obj.handle.clone();
         spawn_loop(&obj.handle, token, async move {
-            while let Some(incoming) = endpoint.accept().await {
-                let rt = rt.clone();
-                // Handshakes run side by side, so one slow peer does not hold up the others.
-                rt.clone().spawn(async move {
-                    if let Ok(Ok(conn)) = tokio::time::timeout(Duration::from_secs(30), incoming).await {
-                        let handle = insert(Object::Conn(Arc::new(ConnObj { conn, rt })));
-                        emit(token, EV_INCOMING, handle as i64, &[]);
+            // Handshakes run side by side, so one slow peer does not hold up the others; they are joined before
+            // the loop reports its end, so no connection is announced after EV_ENDED.
+            let mut handshakes = tokio::task::JoinSet::new();
+            loop {
+                tokio::select! {
+                    incoming = endpoint.accept() => {
+                        let Some(incoming) = incoming else { break };
+                        let rt = rt.clone();
+                        handshakes.spawn(async move {
+                            if let Ok(Ok(conn)) = tokio::time::timeout(Duration::from_secs(30), incoming).await {
+                                let handle = insert(Object::Conn(Arc::new(ConnObj { conn, rt })));
+                                emit(token, EV_INCOMING, handle as i64, &[]);
+                            }
+                        });
                     }
-                });
+                    Some(_) = handshakes.join_next(), if !handshakes.is_empty() => {}
+                }
             }
+            handshakes.abort_all();
+            while handshakes.join_next().await.is_some() {}
             (0, "the iroh endpoint was closed".to_string())
         });
         Ok(0)
@@ -636,8 +694,15 @@ pub extern "C" fn alk_conn_serve(c: u64, accept: i32, token: u64) -> i64 {
         let connection = obj.conn.clone();
         let rt = obj.rt.clone();
         spawn_loop(&obj.rt, token, async move {
-            loop {
-                match connection.accept_bi().await {
+            // Each new stream's first byte is read on its own task; they are joined before the loop reports its
+            // end, so no stream is announced after EV_ENDED.
+            let mut preambles = tokio::task::JoinSet::new();
+            let ended = loop {
+                let accepted = tokio::select! {
+                    accepted = connection.accept_bi() => accepted,
+                    Some(_) = preambles.join_next(), if !preambles.is_empty() => continue,
+                };
+                match accepted {
                     Ok((send, mut recv)) => {
                         if accept == 0 {
                             let mut send = send;
@@ -646,7 +711,7 @@ pub extern "C" fn alk_conn_serve(c: u64, accept: i32, token: u64) -> i64 {
                             continue;
                         }
                         let rt = rt.clone();
-                        rt.clone().spawn(async move {
+                        preambles.spawn(async move {
                             let mut kind = [0u8; 1];
                             match tokio::time::timeout(Duration::from_secs(30), recv.read_exact(&mut kind)).await {
                                 Ok(Ok(())) if kind[0] == STREAM_DUPLEX => {
@@ -661,9 +726,12 @@ pub extern "C" fn alk_conn_serve(c: u64, accept: i32, token: u64) -> i64 {
                             }
                         });
                     }
-                    Err(e) => return close_reason(&e),
+                    Err(e) => break close_reason(&e),
                 }
-            }
+            };
+            preambles.abort_all();
+            while preambles.join_next().await.is_some() {}
+            ended
         });
         Ok(0)
     })
@@ -739,15 +807,22 @@ fn new_stream(send: SendStream, recv: RecvStream, rt: tokio::runtime::Handle) ->
         recv: Mutex::new(Some(recv)),
         rt: rt.clone(),
     })));
-    rt.spawn(write_loop(handle, send, rx, reset));
+    let cancelled = DropGuard {
+        on_drop: Some(move || emit(handle, EV_WRITE_FAILED, E_CLOSED, b"the iroh endpoint was closed")),
+    };
+    rt.spawn(write_loop(handle, send, rx, reset, cancelled));
     handle
 }
 
-async fn write_loop(handle: u64, mut send: SendStream, mut rx: mpsc::UnboundedReceiver<WriteCmd>, reset: Arc<ResetSignal>) {
+/// Hands queued writes to QUIC in order. `cancelled` (built before spawning) reports a task dropped by its runtime.
+async fn write_loop<F: FnOnce()>(
+    handle: u64,
+    mut send: SendStream,
+    mut rx: mpsc::UnboundedReceiver<WriteCmd>,
+    reset: Arc<ResetSignal>,
+    mut cancelled: DropGuard<F>,
+) {
     let mut failed: Option<String> = None;
-    let mut cancelled = DropGuard {
-        on_drop: Some(move || emit(handle, EV_WRITE_FAILED, E_CLOSED, b"the iroh endpoint was closed")),
-    };
     let mut batch: Vec<bytes::Bytes> = Vec::with_capacity(WRITE_BATCH);
     loop {
         let first = tokio::select! {
@@ -830,7 +905,10 @@ pub extern "C" fn alk_stream_start(s: u64) -> i64 {
             .ok_or_else(|| (E_INVALID, "the stream was already started".to_string()))?;
         let paused = obj.paused.subscribe();
         let stop = obj.stop.clone();
-        obj.rt.spawn(read_loop(s, recv, paused, stop));
+        let cancelled = DropGuard {
+            on_drop: Some(move || emit(s, EV_READ_FAILED, E_CLOSED, b"the iroh endpoint was closed")),
+        };
+        obj.rt.spawn(read_loop(s, recv, paused, stop, cancelled));
         Ok(0)
     })
 }
@@ -841,10 +919,14 @@ thread_local! {
     static GATHER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(READ_CHUNK));
 }
 
-async fn read_loop(handle: u64, mut recv: RecvStream, mut paused: watch::Receiver<bool>, stop: Arc<Notify>) {
-    let mut cancelled = DropGuard {
-        on_drop: Some(move || emit(handle, EV_READ_FAILED, E_CLOSED, b"the iroh endpoint was closed")),
-    };
+/// Delivers the stream's data until its end. `cancelled` (built before spawning) reports a task dropped by its runtime.
+async fn read_loop<F: FnOnce()>(
+    handle: u64,
+    mut recv: RecvStream,
+    mut paused: watch::Receiver<bool>,
+    stop: Arc<Notify>,
+    mut cancelled: DropGuard<F>,
+) {
     // what a gathering read met after its data (the end of the stream or an error): handled next round
     let mut pending: Option<Result<Option<bytes::Bytes>, iroh::endpoint::ReadError>> = None;
     loop {

@@ -1,7 +1,7 @@
 //! A pure-Rust iroh peer, built from the same crate graph as `libalknet_iroh`:
 //!
 //! * `alknet-iroh-bench local BYTES` — the baseline of `bench/iroh.sh`: two endpoints in this process (each
-//!   with its own runtime of `ALKNET_IROH_THREADS` (2) threads, as the JVM side has), relays off, loopback; one stream carries BYTES
+//!   with its own runtime of `ALKNET_IROH_THREADS` threads, as the JVM side has), relays off, loopback; one stream carries BYTES
 //!   one way. Prints `rust-local bytes=… seconds=… mb_per_s=…`.
 //! * `alknet-iroh-bench source` — a peer that tests can kill: listens on 127.0.0.1 (ALPN `alknet-ssh`),
 //!   prints `ID|IP:PORT`, and sends endless bytes on every alknet stream it accepts.
@@ -15,9 +15,12 @@ const ALPN: &[u8] = b"alknet-ssh";
 const STREAM_DUPLEX: u8 = 1;
 const CHUNK: usize = 64 * 1024;
 
-/// Worker threads per endpoint runtime: `ALKNET_IROH_THREADS`, default 2 (the library's default too).
+/// Worker threads per endpoint runtime: `ALKNET_IROH_THREADS` (bench/iroh.sh sets it to the library default for the machine).
 fn runtime() -> tokio::runtime::Runtime {
-    let threads = std::env::var("ALKNET_IROH_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(2);
+    let threads = std::env::var("ALKNET_IROH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1);
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .enable_all()

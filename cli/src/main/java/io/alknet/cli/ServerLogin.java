@@ -22,7 +22,8 @@ final class ServerLogin {
     String transport;
 
     @Option(names = "--peer", paramLabel = "ENDPOINT_ID",
-            description = "The iroh endpoint id to dial (implies --transport iroh); the same as ADDRESS iroh://ENDPOINT_ID.")
+            description = "The iroh endpoint id to dial (implies --transport iroh); the same as ADDRESS iroh://ENDPOINT_ID, "
+                    + "e.g. --peer 97e9302f9d7be4e270818fb182d821f8d68a01d29bd1e121d2f560366bec0800.")
     String peer;
 
     @Option(names = "--iroh-relay", paramLabel = "URL|none",

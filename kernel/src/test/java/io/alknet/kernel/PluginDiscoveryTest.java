@@ -186,7 +186,7 @@ class PluginDiscoveryTest {
                 .isInstanceOf(AlknetException.class)
                 .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.UNKNOWN_COMPONENT))
                 .hasMessageContaining("unknown transport 'quic'")
-                .hasMessageContaining("available: tcp");
+                .hasMessageContaining("available: iroh, tcp, tls");
     }
 
     private static java.util.List<String> names(PluginCatalog catalog) {

@@ -36,7 +36,13 @@ final class IrohConnection {
         this.peer = new PeerInfo(IrohTransport.SCHEME, SecurityLevel.TLS_EQUIVALENT, Optional.empty(), Optional.empty(),
                 Optional.of(remoteId), Optional.empty());
         this.serveToken = Native.register((kind, value, data) -> onServeEvent(kind, value, data, onStream));
-        Native.connServe(handle, onStream != null, serveToken);
+        try {
+            Native.connServe(handle, onStream != null, serveToken);
+        } catch (RuntimeException e) {
+            Native.unregister(serveToken);
+            Native.connFree(handle);
+            throw e;
+        }
     }
 
     String remoteId() {
@@ -45,7 +51,13 @@ final class IrohConnection {
 
     /** How the connection runs now: {@code direct}, {@code relay} or {@code none}. */
     String path() {
-        return switch (ended.isDone() ? 0 : Native.connPath(handle)) {
+        int path;
+        try {
+            path = ended.isDone() ? 0 : Native.connPath(handle);
+        } catch (Native.NativeException e) {
+            path = 0; // it ended (and was freed) meanwhile
+        }
+        return switch (path) {
             case 1 -> "direct";
             case 2 -> "relay";
             case 3 -> "custom";
@@ -124,7 +136,11 @@ final class IrohConnection {
     /** Closes the connection; its streams fail. Idempotent. */
     void close(String reason) {
         if (!ended.isDone()) {
-            Native.connClose(handle, 0, reason);
+            try {
+                Native.connClose(handle, 0, reason);
+            } catch (Native.NativeException e) {
+                // it ended (and was freed) meanwhile
+            }
         }
     }
 

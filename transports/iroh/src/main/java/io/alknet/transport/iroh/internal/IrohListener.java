@@ -42,7 +42,12 @@ final class IrohListener implements Listener {
                 close();
             }
         });
-        Native.listen(endpoint, token);
+        try {
+            Native.listen(endpoint, token);
+        } catch (RuntimeException e) {
+            Native.unregister(token);
+            throw e;
+        }
     }
 
     private long token() {

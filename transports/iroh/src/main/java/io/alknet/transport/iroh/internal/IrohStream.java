@@ -68,16 +68,16 @@ final class IrohStream implements TransportStream {
     @Override
     public void start(StreamHandler streamHandler) {
         Objects.requireNonNull(streamHandler, "handler");
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("stream already started");
-        }
         lock.lock();
         try {
+            // the handler is set under the same lock that finish() and deliverClosedIfReady() take, so a close racing
+            // this start either sees no handler (and leaves onClosed to us) or sees it
+            if (!started.compareAndSet(false, true)) {
+                throw new IllegalStateException("stream already started");
+            }
             handler = streamHandler;
-            if (finished) {
-                // closed before anyone read: nothing to deliver but the close
-            } else {
-                readLoopDone = false;
+            if (!finished) {
+                readLoopDone = false; // closed before anyone read: nothing to deliver but the close
             }
         } finally {
             lock.unlock();
@@ -134,6 +134,8 @@ final class IrohStream implements TransportStream {
 
     @Override
     public CompletionStage<Void> shutdownOutput() {
+        CompletableFuture<Void> pending;
+        boolean failed;
         lock.lock();
         try {
             if (shutdown != null) {
@@ -144,13 +146,15 @@ final class IrohStream implements TransportStream {
             }
             outputClosing = true;
             shutdown = new CompletableFuture<>();
-            if (!Native.streamFinish(handle)) {
-                shutdown.completeExceptionally(new ClosedChannelException());
-            }
-            return shutdown;
+            pending = shutdown;
+            failed = !Native.streamFinish(handle);
         } finally {
             lock.unlock();
         }
+        if (failed) {
+            finish(new ClosedChannelException()); // fails the pending shutdown too
+        }
+        return pending;
     }
 
     @Override
@@ -215,9 +219,8 @@ final class IrohStream implements TransportStream {
                 if (h != null) {
                     try {
                         h.onData(data.asByteBuffer().asReadOnlyBuffer());
-                    } catch (RuntimeException e) {
-                        Native.streamReset(handle, 1);
-                        finish(new IOException("stream handler failed", e));
+                    } catch (Throwable e) {
+                        handlerFailed(e);
                     }
                 }
             }
@@ -227,6 +230,8 @@ final class IrohStream implements TransportStream {
                     if (h != null) {
                         h.onInputClosed();
                     }
+                } catch (Throwable e) {
+                    handlerFailed(e);
                 } finally {
                     endOfDirection(true);
                     readLoopEnded();
@@ -264,6 +269,12 @@ final class IrohStream implements TransportStream {
                 // not a stream event
             }
         }
+    }
+
+    /** The handler threw: the stream is reset and fails with that cause (the upcall must not see it). */
+    private void handlerFailed(Throwable e) {
+        Native.streamReset(handle, 1);
+        finish(new IOException("stream handler failed: " + e, e));
     }
 
     private static IOException failure(long code, MemorySegment data) {
@@ -311,6 +322,7 @@ final class IrohStream implements TransportStream {
     private void finish(Throwable error) {
         List<CompletableFuture<Void>> dropped;
         CompletableFuture<Void> pendingShutdown;
+        boolean endOfStreamSent;
         lock.lock();
         try {
             if (finished) {
@@ -321,6 +333,7 @@ final class IrohStream implements TransportStream {
             dropped = List.copyOf(pendingWrites);
             pendingWrites.clear();
             pendingShutdown = shutdown;
+            endOfStreamSent = outputDone;
         } finally {
             lock.unlock();
         }
@@ -329,11 +342,24 @@ final class IrohStream implements TransportStream {
             write.completeExceptionally(error != null ? error : new ClosedChannelException());
         }
         if (pendingShutdown != null) {
-            pendingShutdown.complete(null);
+            if (endOfStreamSent || (error == null && closeRequested())) {
+                pendingShutdown.complete(null); // sent, or a close() that got here without a failure
+            } else {
+                pendingShutdown.completeExceptionally(error != null ? error : new ClosedChannelException());
+            }
         }
         connection.streamClosed(this);
         closed.complete(null);
         deliverClosedIfReady();
+    }
+
+    private boolean closeRequested() {
+        lock.lock();
+        try {
+            return closeRequested;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void readLoopEnded() {
@@ -352,9 +378,9 @@ final class IrohStream implements TransportStream {
         Throwable error;
         lock.lock();
         try {
-            if (!finished || !readLoopDone || closedDelivered || !started.get()) {
-                if (finished && readLoopDone && !started.get()) {
-                    Native.unregister(handle);
+            if (!finished || !readLoopDone || closedDelivered || handler == null) {
+                if (finished && readLoopDone && handler == null) {
+                    Native.unregister(handle); // never started: no events to wait for; start() delivers onClosed
                 }
                 return;
             }
@@ -365,8 +391,11 @@ final class IrohStream implements TransportStream {
             lock.unlock();
         }
         Native.unregister(handle);
-        if (h != null) {
+        try {
             h.onClosed(error);
+        } catch (Throwable e) {
+            // the stream is closed either way; a failing handler must not break close() or the upcall
+            org.slf4j.LoggerFactory.getLogger(IrohStream.class).debug("stream handler failed in onClosed", e);
         }
     }
 

@@ -204,6 +204,11 @@ final class IrohTransport implements Transport {
     }
 
     private void dial(String id, String addrs, String relay, CompletableFuture<IrohConnection> result) {
+        if (!hasEndpoint() && onIrohThread()) {
+            // creating the endpoint blocks (it binds sockets and starts a runtime): not on a runtime thread
+            Thread.ofVirtual().name("iroh-endpoint").start(() -> dial(id, addrs, relay, result));
+            return;
+        }
         long ep;
         try {
             ep = endpoint(null);
@@ -234,12 +239,26 @@ final class IrohTransport implements Transport {
         }
     }
 
+    private synchronized boolean hasEndpoint() {
+        return endpoint != 0;
+    }
+
+    /** Whether this is one of the library's runtime threads (named by it), where nothing may block. */
+    private static boolean onIrohThread() {
+        return Thread.currentThread().getName().startsWith("alknet-iroh");
+    }
+
     @Override
     public CompletionStage<Listener> listen(TransportAddress address) {
+        if (onIrohThread()) {
+            return CompletableFuture.supplyAsync(() -> listen(address), task -> Thread.ofVirtual().name("iroh-listen").start(task))
+                    .thenCompose(stage -> stage);
+        }
         try {
             String bind = address.host().isEmpty() ? null : address.uriHost() + ":" + address.port();
             long ep = endpoint(bind);
             IrohListener listener = new IrohListener(ep, this::boundAddress);
+            listener.address(); // resolved now, on this thread: address() is then a plain read
             synchronized (this) {
                 listeners.add(listener);
             }
@@ -255,8 +274,9 @@ final class IrohTransport implements Transport {
         synchronized (this) {
             ep = endpoint;
         }
-        // with relays, wait (briefly) for the home relay too, so the printed address also works from behind a NAT
-        String[] parts = Native.endpointAddr(ep, 3000, settings.relayMode() != 1).split("\\|", -1);
+        // with relays, wait for the home relay too (about 3 s here, after its probes), so the printed address also works
+        // from behind a NAT
+        String[] parts = Native.endpointAddr(ep, 6000, settings.relayMode() != 1).split("\\|", -1);
         Map<String, List<String>> params = new LinkedHashMap<>();
         if (!parts[1].isEmpty()) {
             params.put("addr", List.of(parts[1].split(",")));
@@ -303,7 +323,10 @@ final class IrohTransport implements Transport {
         for (CompletableFuture<IrohConnection> connection : connections.values()) {
             connection.thenAccept(c -> c.close("transport closed"));
         }
-        if (ep != 0) {
+        if (ep != 0 && onIrohThread()) {
+            // closing blocks until the runtime stops, which a runtime thread cannot wait for: close from another one
+            Thread.ofPlatform().name("iroh-close").start(() -> Native.endpointClose(ep));
+        } else if (ep != 0) {
             Native.endpointClose(ep);
         }
     }

@@ -241,6 +241,55 @@ class IrohTransportTest {
     }
 
     @Test
+    void aHandlerThatThrowsFailsOnlyItsOwnStreamAndATransportClosedFromACallbackCloses() throws Exception {
+        IrohTransport server = transport("server");
+        IrohTransport client = transport("client");
+        Listener listener = listen(server);
+        CompletableFuture<TransportStream> accepted = listener.accept().toCompletableFuture();
+        TransportStream dialled = await(client.connect(listener.address()));
+        await(dialled.write(ByteBuffer.wrap(new byte[10])));
+        TransportStream served = await(accepted);
+        CompletableFuture<Throwable> servedClosed = new CompletableFuture<>();
+        served.start(new StreamHandler() {
+            @Override
+            public void onData(ByteBuffer data) {
+                throw new IllegalStateException("handler bug");
+            }
+
+            @Override
+            public void onClosed(Throwable error) {
+                servedClosed.complete(error);
+            }
+        });
+        assertThat(servedClosed.get(30, TimeUnit.SECONDS)).isInstanceOf(IOException.class).hasMessageContaining("handler bug");
+        Received atClient = new Received();
+        dialled.start(atClient);
+        assertThat(atClient.closed.get(30, TimeUnit.SECONDS)).as("the peer sees the reset").isNotNull();
+
+        // a second stream on the same connection is unaffected, and closing the transport from its callback
+        // (a runtime thread, where blocking is not allowed) still closes everything
+        CompletableFuture<TransportStream> second = listener.accept().toCompletableFuture();
+        TransportStream again = await(client.connect(listener.address()));
+        await(again.write(ByteBuffer.wrap(new byte[] {1})));
+        await(second).write(ByteBuffer.wrap(new byte[] {2}));
+        CompletableFuture<Throwable> againClosed = new CompletableFuture<>();
+        again.start(new StreamHandler() {
+            @Override
+            public void onData(ByteBuffer data) {
+                client.close();
+            }
+
+            @Override
+            public void onClosed(Throwable error) {
+                againClosed.complete(error);
+            }
+        });
+        againClosed.get(30, TimeUnit.SECONDS);
+        assertThat(again.isOpen()).isFalse();
+        assertThat(failure(client.connect(listener.address()))).hasMessageContaining("closed");
+    }
+
+    @Test
     void aPeerThatVanishesMidTransferEndsTheStreamWithAClearError() throws Exception {
         assertThat(PEER).as("the pure-Rust peer is built by native/build.sh").isExecutable();
         Process peer = new ProcessBuilder(PEER.toString(), "source").redirectError(ProcessBuilder.Redirect.DISCARD).start();
