@@ -21,12 +21,7 @@ if [ ! -x "$peer" ]; then
   say "the pure-Rust peer is missing ($peer): the iroh native build needs cargo (see docs/iroh.md)"
   exit 1
 fi
-java_home=""
-for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
-  if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | head -n1 | grep -q '"25'; then
-    java_home=$candidate; break
-  fi
-done
+. "$root/bench/java-home.sh"
 JAVA="$java_home/bin/java"
 JAR=$(ls "$root"/cli/target/alknet-cli-*.jar | grep -v -- '-sources\|-tests' | head -n1)
 

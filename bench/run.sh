@@ -37,12 +37,7 @@ fi
 as_root mkdir -p /run/sshd
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # the scale step holds tens of thousands of sockets
 ./alknet --version >/dev/null   # builds the command if needed
-java_home=""
-for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
-  if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | head -n1 | grep -q '"25'; then
-    java_home=$candidate; break
-  fi
-done
+. "$root/bench/java-home.sh"
 JAVA="$java_home/bin/java"
 JAR=$(ls "$root"/cli/target/alknet-cli-*.jar | head -n1)
 ALKNET=("$root/alknet")   # the launcher, with the JVM options users get (it execs java: $! is the JVM)

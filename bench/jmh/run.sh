@@ -9,12 +9,7 @@ here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 ./alknet --version >/dev/null   # finds a JDK 25 and builds the modules
-java_home=""
-for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
-  if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | head -n1 | grep -q '"25'; then
-    java_home=$candidate; break
-  fi
-done
+. "$root/bench/java-home.sh"
 export JAVA_HOME=$java_home
 ./mvnw -q -B -DskipTests install -pl netty-support -am >/dev/null
 ./mvnw -q -B -f bench/jmh/pom.xml package
