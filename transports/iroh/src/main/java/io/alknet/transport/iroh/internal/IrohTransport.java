@@ -221,6 +221,7 @@ final class IrohTransport implements Transport {
             Native.unregister(token[0]);
             if (kind == Native.EV_DONE) {
                 IrohConnection conn = new IrohConnection(value, null);
+                LOG.info("iroh.connected peer_id={} path={}", conn.remoteId(), conn.path());
                 if (!result.complete(conn)) {
                     conn.close("not needed");
                 }
