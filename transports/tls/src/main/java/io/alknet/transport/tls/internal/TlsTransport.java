@@ -162,9 +162,14 @@ final class TlsTransport implements Transport {
         String serverName = settings.serverName().orElse(address.host());
         EventLoops.Lease lease = loops();
         CompletableFuture<TransportStream> result = new CompletableFuture<>();
+        // The handler is kept here, not looked up in the pipeline later: the connect listener may run only after the
+        // handshake already failed and the closed channel's pipeline was emptied (a listener added from this thread
+        // after the connect completed runs as a task on the event loop).
+        java.util.concurrent.atomic.AtomicReference<SslHandler> handler = new java.util.concurrent.atomic.AtomicReference<>();
         Bootstrap bootstrap = Bootstraps.client(lease.group(), lease, settings.connectTimeout(), channel -> {
             // the JDK sends SNI for a host name, never for an IP literal
             SslHandler tls = context.newHandler(channel.alloc(), serverName, address.port());
+            handler.set(tls);
             tls.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
             settings.proxy().ifPresent(proxy -> channel.pipeline().addLast("proxy", proxy.handler(settings.connectTimeout().toMillis())));
             channel.pipeline().addLast("tls", tls);
@@ -185,7 +190,7 @@ final class TlsTransport implements Transport {
                 return;
             }
             Channel channel = connect.channel();
-            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            SslHandler tls = handler.get();
             channel.read();
             tls.handshakeFuture().addListener(handshake -> {
                 if (!handshake.isSuccess()) {
