@@ -129,6 +129,11 @@ final class IrohConnection {
             String reason = Native.message(data);
             if (ended.complete(reason)) {
                 Native.connFree(handle);
+                // a stream that is not reading (not started, or paused) and not writing hears of this from no one else
+                IOException lost = new IOException("the iroh connection to " + shortId() + " ended: " + reason);
+                for (IrohStream stream : java.util.List.copyOf(streams)) {
+                    stream.connectionEnded(lost);
+                }
             }
         }
     }

@@ -271,6 +271,11 @@ final class IrohStream implements TransportStream {
         }
     }
 
+    /** Its connection ended: the stream fails (its read loop, if any, reports its own end too). */
+    void connectionEnded(IOException cause) {
+        finish(cause);
+    }
+
     /** The handler threw: the stream is reset and fails with that cause (the upcall must not see it). */
     private void handlerFailed(Throwable e) {
         Native.streamReset(handle, 1);
