@@ -31,8 +31,8 @@ public class IrohThroughput {
     private static final int CHUNK = 64 * 1024;
     private static final int IN_FLIGHT = 64; // writes outstanding at once: enough to keep QUIC's window full
     private static final long WARM_UP = 512L << 20;
-    /** The runtime's threads, as the pure-Rust peer is given them ($ALKNET_IROH_THREADS, set by bench/iroh.sh). */
-    private static final String THREADS = System.getenv().getOrDefault("ALKNET_IROH_THREADS", "2");
+    /** Runtime threads per endpoint, as the pure-Rust peer is given them ($ALKNET_IROH_THREADS, set by bench/iroh.sh). */
+    private static final String THREADS = System.getenv().getOrDefault("ALKNET_IROH_THREADS", "1");
 
     public static void main(String[] args) throws Exception {
         long total = args.length > 0 ? Long.parseLong(args[0]) : 1L << 30;

@@ -8,7 +8,7 @@
 //! duration of a call: writes are copied in, received data is lent to the callback and freed after it.
 //!
 //! # Threads
-//! Endpoints share one tokio runtime (started with the first, never shut down). Calls that start work (`alk_connect`, `alk_listen`,
+//! Each endpoint owns a tokio runtime. Calls that start work (`alk_connect`, `alk_listen`,
 //! `alk_open_bi`, `alk_stream_start`, `alk_stream_write`, …) return at once; completions reach Java
 //! through the one callback given to `alk_init`, on a runtime thread. Only `alk_endpoint_create` and
 //! `alk_endpoint_close` block, and Java calls them from its own threads.
@@ -100,29 +100,8 @@ enum Object {
 
 struct EndpointObj {
     endpoint: Endpoint,
+    runtime: Mutex<Option<tokio::runtime::Runtime>>,
     handle: tokio::runtime::Handle,
-}
-
-/// The library's tokio runtime, shared by every endpoint of the process and never shut down: a process runs one small
-/// pool (2 to 4 threads) however many endpoints it has, and closing an endpoint (`Endpoint::close`, awaited) never has
-/// to stop a runtime under tasks that are still running.
-static RUNTIME: Mutex<Option<&'static tokio::runtime::Runtime>> = Mutex::new(None);
-
-/// The shared runtime, started by the first endpoint with `threads` workers.
-fn runtime(threads: i32) -> Result<&'static tokio::runtime::Runtime, Failure> {
-    let mut current = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(runtime) = *current {
-        return Ok(runtime);
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads.clamp(1, 64) as usize)
-        .thread_name("alknet-iroh")
-        .enable_all()
-        .build()
-        .map_err(|e| (E_BIND, format!("cannot start the iroh runtime: {e}")))?;
-    let runtime: &'static tokio::runtime::Runtime = Box::leak(Box::new(runtime));
-    *current = Some(runtime);
-    Ok(runtime)
 }
 
 struct ConnObj {
@@ -484,12 +463,21 @@ pub extern "C" fn alk_endpoint_create(
                     .map_err(|e| (E_INVALID, format!("cannot bind {addr}: {}", describe(&e))))?;
             }
         }
-        let runtime = runtime(threads)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads.clamp(1, 64) as usize)
+            .thread_name("alknet-iroh")
+            .enable_all()
+            .build()
+            .map_err(|e| (E_BIND, format!("cannot start the iroh runtime: {e}")))?;
         let endpoint = runtime
             .block_on(builder.bind())
             .map_err(|e| (E_BIND, format!("cannot bind the iroh endpoint: {}", describe(&e))))?;
         let handle = runtime.handle().clone();
-        Ok(insert(Object::Endpoint(Arc::new(EndpointObj { endpoint, handle }))) as i64)
+        Ok(insert(Object::Endpoint(Arc::new(EndpointObj {
+            endpoint,
+            runtime: Mutex::new(Some(runtime)),
+            handle,
+        }))) as i64)
     })
 }
 
@@ -556,13 +544,14 @@ pub extern "C" fn alk_endpoint_close(ep: u64) -> i64 {
         not_on_runtime("closing an iroh endpoint")?;
         let obj = endpoint(ep)?;
         remove(ep);
-        let endpoint = obj.endpoint.clone();
-        // close() ends every connection (their streams and loops fail and report) and stops the endpoint's tasks
-        let _ = obj
-            .handle
-            .block_on(async move { tokio::time::timeout(Duration::from_secs(3), endpoint.close()).await });
-        let _inside = obj.handle.enter(); // what the endpoint still owns is dropped where its tasks ran
-        drop(obj);
+        let runtime = obj.runtime.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(runtime) = runtime {
+            let endpoint = obj.endpoint.clone();
+            runtime.block_on(async move {
+                let _ = tokio::time::timeout(Duration::from_secs(2), endpoint.close()).await;
+            });
+            runtime.shutdown_timeout(Duration::from_secs(1));
+        }
         // Connections and streams of this endpoint stay in the registry until Java frees them; using
         // them now reports the endpoint closed.
         Ok(0)

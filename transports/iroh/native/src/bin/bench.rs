@@ -1,7 +1,7 @@
 //! A pure-Rust iroh peer, built from the same crate graph as `libalknet_iroh`:
 //!
 //! * `alknet-iroh-bench local BYTES` — the baseline of `bench/iroh.sh`: two endpoints in this process (each
-//!   on one runtime of `ALKNET_IROH_THREADS` threads, as in the library), relays off, loopback; one stream carries BYTES
+//!   with its own runtime of `ALKNET_IROH_THREADS` threads, as the JVM side has), relays off, loopback; one stream carries BYTES
 //!   one way. Prints `rust-local bytes=… seconds=… mb_per_s=…`.
 //! * `alknet-iroh-bench source` — a peer that tests can kill: listens on 127.0.0.1 (ALPN `alknet-ssh`),
 //!   prints `ID|IP:PORT`, and sends endless bytes on every alknet stream it accepts.
@@ -15,7 +15,7 @@ const ALPN: &[u8] = b"alknet-ssh";
 const STREAM_DUPLEX: u8 = 1;
 const CHUNK: usize = 64 * 1024;
 
-/// Worker threads of the runtime: `ALKNET_IROH_THREADS` (bench/iroh.sh sets it to the library default for the machine).
+/// Worker threads per endpoint runtime: `ALKNET_IROH_THREADS` (bench/iroh.sh sets it to the library default for the machine).
 fn runtime() -> tokio::runtime::Runtime {
     let threads = std::env::var("ALKNET_IROH_THREADS")
         .ok()
@@ -49,9 +49,8 @@ fn addr_of(endpoint: &Endpoint) -> EndpointAddr {
 }
 
 fn local(total: u64) {
-    // one runtime for both endpoints, as the library runs every endpoint of a process on one
     let server_rt = runtime();
-    let client_rt = server_rt.handle().clone();
+    let client_rt = runtime();
     let server = server_rt.block_on(endpoint());
     let client = client_rt.block_on(endpoint());
     let target = addr_of(&server);

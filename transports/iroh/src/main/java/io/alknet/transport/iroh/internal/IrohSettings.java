@@ -20,8 +20,8 @@ import java.util.Set;
  * @param secretKey      where the endpoint's secret key is kept ({@code secret-key}; default
  *                       {@code STATE_DIR/iroh_secret_key}), or {@code ephemeral} for a fresh key per start
  * @param connectTimeout how long a dial may take ({@code connect-timeout}, default 15s)
- * @param threads        worker threads of the library's tokio runtime, which every iroh endpoint of the process shares
- *                       ({@code threads}; the first endpoint's value counts; default: the cores, 2 to 4)
+ * @param threads        the endpoint's runtime threads ({@code threads}; default: half the cores, 1 to 4, leaving the
+ *                       rest to the SSH layer: on 2 cores one thread carries more than two, docs/benchmarks.md)
  * @param idleTimeout    how long a silent peer keeps its connection before it counts as gone ({@code idle-timeout},
  *                       default 30s; iroh sends keep-alives every 5s)
  */
@@ -72,7 +72,7 @@ record IrohSettings(String relay, Optional<String> proxy, Optional<String> secre
     }
 
     static int defaultThreads() {
-        return Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
+        return Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, 4);
     }
 
     /** The library's relay mode: 0 default, 1 disabled, 2 custom. */
