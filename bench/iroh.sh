@@ -67,7 +67,8 @@ cores). *Pure Rust* is \`alknet-iroh-bench local\` (iroh used directly from Rust
 
 On this 2-core machine one runtime thread per endpoint is faster for both than two (which is why the library defaults
 to half the cores); with two threads each, measured once while choosing the default, pure Rust gave 1190 and
-alknet FFM 910 MB/s (0.77): the Java thread that produces the data then competes with four runtime threads.
+alknet FFM 910 MB/s (0.77): the Java thread that produces the data then competes with four runtime threads. One
+runtime of two threads shared by both endpoints gave 1254 and 962 MB/s (0.77, three rounds), so each endpoint keeps its own.
 What the FFM path adds per 64 KiB: one critical downcall and copy into Rust, one read upcall, and a share of one
 completion upcall (completions are batched). \`IrohNativeMemoryTest\` checks that 10,000 stream open/close cycles
 leave no native memory behind (the library's counting allocator).
