@@ -42,4 +42,26 @@ class TunnelEndToEndTest {
             assertThat(Loopback.roundTrip(local.getPort(), payload)).isEqualTo(payload);
         }
     }
+
+    @Test
+    void aStoppedServerLeavesNoThreadOfItsOwnBehind() throws Exception {
+        Fixture fixture = new Fixture(dir);
+        java.util.List<String> before = serverThreads(); // servers other tests in this JVM still run
+        for (int i = 0; i < 3; i++) {
+            try (AlknetServer server = Alknet.server(fixture.server().build());
+                 AlknetClient client = Alknet.client(fixture.client(server).build())) {
+                assertThat(client.connected()).isTrue();
+                assertThat(serverThreads()).as("the running server's SSH timer").hasSizeGreaterThan(before.size());
+            }
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!before.containsAll(serverThreads()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(serverThreads()).as("SSH server threads after the servers stopped").isSubsetOf(before);
+    }
+
+    private static java.util.List<String> serverThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(name -> name.contains("StreamSshServer")).toList();
+    }
 }

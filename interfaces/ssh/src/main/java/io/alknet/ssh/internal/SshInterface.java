@@ -151,8 +151,10 @@ public final class SshInterface implements StreamInterface {
             client = null;
         }
         if (serverToStop != null) {
+            // not stop(): it returns at once for a server that never ran start() (MINA's flag), and ours listens on
+            // the kernel's streams instead, so its timer thread and executor would stay behind
             try {
-                serverToStop.stop(true);
+                serverToStop.close(true).await(java.time.Duration.ofSeconds(5));
             } catch (IOException e) {
                 LOG.debug("ssh.server.stop.failed error={}", e.toString());
             }
