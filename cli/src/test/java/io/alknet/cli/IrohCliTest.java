@@ -101,7 +101,8 @@ class IrohCliTest {
                     dir.resolve("client").toString(), "--host-key-fingerprint", again.hostPin(), "-D", "127.0.0.1:" + Loopback.unusedPort(),
                     "--state-dir", dir.resolve("client-state").toString());
             assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(1);
-            assertThat(refused.stderr()).contains("iroh connection to " + other.endpointId().substring(0, 10)).doesNotContain("\tat ");
+            assertThat(refused.stderr()).contains("iroh connection to " + other.endpointId().substring(0, 10))
+                    .contains("not the one dialled").doesNotContain("\tat ");
 
             Cli.Result malformed = Cli.run(dir, "connect", "iroh://not-an-endpoint-id?addr=127.0.0.1:1", "--iroh-relay", "none",
                     "-i", dir.resolve("client").toString(), "--host-key-fingerprint", again.hostPin());
