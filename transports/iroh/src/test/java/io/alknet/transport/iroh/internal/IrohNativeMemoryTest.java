@@ -109,7 +109,8 @@ class IrohNativeMemoryTest {
 
         @Override
         public void onClosed(Throwable error) {
-            all.complete(null);
+            // closed before every byte arrived: the cycle failed
+            all.completeExceptionally(error != null ? error : new java.io.EOFException("closed after " + received + " bytes"));
         }
     }
 
