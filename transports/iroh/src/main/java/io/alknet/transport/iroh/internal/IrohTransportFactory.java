@@ -31,6 +31,7 @@ public final class IrohTransportFactory implements TransportFactory {
     @Override
     public Transport create(Settings settings, PluginContext context) {
         IrohSettings parsed = IrohSettings.from(settings);
+        Native.load(); // the first use loads the library; a failure is its reason from now on
         String unavailable = Native.unavailableReason();
         if (unavailable != null) {
             throw new AlknetException(ErrorCode.UNSUPPORTED, "the iroh transport is unavailable: " + unavailable);

@@ -116,11 +116,30 @@ public final class Native {
         }
     }
 
-    /** Why the library cannot be used, or {@code null} when it can. */
+    /**
+     * Why the library cannot be used, or {@code null} when it looks usable. Cheap: it checks the platform and that the
+     * library is there without loading it (extracting and loading it costs about 250 ms, which every alknet start would
+     * pay through {@code alknet plugins}-style discovery); a library that is there but fails to load is reported when
+     * an endpoint is first created.
+     */
     public static String unavailableReason() {
-        load();
-        return unavailable;
+        if (bindings != null || unavailable != null) {
+            return unavailable;
+        }
+        String override = System.getProperty(LIBRARY_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            return Files.isReadable(Path.of(override)) ? null : "the iroh library " + override + " (" + LIBRARY_PROPERTY + ") is missing";
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return "the iroh transport has a native library for linux-x86_64 only, not " + os + "-" + arch;
+        }
+        return Native.class.getResource(RESOURCE) == null ? MISSING : null;
     }
+
+    private static final String MISSING = "this build of alknet has no iroh native library (cargo was missing when it was built; "
+            + "install Rust from https://rustup.rs and rebuild)";
 
     private static Path locate() throws IOException {
         String override = System.getProperty(LIBRARY_PROPERTY);
@@ -134,8 +153,7 @@ public final class Native {
         }
         try (InputStream in = Native.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("this build of alknet has no iroh native library (cargo was missing when it was "
-                        + "built; install Rust from https://rustup.rs and rebuild)");
+                throw new IllegalStateException(MISSING);
             }
             Path file = Files.createTempFile("alknet-iroh-", ".so");
             file.toFile().deleteOnExit();
