@@ -141,7 +141,12 @@ class CallProtocolTest {
             assertThat(overHttp.statusCode()).isEqualTo(200);
             assertThat(Json.read(overHttp.body())).isEqualTo(Map.of("data", overSsh));
             // the tunnel still works beside the control channel: the session is one SSH connection
-            assertThat(ssh.frontEndAddresses().getFirst()).isNotEmpty();
+            int socksPort = ((java.net.InetSocketAddress) ssh.frontEndAddresses().getFirst().getFirst()).getPort();
+            try (io.alknet.testkit.Loopback.EchoServer echo = new io.alknet.testkit.Loopback.EchoServer();
+                 java.net.Socket tunnel = io.alknet.testkit.Socks5Client.connect(socksPort, "127.0.0.1", echo.port())) {
+                tunnel.getOutputStream().write("through the tunnel".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(new String(tunnel.getInputStream().readNBytes(18), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("through the tunnel");
+            }
 
             // a declared error code travels unchanged on every path
             assertThat(errorOf(ssh.calls().call("/greeter/hello", Map.of("name", "Mallory"))).code()).isEqualTo("NAME_REFUSED");
@@ -279,12 +284,10 @@ class CallProtocolTest {
                 assertThat(cancelled.await(20, TimeUnit.SECONDS)).as("every handler saw the cancellation: " + sawCancel).isTrue();
                 assertThat(sawCancel).containsExactlyInAnyOrder("server top", "server nested", "client nested");
 
-                long before = System.nanoTime();
                 CallError timeout = errorOf(client.calls().call("/head/slow", Map.of(), CallOptions.timeout(Duration.ofMillis(300))));
                 assertThat(timeout.code()).isEqualTo(CallError.TIMEOUT);
                 assertThat(timeout.retryable()).isTrue();
                 assertThat(deadlineSeen.await(20, TimeUnit.SECONDS)).as("the server's handler saw its deadline pass").isTrue();
-                assertThat(System.nanoTime() - before).isLessThan(TimeUnit.SECONDS.toNanos(15));
                 // the connection is fine afterwards
                 assertThat(await(client.calls().call("/health/ping", Map.of()))).asInstanceOf(
                         org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("pong", true);
@@ -415,6 +418,24 @@ class CallProtocolTest {
                 fail("timed out waiting until " + what);
             }
             Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aRawConnectionGetsOneAuthAttemptEvenWhenFramesArePipelined() throws Exception {
+        try (AlknetServer server = Alknet.server(fixture.server()
+                .listen(new ListenerSpec(TransportAddress.parse("tcp://127.0.0.1:0", 0), "raw")).build());
+             CallWire wire = new CallWire(server.listenAddresses().get(1).port())) {
+            // a wrong credential and the right one in one write: the second must not count as another try
+            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+            for (String token : List.of("alk_nothere_0000000000000000000000000000", token(fixture.client))) {
+                byte[] body = Json.write(CallWire.envelope("auth", "", Map.of("token", token)));
+                both.write(java.nio.ByteBuffer.allocate(4).putInt(body.length).array());
+                both.write(body);
+            }
+            wire.raw(both.toByteArray());
+            assertThat(wire.read().get("type")).isEqualTo("auth.failed");
+            assertThat(wire.atEnd()).as("closed after the one failed attempt, no auth.ok").isTrue();
         }
     }
 

@@ -121,6 +121,9 @@ class TlsTransportTest {
                     .endsWith("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n"
                             + "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
             assertThat(run("curl", "-sk", "https://localhost:" + port + "/")).isEqualTo("<h1>Welcome to my homepage</h1>\n");
+            // a path that does not decode: nginx's 400, not a silent close
+            assertThat(run("curl", "-sk", "-i", "--path-as-is", "https://127.0.0.1:" + port + "/%zz"))
+                    .startsWith("HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n");
             // plain HTTP on the TLS port: nginx's own 400
             assertThat(run("curl", "-s", "-i", "http://127.0.0.1:" + port + "/"))
                     .startsWith("HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n")
@@ -168,6 +171,15 @@ class TlsTransportTest {
                     "https://127.0.0.1:" + port + "/v1/call/health/ping");
             assertThat(refused).isEqualTo("401");
             assertThat(LogCapture.matching("auth.failure")).anySatisfy(line -> assertThat(line).contains("remote_addr=127.0.0.2"));
+
+            // behind a proxy that appends (nginx's $proxy_add_x_forwarded_for), the left part is the client's to write:
+            // the right-most address that is not a trusted proxy counts
+            LogCapture.clear();
+            String spoofed = run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-d", "{}",
+                    "-H", "X-Forwarded-For: 203.0.113.66, 198.51.100.7", "http://127.0.0.1:" + httpPort + "/v1/call/health/ping");
+            assertThat(spoofed).isEqualTo("401");
+            assertThat(LogCapture.matching("auth.failure")).anySatisfy(line -> assertThat(line).contains("remote_addr=198.51.100.7"))
+                    .noneSatisfy(line -> assertThat(line).contains("203.0.113.66"));
         }
     }
 
@@ -255,7 +267,10 @@ class TlsTransportTest {
                         .reconnect(ReconnectPolicy.NEVER).stateDirectory(dir.resolve("c4"))
                         .hostKeys(new io.alknet.api.iface.HostKeyVerification.AcceptAny())
                         .setting("transport.tls.fingerprint", pin).build()))
-                        .isInstanceOf(AlknetException.class).hasMessageContaining("TLS");
+                        .isInstanceOf(AlknetException.class)
+                        .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(io.alknet.api.ErrorCode.PROTOCOL_ERROR))
+                        // the SSH banner arrives where a TLS record was expected, or the server hangs up first
+                        .hasMessageMatching("(?s).*(does not speak TLS|closed the connection during the TLS handshake).*");
             }
 
             // the server still serves a good client

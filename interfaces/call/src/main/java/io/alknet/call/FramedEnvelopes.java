@@ -162,7 +162,10 @@ public final class FramedEnvelopes implements EnvelopeSender {
         try {
             value = Json.read(json);
         } catch (IllegalArgumentException e) {
-            handler.onMalformed("", "invalid JSON: " + e.getMessage());
+            // the parser's own message quotes the offending text, which may be a secret: only where, never what
+            handler.onMalformed("", "invalid JSON" + (e.getCause() instanceof tools.jackson.core.JacksonException parse
+                    && parse.getLocation() != null ? " at line " + parse.getLocation().getLineNr() + ", column "
+                    + parse.getLocation().getColumnNr() : ""));
             return;
         }
         if (!(value instanceof Map<?, ?> map)) {

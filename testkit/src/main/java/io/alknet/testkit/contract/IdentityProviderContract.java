@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every {@link IdentityProvider} must do: resolve the credentials it owns to a stable identity, answer
- * {@code Unknown} (never throw) for credentials it does not know — of every kind, including garbage — so
- * the next provider in the chain may answer, never put a secret into an identity, and be thread-safe.
+ * {@code Unknown} for well-formed credentials it does not know so the next provider in the chain may answer, never
+ * resolve (nor throw on) garbage of any kind, never put a secret into an identity, and be thread-safe.
  */
 public abstract class IdentityProviderContract {
 
@@ -52,6 +52,28 @@ public abstract class IdentityProviderContract {
                 new Credential.Token(peer(), "mallory", ""),
                 new Credential.ApiKey(peer(), "mallory", "alk_nothere_0000000000000000000000000000"),
                 new Credential.ApiKey(peer(), "mallory", "x"));
+    }
+
+    /**
+     * Well-formed credentials that nobody configured for this provider: an Ed25519 key it does not list, a bearer
+     * string that is not its format, an API key with an unknown id. Another provider in the chain may own them, so
+     * the answer must be {@code Unknown} (a {@code Rejected} would end the chain).
+     */
+    protected List<Credential> foreigners() {
+        byte[] blob = new byte[51];
+        new Random(98).nextBytes(blob);
+        return List.of(
+                new Credential.PublicKey(peer(), "mallory", "ssh-ed25519", blob, "SHA256:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"),
+                new Credential.Token(peer(), "mallory", "an-opaque-bearer-secret-of-another-provider"),
+                new Credential.ApiKey(peer(), "mallory", "alk_nothere_0000000000000000000000000000"));
+    }
+
+    @Test
+    void answersUnknownForForeignCredentialsSoTheNextProviderMayAnswer() throws Exception {
+        IdentityProvider provider = provider();
+        for (Credential foreigner : foreigners()) {
+            assertThat(provider.resolve(foreigner)).as("resolution of %s", foreigner).isInstanceOf(IdentityResolution.Unknown.class);
+        }
     }
 
     @Test

@@ -131,17 +131,45 @@ final class HttpInterface implements MessageInterface {
             this.trustedProxies = trustedProxies;
         }
 
-        /** The client: the socket's peer, or the address a trusted proxy (the stealth listener) forwarded for. */
-        private InetSocketAddress client(InetSocketAddress direct, String forwardedFor) {
-            if (forwardedFor == null || direct.getAddress() == null || !trustedProxies.contains(direct.getAddress().getHostAddress())) {
+        /**
+         * The client: the socket's peer, or, when that peer is a trusted proxy (the stealth listener), the address it
+         * forwarded for. Proxies append to {@code X-Forwarded-For}, so the right-most address that is not itself a
+         * trusted proxy is the one the last trusted hop saw; anything to its left the client may have written.
+         */
+        private InetSocketAddress client(InetSocketAddress direct, java.util.List<String> forwardedFor) {
+            if (forwardedFor.isEmpty() || !trusted(direct.getAddress())) {
                 return direct;
             }
-            String first = forwardedFor.split(",")[0].strip();
-            try {
-                return new InetSocketAddress(java.net.InetAddress.ofLiteral(first), 0);
-            } catch (IllegalArgumentException notAnAddress) {
-                return direct;
+            java.util.List<String> hops = forwardedFor.stream().flatMap(header -> java.util.Arrays.stream(header.split(","))).map(String::strip)
+                    .filter(hop -> !hop.isEmpty()).toList();
+            for (String hop : hops.reversed()) {
+                java.net.InetAddress address;
+                try {
+                    address = java.net.InetAddress.ofLiteral(hop);
+                } catch (IllegalArgumentException notAnAddress) {
+                    return direct; // a hop we cannot read: trust nothing further left
+                }
+                if (!trusted(address)) {
+                    return new InetSocketAddress(address, 0);
+                }
             }
+            return direct;
+        }
+
+        private boolean trusted(java.net.InetAddress address) {
+            if (address == null) {
+                return false;
+            }
+            for (String proxy : trustedProxies) {
+                try {
+                    if (java.net.InetAddress.ofLiteral(proxy).equals(address)) {
+                        return true;
+                    }
+                } catch (IllegalArgumentException notAnAddress) {
+                    // refused when the settings were read
+                }
+            }
+            return false;
         }
 
         @Override
@@ -151,7 +179,13 @@ final class HttpInterface implements MessageInterface {
                 reply(ctx, 400, error("PROTOCOL_ERROR", "malformed HTTP request"), false);
                 return;
             }
-            String path = new QueryStringDecoder(request.uri()).path();
+            String path;
+            try {
+                path = new QueryStringDecoder(request.uri()).path();
+            } catch (IllegalArgumentException malformed) {
+                reply(ctx, 400, error("PROTOCOL_ERROR", "malformed percent-escape in the request path"), false);
+                return;
+            }
             String operation;
             Object input;
             if (request.method().equals(HttpMethod.GET) && path.equals("/v1/ops")) {
@@ -181,7 +215,7 @@ final class HttpInterface implements MessageInterface {
             if (trace != null) {
                 metadata.put("traceparent", trace);
             }
-            InetSocketAddress remote = client((InetSocketAddress) ctx.channel().remoteAddress(), request.headers().get("X-Forwarded-For"));
+            InetSocketAddress remote = client((InetSocketAddress) ctx.channel().remoteAddress(), request.headers().getAll("X-Forwarded-For"));
             PeerInfo peer = PeerInfo.socket("http", SecurityLevel.UNPROTECTED, remote, ctx.channel().localAddress());
             CompletionStage<InterfaceResponse> answer;
             try {

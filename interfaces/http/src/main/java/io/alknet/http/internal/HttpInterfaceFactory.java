@@ -33,6 +33,13 @@ public final class HttpInterfaceFactory implements MessageInterfaceFactory {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "interface.http.listen must be HOST:PORT, got '" + listen + "'");
         }
         int maxBody = settings.integer("max-body", 1 << 20);
+        for (String proxy : settings.list("trusted-proxies")) {
+            try {
+                java.net.InetAddress.ofLiteral(proxy);
+            } catch (IllegalArgumentException e) {
+                throw new AlknetException(ErrorCode.INVALID_CONFIG, "interface.http.trusted-proxies takes IP addresses, got '" + proxy + "'");
+            }
+        }
         return new HttpInterface(address.host(), address.port(), maxBody, Set.copyOf(settings.list("trusted-proxies")));
     }
 }

@@ -104,6 +104,8 @@ final class RawInterface implements StreamInterface {
         private final ServerContext context;
         private final FramedEnvelopes framed;
         private volatile Identity identity;
+        /** One auth attempt per connection: after a refusal every further frame is dropped until the close. */
+        private final java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
 
         RawServerConnection(TransportStream stream, ServerContext context) {
             this.stream = stream;
@@ -127,14 +129,17 @@ final class RawInterface implements StreamInterface {
         }
 
         private void refuse(String reason, String message) {
+            if (!refused.compareAndSet(false, true)) {
+                return;
+            }
             framed.send(new EventEnvelope(AUTH_FAILED, "", RawInterface.reason(reason, message)))
                     .whenComplete((ignored, error) -> stream.close());
         }
 
         @Override
         public void onEnvelope(EventEnvelope envelope) {
-            if (identity != null) {
-                return;
+            if (identity != null || refused.get()) {
+                return; // frames pipelined behind a refused auth frame are not more guesses
             }
             if (!envelope.type().equals(AUTH) || !(envelope.payload() instanceof Map<?, ?> payload)
                     || !(payload.get("token") instanceof String token) || token.isBlank()) {
@@ -170,6 +175,9 @@ final class RawInterface implements StreamInterface {
 
         @Override
         public void onMalformed(String requestId, String reason) {
+            if (refused.get()) {
+                return;
+            }
             if (identity == null) {
                 context.authenticationFailed("-", "raw", "malformed_frame");
                 refuse("protocol", "the first frame must be an auth envelope: " + reason);

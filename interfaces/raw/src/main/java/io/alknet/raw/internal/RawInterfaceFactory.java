@@ -29,7 +29,12 @@ public final class RawInterfaceFactory implements StreamInterfaceFactory {
             throw new io.alknet.api.AlknetException(io.alknet.api.ErrorCode.INVALID_CONFIG,
                     "interface.raw.max-frame must be at least 64 bytes, got " + maxFrame);
         }
-        return new RawInterface(maxFrame, settings.duration("auth-timeout", Duration.ofSeconds(30)),
+        Duration authTimeout = settings.duration("auth-timeout", Duration.ofSeconds(30));
+        if (authTimeout.isNegative() || authTimeout.isZero()) {
+            throw new io.alknet.api.AlknetException(io.alknet.api.ErrorCode.INVALID_CONFIG,
+                    "interface.raw.auth-timeout must be positive, e.g. 30s; got " + authTimeout);
+        }
+        return new RawInterface(maxFrame, authTimeout,
                 settings.bool("allow-insecure", false), settings.get("credential"));
     }
 }

@@ -44,6 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CallEngine implements EnvelopeHandler, Caller {
 
+    /** How far from now a call's deadline may lie. */
+    static final long MAX_DEADLINE_DISTANCE_MS = java.time.Duration.ofDays(366).toMillis();
+
     private static final Logger LOG = LoggerFactory.getLogger("alknet.calls");
     /** Calls from the peer running at once before new ones are refused with {@code OVERLOADED}. */
     static final int MAX_RUNNING = 1024;
@@ -194,7 +197,14 @@ public final class CallEngine implements EnvelopeHandler, Caller {
         Optional<Instant> deadline = Optional.empty();
         Object rawDeadline = payload.get("deadline");
         if (rawDeadline instanceof Number millis) {
-            deadline = Optional.of(Instant.ofEpochMilli(millis.longValue()));
+            long value = millis.longValue();
+            // within a year of now: anything else is a wrong unit or garbage (and would overflow the timer's arithmetic)
+            long now = System.currentTimeMillis();
+            if (!(millis instanceof Integer || millis instanceof Long) || Math.abs(value - now) > MAX_DEADLINE_DISTANCE_MS) {
+                onMalformed(requestId, "deadline must be milliseconds since the epoch, within a year of now");
+                return;
+            }
+            deadline = Optional.of(Instant.ofEpochMilli(value));
         } else if (rawDeadline != null) {
             onMalformed(requestId, "deadline must be milliseconds since the epoch");
             return;

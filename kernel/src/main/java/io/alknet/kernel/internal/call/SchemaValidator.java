@@ -41,6 +41,10 @@ final class SchemaValidator {
             return;
         }
         Map<String, Object> schema = (Map<String, Object>) raw;
+        if ((value instanceof Double d && !Double.isFinite(d)) || (value instanceof Float f && !Float.isFinite(f))) {
+            errors.add(where(path) + "must be a finite number (JSON has no infinity, e.g. 1e400 overflows)");
+            return;
+        }
         Object type = schema.get("type");
         if (type != null && !typeMatches(type, value)) {
             errors.add(where(path) + "expected " + type + ", got " + typeName(value));

@@ -31,15 +31,24 @@ class SchemaValidatorTest {
     void namesEveryProblemWithItsPointer() {
         List<String> problems = SchemaValidator.validate(PERSON,
                 Map.of("name", "ada-lovelace", "age", 150, "tags", List.of("a", "c", "b"), "id", true, "extra", 1));
-        assertThat(String.join("\n", problems))
-                .contains("/name")
-                .contains("/age")
-                .contains("/tags")
-                .contains("/tags/1")
-                .contains("/id")
-                .contains("extra");
+        assertThat(problems).as(String.join("\n", problems)).hasSize(7)
+                .anySatisfy(p -> assertThat(p).isEqualTo("/name: must be at most 5 characters long"))
+                .anySatisfy(p -> assertThat(p).isEqualTo("/name: must match ^[A-Z]"))
+                .anySatisfy(p -> assertThat(p).startsWith("/age: must be ").endsWith(" 150"))
+                .anySatisfy(p -> assertThat(p).isEqualTo("/tags: takes at most 2 items"))
+                .anySatisfy(p -> assertThat(p).startsWith("/tags/1: must be one of "))
+                .anySatisfy(p -> assertThat(p).isEqualTo("/id: matches none of the allowed forms"))
+                .anySatisfy(p -> assertThat(p).startsWith("/extra: is not allowed"));
         assertThat(SchemaValidator.validate(PERSON, Map.of())).singleElement().asString().contains("name");
         assertThat(SchemaValidator.validate(PERSON, "Ada")).singleElement().asString().contains("object");
+    }
+
+    @Test
+    void aNumberTooLargeForADoubleIsAProblemNotAFailure() {
+        // Jackson reads 1e400 as infinity
+        assertThat(SchemaValidator.validate(Map.of("type", "number", "maximum", 10), Double.POSITIVE_INFINITY))
+                .singleElement().asString().contains("must be a finite number");
+        assertThat(SchemaValidator.validate(Map.of("enum", List.of(1, 2)), Double.NEGATIVE_INFINITY)).hasSize(1);
     }
 
     @Test

@@ -248,6 +248,11 @@ final class AuthorizedKeysFile {
             if (requireForwardingExtension && !certAuthority) {
                 throw invalid(source, "option 'permit-port-forwarding' only applies to a cert-authority line");
             }
+            if (!irohEndpoints.isEmpty() && certAuthority) {
+                // an endpoint binds one client's key; a CA signs for many clients, so the option would mean nothing
+                throw invalid(source, "option 'iroh-endpoint' binds a client key to its iroh endpoint and does not apply to a "
+                        + "cert-authority line");
+            }
             return new Options(certAuthority, principals, from, portForwarding, expiresAt, requireForwardingExtension, scopes,
                     irohEndpoints);
         }

@@ -160,7 +160,8 @@ final class AuthorizedKeysProvider implements IdentityProvider {
         try {
             token = io.alknet.api.identity.AuthToken.parse(credential.token());
         } catch (io.alknet.api.AlknetException e) {
-            return IdentityResolution.rejected("token_malformed");
+            // not an alknet token: another provider in the chain may own this bearer format
+            return IdentityResolution.unknown();
         }
         AuthorizedKey key = null;
         for (AuthorizedKey candidate : keys) {

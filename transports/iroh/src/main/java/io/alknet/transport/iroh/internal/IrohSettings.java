@@ -56,8 +56,12 @@ record IrohSettings(String relay, Optional<String> proxy, Optional<String> secre
         if (idleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "transport.iroh.idle-timeout must be at least 1s (keep-alives go every 5s)");
         }
-        return new IrohSettings(relay, proxy, settings.get("secret-key"), settings.duration("connect-timeout", Duration.ofSeconds(15)),
-                threads, idleTimeout);
+        Duration connectTimeout = settings.duration("connect-timeout", Duration.ofSeconds(15));
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new AlknetException(ErrorCode.INVALID_CONFIG, "transport.iroh.connect-timeout must be positive, e.g. 15s; got "
+                    + connectTimeout);
+        }
+        return new IrohSettings(relay, proxy, settings.get("secret-key"), connectTimeout, threads, idleTimeout);
     }
 
     private static void requireUrl(String value, String key, Set<String> schemes, String hint) {

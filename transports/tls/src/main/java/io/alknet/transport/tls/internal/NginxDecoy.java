@@ -81,14 +81,15 @@ final class NginxDecoy extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (!request.decoderResult().isSuccess()) {
+        if (!request.decoderResult().isSuccess() || path(request) == null) {
+            // nginx answers a request line it cannot decode (e.g. GET /%zz) with its 400 page, and so do we
             FullHttpResponse bad = page(HttpResponseStatus.BAD_REQUEST, BAD_REQUEST);
             headers(bad, "text/html", bad.content().readableBytes(), false);
             ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (callBackend.isPresent() && new QueryStringDecoder(request.uri()).path().startsWith(CALL_PREFIX)) {
+        if (callBackend.isPresent() && path(request).startsWith(CALL_PREFIX)) {
             forward(ctx, request.retain(), keepAlive);
             return;
         }
@@ -188,11 +189,20 @@ final class NginxDecoy extends SimpleChannelInboundHandler<FullHttpRequest> {
         response.headers().set("Connection", keepAlive ? "keep-alive" : "close");
     }
 
+    /** The decoded path of the request, or {@code null} when its percent-escapes are malformed. */
+    static String path(FullHttpRequest request) {
+        try {
+            return new QueryStringDecoder(request.uri()).path();
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
     private Optional<Path> decoyFile(FullHttpRequest request) {
         if (decoyDirectory.isEmpty()) {
             return Optional.empty();
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path = path(request);
         if (path.endsWith("/")) {
             path += "index.html";
         }
