@@ -5,12 +5,12 @@
 # endpoints in one process, relays off, loopback, one stream, one direction.
 # Writes its section of docs/benchmarks.md (between the iroh markers; bench/run.sh calls it too).
 #
-#   bench/iroh.sh                          # 3 rounds of 2 GB each way (about a minute)
+#   bench/iroh.sh                          # 6 rounds of 2 GB (about 2 minutes; single runs vary by ±4%)
 #   BENCH_IROH_ROUNDS=1 BENCH_IROH_BYTES=500000000 bench/iroh.sh
 set -euo pipefail
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 cd "$root"
-ROUNDS=${BENCH_IROH_ROUNDS:-3}
+ROUNDS=${BENCH_IROH_ROUNDS:-6}
 BYTES=${BENCH_IROH_BYTES:-2000000000}
 OUT=${BENCH_OUT:-docs/benchmarks.md}
 say() { printf '%s\n' "$*" >&2; }
