@@ -29,6 +29,15 @@ public final class PluginJars {
      */
     public static Path build(Path dir, String jarName, String className, String source, String services) throws IOException {
         Path work = Files.createTempDirectory("alknet-plugin-src");
+        try {
+            return compileAndPackage(work, dir, jarName, className, source, services);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static Path compileAndPackage(Path work, Path dir, String jarName, String className, String source, String services)
+            throws IOException {
         Path sourceFile = work.resolve(className.replace('.', '/') + ".java");
         Files.createDirectories(sourceFile.getParent());
         Files.writeString(sourceFile, source);
@@ -54,6 +63,14 @@ public final class PluginJars {
             out.closeEntry();
         }
         return jar;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** A plugin named {@code name} contributing a forwarding policy called {@code policyName}. */
