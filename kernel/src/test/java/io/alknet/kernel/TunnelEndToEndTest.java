@@ -61,6 +61,45 @@ class TunnelEndToEndTest {
         assertThat(serverThreads()).as("SSH server threads after the servers stopped").isSubsetOf(before);
     }
 
+    @Test
+    void aChannelStillOpeningFailsWhenTheSessionEnds() throws Exception {
+        Fixture fixture = new Fixture(dir);
+        // A target whose accept queue is full: the kernel drops further SYNs, so dialling it hangs and the
+        // server never answers the channel open.
+        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.List<java.net.Socket> queued = new java.util.ArrayList<>();
+            try {
+                while (true) {
+                    java.net.Socket socket = new java.net.Socket();
+                    queued.add(socket);
+                    try {
+                        socket.connect(new InetSocketAddress(full.getInetAddress(), full.getLocalPort()), 300);
+                    } catch (java.net.SocketTimeoutException hangs) {
+                        break;
+                    }
+                }
+                AlknetServer server = Alknet.server(fixture.server().build());
+                try (AlknetClient client = Alknet.client(fixture.client(server).build())) {
+                    java.util.concurrent.CompletableFuture<io.alknet.api.stream.TransportStream> opening =
+                            client.tunnel().openChannel("127.0.0.1", full.getLocalPort()).toCompletableFuture();
+                    Thread.sleep(300);
+                    assertThat(opening).as("the server is still dialling").isNotDone();
+                    server.close();
+                    assertThat(opening).failsWithin(java.time.Duration.ofSeconds(10))
+                            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                            .havingCause().isInstanceOfSatisfying(io.alknet.api.AlknetException.class,
+                                    e -> assertThat(e.code()).isEqualTo(io.alknet.api.ErrorCode.SESSION_CLOSED));
+                } finally {
+                    server.close();
+                }
+            } finally {
+                for (java.net.Socket socket : queued) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
     private static java.util.List<String> serverThreads() {
         return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(name -> name.contains("StreamSshServer")).toList();
     }

@@ -32,7 +32,7 @@ public final class Bootstraps {
     public static Bootstrap client(EventLoopGroup group, EventLoops.Lease lease, Duration connectTimeout, Consumer<SocketChannel> init) {
         return new Bootstrap()
                 .group(group)
-                .channel(lease.socketChannel())
+                .channelFactory(lease.socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -1,5 +1,6 @@
 package io.alknet.netty;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -11,7 +12,6 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.time.Duration;
@@ -82,8 +82,9 @@ public final class EventLoops {
             return group;
         }
 
-        public Class<? extends SocketChannel> socketChannel() {
-            return nativeTransport() ? EpollSocketChannel.class : NioSocketChannel.class;
+        /** Makes client sockets; a constructor reference, not Netty's reflective factory (one per connect). */
+        public ChannelFactory<SocketChannel> socketChannel() {
+            return nativeTransport() ? EpollSocketChannel::new : QuietNioSocketChannel::new;
         }
 
         public Class<? extends ServerChannel> serverSocketChannel() {

@@ -42,6 +42,10 @@ public final class NettyTransportStream implements TransportStream {
     private final AtomicBoolean paused = new AtomicBoolean();
     private final Queue<Outbound> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = () -> {
+        drainScheduled.set(false);
+        drain();
+    };
     // Touched only on the event loop.
     private StreamHandler handler;
     /** Event-loop confined: the peer ended its direction (FIN or TLS close_notify) / we ended ours. */
@@ -121,19 +125,19 @@ public final class NettyTransportStream implements TransportStream {
     }
 
     /**
-     * Every outbound operation goes through one queue drained on the event loop, so writes keep their
-     * call order whichever threads make them (Netty writes directly when called on the event loop but
-     * queues a task otherwise, which would reorder a mix of both), and each drain flushes once.
+     * Every outbound operation goes through one queue drained by a task on the event loop, so writes keep
+     * their call order whichever threads make them (Netty writes directly when called on the event loop
+     * but queues a task otherwise, which would reorder a mix of both), and each drain flushes once. On the
+     * event loop too the drain waits for the task phase, which follows the loop's I/O: whatever this
+     * round of reads produced for the stream (an SSH channel's EOF and CLOSE, several packets) leaves in
+     * one write call instead of one each.
      */
     private void enqueue(Outbound operation) {
         outbound.add(operation);
         if (channel.eventLoop().inEventLoop()) {
             drain();
         } else if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(() -> {
-                drainScheduled.set(false);
-                drain();
-            });
+            channel.eventLoop().execute(drainTask);
         }
     }
 
@@ -166,6 +170,8 @@ public final class NettyTransportStream implements TransportStream {
                         // Both directions are done: a plain close sends the same FIN, one syscall and no
                         // exception (Netty builds one with a stack trace for every output shutdown).
                         channel.close().addListener(f -> operation.done().complete(null));
+                    } else if (channel instanceof QuietNioSocketChannel quiet && quiet.shutdownOutputIfIdle()) {
+                        operation.done().complete(null);
                     } else if (channel instanceof DuplexChannel duplex && channel.isActive()) {
                         duplex.shutdownOutput().addListener(f -> operation.done().complete(null));
                     } else {

@@ -97,7 +97,7 @@ final class RemoteForwardFrontEnd implements FrontEnd {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.SESSION_CLOSED, "forward closed"));
         }
         CompletableFuture<TransportStream> result = new CompletableFuture<>();
-        ChannelFuture connect = new Bootstrap().group(lease.group()).channel(lease.socketChannel())
+        ChannelFuture connect = new Bootstrap().group(lease.group()).channelFactory(lease.socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)

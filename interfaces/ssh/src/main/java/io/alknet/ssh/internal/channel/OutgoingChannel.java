@@ -3,12 +3,10 @@ package io.alknet.ssh.internal.channel;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.transport.SecurityLevel;
 import org.apache.sshd.client.channel.AsyncCapableClientChannel;
-import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.channel.LocalWindow;
-import org.apache.sshd.common.channel.StreamingChannel;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -29,8 +27,13 @@ public final class OutgoingChannel extends AsyncCapableClientChannel {
     private OutgoingChannel(String type, Consumer<Buffer> openPayload) {
         super(type, false);
         this.openPayload = openPayload;
-        setStreaming(StreamingChannel.Streaming.Async);
         stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+        addCloseFutureListener(closed -> {
+            OpenFuture pending = openFuture;
+            if (pending != null && !pending.isDone()) {
+                pending.setException(new SshException("the channel closed before it was opened"));
+            }
+        });
     }
 
     /**
@@ -71,7 +74,7 @@ public final class OutgoingChannel extends AsyncCapableClientChannel {
         if (isClosing()) {
             throw new SshException("the session is closing");
         }
-        openFuture = new DefaultOpenFuture(this, futureLock); // the id is only printed: no string per open
+        openFuture = new SettledOpenFuture(this, futureLock); // the id is only printed: no string per open
         Session session = getSession();
         LocalWindow window = getLocalWindow();
         Buffer buffer = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN, 256);
@@ -84,9 +87,12 @@ public final class OutgoingChannel extends AsyncCapableClientChannel {
         return openFuture;
     }
 
+    /**
+     * Not MINA's: its asynchronous streams would go unused (the {@link ChannelStream} reads and writes the
+     * channel) and cost two objects per channel and an exception with a stack trace on every close.
+     */
     @Override
-    protected void doOpen() throws IOException {
-        super.doOpen();
+    protected void doOpen() {
         stream.outputReady();
     }
 
@@ -113,5 +119,11 @@ public final class OutgoingChannel extends AsyncCapableClientChannel {
     @Override
     protected IoWriteFuture sendEof() throws IOException {
         return super.sendEof();
+    }
+
+    /** Without the session: MINA builds this string on every close, and the session's own is costlier. */
+    @Override
+    public String toString() {
+        return getChannelType() + "[id=" + getChannelId() + ", recipient=" + getRecipient() + "]";
     }
 }

@@ -58,4 +58,10 @@ abstract class StreamServerChannel extends AbstractServerChannel {
     protected IoWriteFuture sendEof() throws IOException {
         return super.sendEof();
     }
+
+    /** Without the session: MINA builds this string on every close, and the session's own is costlier. */
+    @Override
+    public String toString() {
+        return kind + "[id=" + getChannelId() + ", recipient=" + getRecipient() + "]";
+    }
 }
