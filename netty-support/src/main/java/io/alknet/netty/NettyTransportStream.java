@@ -125,12 +125,9 @@ public final class NettyTransportStream implements TransportStream {
     }
 
     /**
-     * Every outbound operation goes through one queue drained by a task on the event loop, so writes keep
-     * their call order whichever threads make them (Netty writes directly when called on the event loop
-     * but queues a task otherwise, which would reorder a mix of both), and each drain flushes once. On the
-     * event loop too the drain waits for the task phase, which follows the loop's I/O: whatever this
-     * round of reads produced for the stream (an SSH channel's EOF and CLOSE, several packets) leaves in
-     * one write call instead of one each.
+     * Every outbound operation goes through one queue drained on the event loop, so writes keep their
+     * call order whichever threads make them (Netty writes directly when called on the event loop but
+     * queues a task otherwise, which would reorder a mix of both), and each drain flushes once.
      */
     private void enqueue(Outbound operation) {
         outbound.add(operation);
