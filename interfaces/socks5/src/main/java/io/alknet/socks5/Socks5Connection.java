@@ -59,6 +59,7 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
     private final EventLoops.Lease loops;
     private final List<ByteBuf> pipelined = new ArrayList<>();
     private boolean requested;
+    private boolean greetingUnflushed;
     private boolean udp;
 
     Socks5Connection(Tunnel tunnel, Socks5Settings settings, EventLoops.Lease loops) {
@@ -110,7 +111,19 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
         ChannelPipeline pipeline = ctx.pipeline();
         ChannelHandler next = wanted == Socks5AuthMethod.PASSWORD ? new Socks5PasswordAuthRequestDecoder() : new Socks5CommandRequestDecoder();
         pipeline.replace(Socks5InitialRequestDecoder.class, "socks5-decoder", next);
-        ctx.writeAndFlush(new DefaultSocks5InitialResponse(wanted));
+        // Flushed when the read is complete, unless the client sent its request right behind the greeting:
+        // then it goes out with the request's reply, one write instead of two.
+        ctx.write(new DefaultSocks5InitialResponse(wanted));
+        greetingUnflushed = true;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (greetingUnflushed && !requested) {
+            ctx.flush();
+        }
+        greetingUnflushed = false;
+        ctx.fireChannelReadComplete();
     }
 
     private void authenticate(ChannelHandlerContext ctx, Socks5PasswordAuthRequest auth) {
@@ -196,7 +209,6 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
     private void splice(ChannelHandlerContext ctx, TransportStream remote) {
         ChannelPipeline pipeline = ctx.pipeline();
         removeIfPresent(pipeline, Socks5FrontEnd.HANDSHAKE_TIMEOUT);
-        removeIfPresent(pipeline, Socks5FrontEnd.FLUSH_AFTER_READ);
         removeIfPresent(pipeline, "socks5-decoder"); // may fire bytes it still held into this handler
         if (pipeline.get(Socks5ServerEncoder.class) != null) {
             pipeline.remove(Socks5ServerEncoder.class);

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.socksx.SocksPortUnificationServerHandler;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
 import java.net.InetSocketAddress;
@@ -28,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 final class Socks5FrontEnd implements FrontEnd {
 
     static final String HANDSHAKE_TIMEOUT = "socks5-handshake-timeout";
-    static final String FLUSH_AFTER_READ = "socks5-flush-after-read";
 
     private final InetSocketAddress bindAddress;
     private final Socks5Settings settings;
@@ -64,10 +62,6 @@ final class Socks5FrontEnd implements FrontEnd {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline()
-                                // A client that sends its request right behind the greeting gets both
-                                // answers flushed after the read: the channel open goes out first.
-                                .addLast(FLUSH_AFTER_READ, new FlushConsolidationHandler(
-                                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false))
                                 .addLast(HANDSHAKE_TIMEOUT, new ReadTimeoutHandler(settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast(new SocksPortUnificationServerHandler())
                                 .addLast(new Socks5Connection(tunnel, settings, lease));
