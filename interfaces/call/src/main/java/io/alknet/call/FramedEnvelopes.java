@@ -41,8 +41,14 @@ public final class FramedEnvelopes implements EnvelopeSender {
     private final byte[] header = new byte[HEADER];
     private int headerFilled;
     private byte[] body;
+    private int bodyLength;
     private int bodyFilled;
     private long skipping;
+    /**
+     * A body buffer starts at most this large and doubles as bytes arrive: a length prefix alone (say from
+     * a peer that has not authenticated) commits no more memory than the bytes it actually sent.
+     */
+    static final int INITIAL_BODY = 16 * 1024;
 
     /** @param maxFrame the largest frame body accepted, in bytes */
     public FramedEnvelopes(TransportStream stream, int maxFrame) {
@@ -143,13 +149,17 @@ public final class FramedEnvelopes implements EnvelopeSender {
                     handler.onMalformed("", "a frame of " + length + " bytes exceeds the limit of " + maxFrame + " bytes; skipped");
                     continue;
                 }
-                body = new byte[(int) length];
+                bodyLength = (int) length;
+                body = new byte[Math.min(bodyLength, INITIAL_BODY)];
                 bodyFilled = 0;
             }
-            int take = Math.min(body.length - bodyFilled, data.remaining());
+            int take = Math.min(bodyLength - bodyFilled, data.remaining());
+            if (bodyFilled + take > body.length) {
+                body = java.util.Arrays.copyOf(body, (int) Math.min(bodyLength, Math.max(2L * body.length, bodyFilled + take)));
+            }
             data.get(body, bodyFilled, take);
             bodyFilled += take;
-            if (bodyFilled == body.length) {
+            if (bodyFilled == bodyLength) {
                 byte[] complete = body;
                 body = null;
                 deliver(complete);
@@ -191,9 +201,14 @@ public final class FramedEnvelopes implements EnvelopeSender {
         return map.get("id") instanceof String id ? id : "";
     }
 
+    /** Bytes the decoder holds for the frame being read (tests). */
+    int bufferedCapacity() {
+        return body == null ? 0 : body.length;
+    }
+
     private void inputEnded() {
         if (body != null) {
-            handler.onMalformed("", "truncated frame: the stream ended after " + bodyFilled + " of " + body.length + " bytes");
+            handler.onMalformed("", "truncated frame: the stream ended after " + bodyFilled + " of " + bodyLength + " bytes");
             body = null;
         } else if (headerFilled > 0) {
             handler.onMalformed("", "truncated frame: the stream ended after " + headerFilled + " of 4 length bytes");

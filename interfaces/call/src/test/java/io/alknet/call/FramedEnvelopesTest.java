@@ -184,4 +184,30 @@ class FramedEnvelopesTest {
         String text = new String(out.written.toByteArray(), 4, out.written.size() - 4, StandardCharsets.UTF_8);
         assertThat(text).contains("call.error").contains("EXECUTION_ERROR").contains("frame limit");
     }
+
+    @Test
+    void aLengthPrefixAloneCommitsNoMoreMemoryThanTheBytesThatArrived() {
+        MemoryStream in = new MemoryStream();
+        Recorder recorder = new Recorder();
+        FramedEnvelopes framed = new FramedEnvelopes(in, 1 << 20);
+        framed.start(recorder);
+        // the peer announces a frame of the full 1 MiB limit and sends ten bytes of it
+        in.handler.onData(ByteBuffer.wrap(new byte[] {0, 0x10, 0, 0, '{', '"', 't', 'y', 'p', 'e', '"', ':', '"', 'x'}));
+        assertThat(framed.bufferedCapacity()).isEqualTo(FramedEnvelopes.INITIAL_BODY);
+        // the rest arrives in pieces: the buffer grows with it and the envelope is intact
+        StringBuilder json = new StringBuilder("{\"type\":\"x\",\"id\":\"\",\"payload\":\"");
+        int padding = (1 << 20) - json.length() - 2;
+        json.append("p".repeat(padding)).append("\"}");
+        byte[] rest = json.substring(10).getBytes(StandardCharsets.UTF_8);
+        int half = rest.length / 2;
+        in.handler.onData(ByteBuffer.wrap(rest, 0, half));
+        assertThat(framed.bufferedCapacity()).isBetween(10 + half, 2 * (10 + half));
+        in.handler.onData(ByteBuffer.wrap(rest, half, rest.length - half));
+        assertThat(recorder.malformed).isEmpty();
+        assertThat(recorder.envelopes).singleElement().satisfies(envelope -> {
+            assertThat(envelope.type()).isEqualTo("x");
+            assertThat((String) envelope.payload()).hasSize(padding);
+        });
+        assertThat(framed.bufferedCapacity()).isZero();
+    }
 }
