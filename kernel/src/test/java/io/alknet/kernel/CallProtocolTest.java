@@ -309,6 +309,40 @@ class CallProtocolTest {
     }
 
     @Test
+    void aConnectionHoldsAtMostTheAllowedTopicsAndClosingItReleasesThem() throws Exception {
+        int max = io.alknet.kernel.internal.call.PubSubHub.MAX_TOPICS_PER_CONNECTION;
+        try (AlknetServer server = Alknet.server(fixture.server()
+                .listen(new ListenerSpec(TransportAddress.parse("tcp://127.0.0.1:0", 0), "raw")).build())) {
+            io.alknet.kernel.internal.call.PubSubHub hub = (io.alknet.kernel.internal.call.PubSubHub) server.pubsub();
+            try (CallWire wire = new CallWire(server.listenAddresses().get(1).port())) {
+                assertThat(wire.authenticate(token(fixture.client)).get("type")).isEqualTo("auth.ok");
+                for (int i = 0; i < max; i++) {
+                    wire.send(CallWire.envelope(EventEnvelope.SUBSCRIBE, "topic-" + i, Map.of()));
+                }
+                wire.send(CallWire.envelope(EventEnvelope.SUBSCRIBE, "topic-0", Map.of())); // held already: fine
+                wire.send(CallWire.envelope(EventEnvelope.SUBSCRIBE, "one-too-many", Map.of()));
+                Map<String, Object> refused = wire.read();
+                assertThat(refused.get("type")).isEqualTo("call.error");
+                assertThat(CallWire.payload(refused)).containsEntry("code", "OVERLOADED");
+                assertThat((String) CallWire.payload(refused).get("message")).contains("most topics allowed");
+                assertThat(hub.subscribers("topic-" + (max - 1))).isEqualTo(1);
+                assertThat(hub.subscribers("one-too-many")).isZero();
+
+                // one freed, one more accepted; a name longer than the limit is a protocol error
+                wire.send(CallWire.envelope(EventEnvelope.UNSUBSCRIBE, "topic-0", Map.of()));
+                wire.send(CallWire.envelope(EventEnvelope.SUBSCRIBE, "one-more", Map.of()));
+                wire.send(CallWire.envelope(EventEnvelope.SUBSCRIBE, "t".repeat(1025), Map.of()));
+                Map<String, Object> tooLong = wire.read();
+                assertThat(CallWire.payload(tooLong)).containsEntry("code", "PROTOCOL_ERROR");
+                assertThat((String) CallWire.payload(tooLong).get("message")).contains("at most 1024 characters");
+                assertThat(hub.subscribers("one-more")).isEqualTo(1);
+                assertThat(hub.subscribers("topic-0")).isZero();
+            }
+            waitUntil(() -> hub.subscribers("one-more") == 0 && hub.subscribers("topic-1") == 0, "the closed connection's topics released");
+        }
+    }
+
+    @Test
     void pubsubDeliversEveryEventInOrderAndASlowSubscriberDoesNotStallTheOthers() throws Exception {
         int events = 10_000;
         String padding = "x".repeat(2048);

@@ -48,6 +48,8 @@ public final class CallEngine implements EnvelopeHandler, Caller {
     static final long MAX_DEADLINE_DISTANCE_MS = java.time.Duration.ofDays(366).toMillis();
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.calls");
+    /** The longest topic name a peer may subscribe to. */
+    static final int MAX_TOPIC_LENGTH = 1024;
     /** Calls from the peer running at once before new ones are refused with {@code OVERLOADED}. */
     static final int MAX_RUNNING = 1024;
     /** Results of one subscription sent but not yet written before its handler waits. */
@@ -62,7 +64,8 @@ public final class CallEngine implements EnvelopeHandler, Caller {
     public interface EventBus {
         void published(CallEngine from, EventEnvelope event);
 
-        void subscribe(CallEngine who, String topic);
+        /** @return false when {@code who} may not subscribe to another topic */
+        boolean subscribe(CallEngine who, String topic);
 
         void unsubscribe(CallEngine who, String topic);
 
@@ -125,7 +128,7 @@ public final class CallEngine implements EnvelopeHandler, Caller {
             case EventEnvelope.CALL_COMPLETED -> completed(envelope);
             case EventEnvelope.CALL_ERROR -> errored(envelope);
             case EventEnvelope.CALL_ABORTED -> aborted(envelope);
-            case EventEnvelope.SUBSCRIBE -> bus.subscribe(this, envelope.id());
+            case EventEnvelope.SUBSCRIBE -> subscribe(envelope.id());
             case EventEnvelope.UNSUBSCRIBE -> bus.unsubscribe(this, envelope.id());
             default -> {
                 if (envelope.isCall() || envelope.type().isEmpty()
@@ -135,6 +138,16 @@ public final class CallEngine implements EnvelopeHandler, Caller {
                     bus.published(this, envelope);
                 }
             }
+        }
+    }
+
+    private void subscribe(String topic) {
+        if (topic.length() > MAX_TOPIC_LENGTH) {
+            onMalformed("", "a topic name is at most " + MAX_TOPIC_LENGTH + " characters, this one has " + topic.length());
+        } else if (!bus.subscribe(this, topic)) {
+            LOG.warn("pubsub.subscribe.refused remote_addr={} reason=too_many_topics", peerLabel);
+            sendError("", CallError.of(CallError.OVERLOADED,
+                    "this connection is subscribed to the most topics allowed: unsubscribe from one before adding another"));
         }
     }
 

@@ -256,8 +256,8 @@ public final class ClientCalls implements Caller, PubSub, CallEngine.EventBus {
     }
 
     @Override
-    public void subscribe(CallEngine who, String topic) {
-        // the server does not subscribe to a client's events
+    public boolean subscribe(CallEngine who, String topic) {
+        return true; // the server does not subscribe to a client's events: nothing to hold
     }
 
     @Override

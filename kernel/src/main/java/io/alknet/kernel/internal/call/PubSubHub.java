@@ -27,9 +27,12 @@ public final class PubSubHub implements PubSub, CallEngine.EventBus {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.pubsub");
 
+    /** Topics one connection may be subscribed to at a time; a peer cannot grow the hub without bound. */
+    public static final int MAX_TOPICS_PER_CONNECTION = 1024;
+
     private final int buffer;
     private final Map<String, Set<Target>> byTopic = new ConcurrentHashMap<>();
-    private final Map<CallEngine, Target> connections = new ConcurrentHashMap<>();
+    private final Map<CallEngine, Connection> connections = new ConcurrentHashMap<>();
 
     /** @param buffer events held per subscriber before it starts losing them */
     public PubSubHub(int buffer) {
@@ -104,25 +107,59 @@ public final class PubSubHub implements PubSub, CallEngine.EventBus {
     }
 
     @Override
-    public void subscribe(CallEngine who, String topic) {
-        add(topic, connections.computeIfAbsent(who, engine -> engine::deliver));
+    public boolean subscribe(CallEngine who, String topic) {
+        Connection connection = connections.computeIfAbsent(who, Connection::new);
+        synchronized (connection) {
+            if (connection.topics.contains(topic)) {
+                return true;
+            }
+            if (connection.topics.size() >= MAX_TOPICS_PER_CONNECTION) {
+                return false;
+            }
+            connection.topics.add(topic);
+            add(topic, connection);
+            return true;
+        }
     }
 
     @Override
     public void unsubscribe(CallEngine who, String topic) {
-        Target target = connections.get(who);
-        if (target != null) {
-            remove(topic, target);
+        Connection connection = connections.get(who);
+        if (connection != null) {
+            synchronized (connection) {
+                if (connection.topics.remove(topic)) {
+                    remove(topic, connection);
+                }
+            }
         }
     }
 
     @Override
     public void closed(CallEngine who) {
-        Target target = connections.remove(who);
-        if (target != null) {
-            for (String topic : Set.copyOf(byTopic.keySet())) {
-                remove(topic, target);
+        Connection connection = connections.remove(who);
+        if (connection != null) {
+            synchronized (connection) {
+                for (String topic : connection.topics) {
+                    remove(topic, connection);
+                }
+                connection.topics.clear();
             }
+        }
+    }
+
+    /** A connection's subscriptions: the topics it holds, so closing it touches only those. */
+    private static final class Connection implements Target {
+        private final CallEngine engine;
+        // guarded by this
+        private final Set<String> topics = new java.util.HashSet<>();
+
+        Connection(CallEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public void deliver(EventEnvelope event) {
+            engine.deliver(event);
         }
     }
 
