@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,6 +150,35 @@ class Socks5Test {
             assertThat(in.readUnsignedByte()).isEqualTo(0);
             assertThat(Socks5Client.readReply(in)).isZero();
             assertThat(new String(in.readAllBytes())).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void moreDataPipelinedThanTheProxyKeepsWaitsInTheSocketAndArrivesInOrder() throws Exception {
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
+             AlknetServer server = Alknet.server(fixture.server().build());
+             AlknetClient client = clientWithSocks(server);
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), socksPort(client))) {
+            socket.setSoTimeout(10_000);
+            byte[] payload = io.alknet.testkit.Loopback.randomBytes(300 * 1024, 7); // beyond the 64 KiB kept before the reply
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            request.writeBytes(bytes(5, 1, 0, 5, 1, 0, 1, 127, 0, 0, 1));
+            request.writeBytes(new byte[] {(byte) (echo.port() >> 8), (byte) echo.port()});
+            request.writeBytes(payload);
+            java.util.concurrent.CompletableFuture<byte[]> echoed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    DataInputStream in = new DataInputStream(socket.getInputStream());
+                    assertThat(in.readUnsignedByte()).isEqualTo(5);
+                    assertThat(in.readUnsignedByte()).isEqualTo(0);
+                    assertThat(Socks5Client.readReply(in)).isZero();
+                    return in.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            socket.getOutputStream().write(request.toByteArray());
+            socket.shutdownOutput();
+            assertThat(echoed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(payload);
         }
     }
 
