@@ -84,7 +84,7 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
             }
             default -> {
                 ReferenceCountUtil.release(message);
-                ctx.close();
+                flushAndClose(ctx);
             }
         }
     }
@@ -233,10 +233,15 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
     private boolean failed(ChannelHandlerContext ctx, DecoderResult result) {
         if (result.isFailure()) {
             LOG.debug("socks.malformed reason={}", result.cause().getMessage());
-            ctx.close();
+            flushAndClose(ctx);
             return true;
         }
         return false;
+    }
+
+    /** Closes after what is already written (a greeting's reply waiting for the end of the read) went out. */
+    private static void flushAndClose(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void replyAndClose(ChannelHandlerContext ctx, Socks5CommandStatus status) {
@@ -258,7 +263,7 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
         if (event instanceof ChannelInputShutdownEvent) {
             // The client stopped sending before the handshake finished: nothing more can come.
             if (!requested) {
-                ctx.close();
+                flushAndClose(ctx);
             }
             return;
         }
@@ -275,7 +280,7 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("socks.connection.failed error={}", cause.getClass().getSimpleName());
         releasePipelined();
-        ctx.close();
+        flushAndClose(ctx);
     }
 
     private static boolean constantTimeEquals(byte[] a, byte[] b) {

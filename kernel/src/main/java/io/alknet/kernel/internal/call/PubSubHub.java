@@ -88,8 +88,13 @@ public final class PubSubHub implements PubSub, CallEngine.EventBus {
         };
     }
 
+    /** Inside {@code compute}: a concurrent {@link #remove} of the topic's last target cannot orphan the set. */
     private void add(String topic, Target target) {
-        byTopic.computeIfAbsent(topic, key -> new CopyOnWriteArraySet<>()).add(target);
+        byTopic.compute(topic, (key, targets) -> {
+            Set<Target> present = targets != null ? targets : new CopyOnWriteArraySet<>();
+            present.add(target);
+            return present;
+        });
     }
 
     private void remove(String topic, Target target) {
@@ -118,8 +123,11 @@ public final class PubSubHub implements PubSub, CallEngine.EventBus {
             }
             connection.topics.add(topic);
             add(topic, connection);
-            return true;
         }
+        if (!who.isOpen()) {
+            closed(who); // the connection closed while this subscription was on its way: release it again
+        }
+        return true;
     }
 
     @Override

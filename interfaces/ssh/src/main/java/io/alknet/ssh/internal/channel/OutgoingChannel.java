@@ -84,6 +84,10 @@ public final class OutgoingChannel extends AsyncCapableClientChannel {
         buffer.putUInt(window.getPacketSize());
         openPayload.accept(buffer);
         writePacket(buffer);
+        if (isClosing() && !openFuture.isDone()) {
+            // closed since the check above: the close listener may have run before the future existed
+            openFuture.setException(new SshException("the channel closed before it was opened"));
+        }
         return openFuture;
     }
 
