@@ -117,6 +117,50 @@ class Socks5Test {
     }
 
     @Test
+    void aClientThatWaitsForEachAnswerIsServedAndAWrongPasswordIsRefused() throws Exception {
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
+             AlknetServer server = Alknet.server(fixture.server().build());
+             AlknetClient client = Alknet.client(fixture.client(server).setting("frontend.socks5.username", "ada")
+                     .setting("frontend.socks5.password", "s3cret").frontEnd(FrontEndSpec.socks5("127.0.0.1:0")).build())) {
+            int port = socksPort(client);
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                out.write(bytes(5, 1, 2)); // the greeting alone: its answer must come without a request behind it
+                assertThat(new byte[] {in.readByte(), in.readByte()}).containsExactly(5, 2);
+                out.write(passwordAuth("ada", "s3cret"));
+                assertThat(new byte[] {in.readByte(), in.readByte()}).containsExactly(1, 0);
+                out.write(bytes(5, 1, 0, 1, 127, 0, 0, 1, echo.port() >> 8, echo.port() & 0xff));
+                assertThat(Socks5Client.readReply(in)).isZero();
+                out.write("hi".getBytes());
+                socket.shutdownOutput();
+                assertThat(new String(in.readAllBytes())).isEqualTo("hi");
+            }
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                out.write(bytes(5, 1, 2));
+                assertThat(new byte[] {in.readByte(), in.readByte()}).containsExactly(5, 2);
+                out.write(passwordAuth("ada", "wrong"));
+                assertThat(in.readByte()).isEqualTo((byte) 1);
+                assertThat(in.readByte()).as("RFC 1929 failure status").isNotZero();
+                assertThat(in.read()).as("closed after the refusal").isEqualTo(-1);
+            }
+            // without authentication on offer: no acceptable method
+            assertThat(exchange(port, bytes(5, 1, 0))).containsExactly(5, 0xff);
+        }
+    }
+
+    private static byte[] passwordAuth(String user, String password) {
+        byte[] name = user.getBytes(StandardCharsets.UTF_8);
+        byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(3 + name.length + secret.length).put((byte) 1).put((byte) name.length).put(name)
+                .put((byte) secret.length).put(secret).array();
+    }
+
+    @Test
     void aPolicyDenialIsConnectionNotAllowedByRuleset() throws Exception {
         Path policy = dir.resolve("policy.rules");
         Files.writeString(policy, "default deny\n");
