@@ -13,6 +13,7 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-2}
 CIPHERS=${BENCH_CIPHERS:-"aes128-gcm aes256-gcm chacha20-poly1305"}
 SOCKS_CONNECTS=${BENCH_CONNECTS:-1000}
+SOCKS_ROUNDS=${BENCH_SOCKS_ROUNDS:-5}   # single rounds vary by ±15 % on both sides: the median of five is shown
 SOCKS_WARMUP=${BENCH_SOCKS_WARMUP:-10000}
 IPERF_WARMUP=${BENCH_WARMUP:-5}
 SCALE_SESSIONS=${BENCH_SCALE_SESSIONS:-10000}
@@ -118,6 +119,7 @@ iperf_mbps() { # port [parallel]
 declare -A result
 mean() { awk '{s+=$1} END {printf "%.0f", s/NR}'; }
 meanf() { awk '{s+=$1} END {printf "%.3f", s/NR}'; }
+median() { sort -n | awk '{a[NR]=$1} END {printf "%.3f", NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 for cipher in $CIPHERS; do
   say "== $cipher"
@@ -140,7 +142,7 @@ for cipher in $CIPHERS; do
   if [ "$cipher" = "$(echo $CIPHERS | awk '{print $1}')" ]; then
     # SOCKS5 CONNECT latency, A/B/A/B; each proxy first gets SOCKS_WARMUP connects (JIT warm-up).
     o50=(); o99=(); k50=(); k99=()
-    for round in $(seq 1 "$ROUNDS"); do
+    for round in $(seq 1 "$SOCKS_ROUNDS"); do
       warm=2000; [ "$round" = 1 ] && warm=$SOCKS_WARMUP
       o=$("$JAVA" -Dwarmup=$warm "$root/bench/tools/SocksLatency.java" $P_SSH_D $P_SINK "$SOCKS_CONNECTS")
       k=$("$JAVA" -Dwarmup=$warm "$root/bench/tools/SocksLatency.java" $P_ALK_D $((P_SINK + 1)) "$SOCKS_CONNECTS")
@@ -148,8 +150,9 @@ for cipher in $CIPHERS; do
       k50+=("$(echo "$k" | awk '{print $1}')"); k99+=("$(echo "$k" | awk '{print $2}')")
       say "   SOCKS5 connect p50/p99 ms round $round: openssh $o, alknet $k"
     done
-    result["socks|p50|openssh"]=$(printf '%s\n' "${o50[@]}" | meanf); result["socks|p99|openssh"]=$(printf '%s\n' "${o99[@]}" | meanf)
-    result["socks|p50|alknet"]=$(printf '%s\n' "${k50[@]}" | meanf); result["socks|p99|alknet"]=$(printf '%s\n' "${k99[@]}" | meanf)
+    result["socks|p50|openssh"]=$(printf '%s\n' "${o50[@]}" | median); result["socks|p99|openssh"]=$(printf '%s\n' "${o99[@]}" | median)
+    result["socks|p50|alknet"]=$(printf '%s\n' "${k50[@]}" | median); result["socks|p99|alknet"]=$(printf '%s\n' "${k99[@]}" | median)
+    result["socks|rounds"]="OpenSSH ${o50[*]}; alknet ${k50[*]}"
   fi
   stop_openssh; stop_alknet
 done
@@ -233,12 +236,14 @@ versions="$("$JAVA" -version 2>&1 | head -n1), $(ssh -V 2>&1), iperf3 $(iperf3 -
   echo "| -L throughput over TLS 1.3, 1 stream (MB/s; OpenSSH behind socat + \`openssl s_client\`) | aes128-gcm | $o | $a | $(ratio "$a" "$o") |"
   for q in p50 p99; do
     o=${result["socks|$q|openssh"]}; a=${result["socks|$q|alknet"]}
-    echo "| SOCKS5 CONNECT latency $q (ms, $SOCKS_CONNECTS connects) | $(echo $CIPHERS | awk '{print $1}') | $o | $a | $(ratio "$a" "$o") |"
+    echo "| SOCKS5 CONNECT latency $q (ms, $SOCKS_CONNECTS connects; median of $SOCKS_ROUNDS rounds) | $(echo $CIPHERS | awk '{print $1}') | $o | $a | $(ratio "$a" "$o") |"
   done
   echo "| time to first byte of a new session (ms, median of 5, includes process start) | aes128-gcm | $ttfb_o | $ttfb_a | $(ratio "$ttfb_a" "$ttfb_o") |"
   for cipher in $CIPHERS; do
     echo "| peak RSS server / client (MB) | $cipher | ${result["$cipher|rss|openssh"]} | ${result["$cipher|rss|alknet"]} | - |"
   done
+  echo
+  echo "SOCKS5 CONNECT p50 of each round (ms, alternating): ${result["socks|rounds"]:-?}."
   echo
   echo "## Scale: one \`alknet serve\`, idle sessions and idle forwarded streams"
   echo
