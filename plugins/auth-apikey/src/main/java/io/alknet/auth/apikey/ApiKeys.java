@@ -2,15 +2,13 @@ package io.alknet.auth.apikey;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.plugin.StateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -233,24 +231,7 @@ public final class ApiKeys {
             text.append(" description=").append(Fields.quote(entry.description())).append('\n');
         }
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path temporary = Files.createTempFile(parent, ".api_keys", ".tmp");
-            try {
-                try {
-                    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // the file system has no POSIX permissions
-                }
-                Files.writeString(temporary, text, StandardCharsets.UTF_8);
-                try {
-                    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
+            StateFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), true);
         } catch (IOException e) {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "cannot write API key file " + file + ": " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package io.alknet.transport.iroh.internal;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.StateFiles;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.SecurityLevel;
@@ -16,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -131,20 +131,7 @@ final class IrohTransport implements Transport {
             if (file == null) {
                 return;
             }
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path temporary = Files.createTempFile(parent, ".iroh_secret_key", ".tmp");
-            try {
-                try {
-                    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
-                Files.writeString(temporary, HexFormat.of().formatHex(secret) + "\n", StandardCharsets.US_ASCII);
-                Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
+            StateFiles.create(file, (HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.US_ASCII), true);
             LOG.info("iroh.key.created file={}", file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the iroh secret key in " + file, e);

@@ -3,6 +3,7 @@ package io.alknet.transport.tls.internal;
 import com.sun.net.httpserver.HttpServer;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.plugin.StateFiles;
 import org.shredzone.acme4j.Account;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Authorization;
@@ -21,8 +22,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -232,15 +231,6 @@ record Acme(String directory, List<String> domains, Optional<String> email, int 
     }
 
     private static void writeAtomically(Path file, String content, boolean secret) throws IOException {
-        Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        if (secret) {
-            try {
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-        }
-        Files.writeString(temporary, content);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StateFiles.replace(file, content.getBytes(StandardCharsets.UTF_8), secret);
     }
 }
