@@ -108,6 +108,17 @@ class IrohCliTest {
                     "-i", dir.resolve("client").toString(), "--host-key-fingerprint", again.hostPin());
             assertThat(malformed.exitCode()).as(malformed.stderr()).isEqualTo(2);
             assertThat(malformed.stderr()).contains("is not an iroh endpoint id").doesNotContain("\tat ");
+
+            Cli.Result badAddr = Cli.run(dir, "connect", again.address().replaceAll("addr=[^&]*", "addr=999.1.1.1:5"),
+                    "--iroh-relay", "none", "--no-reconnect", "-i", dir.resolve("client").toString(), "--host-key-fingerprint", again.hostPin());
+            assertThat(badAddr.exitCode()).as(badAddr.stderr()).isEqualTo(2);
+            assertThat(badAddr.stderr()).contains("invalid server address").contains("'999.1.1.1:5' is not IP:PORT")
+                    .doesNotContain("is running there");
+
+            Cli.Result badRelay = Cli.run(dir, "connect", again.address(), "--iroh-relay", "ht tp://x", "--no-reconnect",
+                    "-i", dir.resolve("client").toString(), "--host-key-fingerprint", again.hostPin());
+            assertThat(badRelay.exitCode()).as(badRelay.stderr()).isEqualTo(1);
+            assertThat(badRelay.stderr()).contains("--iroh-relay").contains("expected 'default', 'none' or a relay URL");
             assertThat(server.process.isAlive()).isTrue();
         }
     }

@@ -127,6 +127,10 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
             // the server answered, but not as it should (its TLS certificate, its protocol): the reason says what to do
             return new AlknetException(alknet.code(), "cannot connect to " + options.server() + ": " + reason);
         }
+        if (cause instanceof AlknetException alknet && alknet.code() == ErrorCode.INVALID_ARGUMENT) {
+            // the address itself is wrong (say an iroh addr= that is not IP:PORT): no point looking for a server there
+            return new AlknetException(ErrorCode.INVALID_ARGUMENT, "invalid server address " + options.server() + ": " + reason);
+        }
         return new AlknetException(ErrorCode.CONNECTION_FAILED, "cannot reach " + options.server() + ": " + reason
                 + "; check the address and that alknet serve is running there");
     }

@@ -40,7 +40,7 @@ record IrohSettings(String relay, Optional<String> proxy, Optional<String> secre
         if (lower.equals("disabled") || lower.equals("off")) {
             relay = RELAY_NONE;
         } else if (!lower.equals(RELAY_DEFAULT) && !lower.equals(RELAY_NONE)) {
-            requireUrl(relay, "transport.iroh.relay", Set.of("http", "https"),
+            requireUrl(relay, "transport.iroh.relay (--iroh-relay)", Set.of("http", "https"),
                     "expected 'default', 'none' or a relay URL such as https://relay.example.com/");
         } else {
             relay = lower;
