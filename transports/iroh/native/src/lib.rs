@@ -388,7 +388,7 @@ fn parse_addrs(list: Option<String>) -> Result<Vec<SocketAddr>, Failure> {
 
 /// Creates and binds an endpoint. Blocks until bound.
 ///
-/// * `secret`: 32 bytes, or null for a fresh key (read it back with `alk_endpoint_secret`)
+/// * `secret`: 32 bytes, or null for a fresh, unstored key
 /// * `relay_mode`: 0 = n0's default relays (and n0 DNS address lookup), 1 = disabled, 2 = `relay_url`
 /// * `proxy_url`: null, or `socks5://…` / `http://…` for the endpoint's outbound relay connections
 /// * `bind`: null, or comma-separated `IP:PORT` to bind (default: any address, any port)
@@ -478,16 +478,6 @@ pub extern "C" fn alk_endpoint_create(
             runtime: Mutex::new(Some(runtime)),
             handle,
         }))) as i64)
-    })
-}
-
-/// Writes the endpoint's 32-byte secret key to `out`.
-#[no_mangle]
-pub extern "C" fn alk_endpoint_secret(ep: u64, out: *mut u8) -> i64 {
-    guard(std::ptr::null_mut(), 0, || {
-        let bytes = endpoint(ep)?.endpoint.secret_key().to_bytes();
-        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), out, 32) };
-        Ok(0)
     })
 }
 

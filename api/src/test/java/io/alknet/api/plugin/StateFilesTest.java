@@ -36,6 +36,7 @@ class StateFilesTest {
         assertThatThrownBy(() -> StateFiles.create(file, "theirs".getBytes(StandardCharsets.UTF_8), false))
                 .isInstanceOf(FileAlreadyExistsException.class);
         assertThat(Files.readString(file)).isEqualTo("mine");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as("not a secret").isEqualTo("rw-r--r--");
         assertThat(leftovers()).as("no temporary file stays behind").containsExactly(file);
     }
 

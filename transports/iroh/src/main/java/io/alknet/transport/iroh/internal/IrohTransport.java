@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -82,6 +83,9 @@ final class IrohTransport implements Transport {
             return endpoint;
         }
         byte[] secret = secretKey();
+        if (secret == null && keyFile() != null) {
+            secret = newStoredKey(keyFile());
+        }
         try {
             endpoint = Native.endpointCreate(secret, settings.relayMode(), settings.relayMode() == 2 ? settings.relay() : null,
                     settings.proxy().orElse(null), bind, ALPN, settings.threads(), settings.idleTimeout().toMillis());
@@ -93,9 +97,6 @@ final class IrohTransport implements Transport {
             }
         }
         bound = bind;
-        if (secret == null) {
-            storeSecretKey(Native.endpointSecret(endpoint));
-        }
         return endpoint;
     }
 
@@ -125,18 +126,28 @@ final class IrohTransport implements Transport {
         }
     }
 
-    private void storeSecretKey(byte[] secret) {
-        Path file = keyFile();
+    /**
+     * A new secret key (an Ed25519 seed: any 32 random bytes), stored before the endpoint uses it. If another
+     * process sharing the state directory stored one first, that one is used: both then have the same id.
+     */
+    private byte[] newStoredKey(Path file) {
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
         try {
-            if (file == null) {
-                return;
-            }
-            StateFiles.create(file, (HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.US_ASCII), true);
+            StateFiles.create(file, (HexFormat.of().formatHex(fresh) + "\n").getBytes(StandardCharsets.US_ASCII), true);
             LOG.info("iroh.key.created file={}", file);
+            return fresh;
+        } catch (FileAlreadyExistsException raced) {
+            java.util.Arrays.fill(fresh, (byte) 0);
+            byte[] stored = secretKey();
+            if (stored == null) {
+                throw new AlknetException(ErrorCode.INVALID_CONFIG, "the iroh secret key " + file + " vanished while it was being stored");
+            }
+            return stored;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store the iroh secret key in " + file, e);
-        } finally {
-            java.util.Arrays.fill(secret, (byte) 0);
+            java.util.Arrays.fill(fresh, (byte) 0);
+            throw new AlknetException(ErrorCode.INVALID_CONFIG, "cannot store the iroh secret key in " + file + ": " + e.getMessage()
+                    + " (set transport.iroh.secret-key to a writable file, or to 'ephemeral')", e);
         }
     }
 

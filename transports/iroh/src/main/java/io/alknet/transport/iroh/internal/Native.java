@@ -96,8 +96,8 @@ public final class Native {
 
     /** The method handles, resolved once. */
     private record Bindings(
-            MethodHandle stats, MethodHandle idCanonical, MethodHandle endpointCreate, MethodHandle endpointSecret,
-            MethodHandle endpointAddr, MethodHandle endpointClose, MethodHandle connect, MethodHandle listen,
+            MethodHandle stats, MethodHandle idCanonical, MethodHandle endpointCreate, MethodHandle endpointAddr,
+            MethodHandle endpointClose, MethodHandle connect, MethodHandle listen,
             MethodHandle connRemoteId, MethodHandle connPath, MethodHandle connServe, MethodHandle openBi,
             MethodHandle connClose, MethodHandle connFree, MethodHandle streamStart, MethodHandle streamPause,
             MethodHandle streamWrite, MethodHandle streamFinish, MethodHandle streamReset, MethodHandle streamFree) {
@@ -177,7 +177,6 @@ public final class Native {
                 handle(lookup, "alk_id_canonical", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG)),
                 handle(lookup, "alk_endpoint_create", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
                         ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG)),
-                handle(lookup, "alk_endpoint_secret", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS)),
                 handle(lookup, "alk_endpoint_addr", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG,
                         ADDRESS, JAVA_LONG)),
                 handle(lookup, "alk_endpoint_close", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG)),
@@ -339,17 +338,6 @@ public final class Native {
         }
     }
 
-    static byte[] endpointSecret(long endpoint) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(32);
-            check((long) b().endpointSecret().invokeExact(endpoint, out), "alk_endpoint_secret");
-            byte[] secret = out.toArray(ValueLayout.JAVA_BYTE);
-            out.fill((byte) 0);
-            return secret;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
 
     /** {@code ID|addr,addr|relay}. */
     static String endpointAddr(long endpoint, long waitMillis, boolean wantRelay) {

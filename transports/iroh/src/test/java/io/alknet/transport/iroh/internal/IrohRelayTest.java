@@ -112,7 +112,7 @@ class IrohRelayTest {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
-                int status = http.send(HttpRequest.newBuilder(URI.create(url + "/")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status = http.send(HttpRequest.newBuilder(URI.create(url + "/")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 200) {
                     return;
                 }

@@ -112,6 +112,14 @@ class IrohTransportTest {
         Path key = dir.resolve("server").resolve(IrohTransport.KEY_FILE);
         assertThat(Files.getPosixFilePermissions(key)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(transport("other").endpointId()).isNotEqualTo(id);
+
+        // a key that cannot be stored is a configuration error saying where, before any endpoint runs
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        IrohTransport unstorable = transport("unstorable", Map.of("secret-key", notADirectory.resolve("key").toString()));
+        assertThatThrownBy(unstorable::endpointId).isInstanceOfSatisfying(io.alknet.api.AlknetException.class, e -> {
+            assertThat(e.code()).isEqualTo(io.alknet.api.ErrorCode.INVALID_CONFIG);
+            assertThat(e.getMessage()).contains("cannot store the iroh secret key in " + notADirectory.resolve("key"));
+        });
     }
 
     @Test
