@@ -3,6 +3,7 @@ package io.alknet.ssh.internal.channel;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.StreamHandler;
 import io.alknet.api.stream.TransportStream;
+import io.alknet.ssh.internal.io.StreamIoSession;
 import org.apache.sshd.common.channel.AbstractChannel;
 import org.apache.sshd.common.channel.LocalWindow;
 import org.apache.sshd.common.io.IoWriteFuture;
@@ -48,6 +49,7 @@ public final class ChannelStream implements TransportStream {
     private boolean paused;
     private long unreleased;
     private boolean closeRequested;
+    private boolean inputEnded;
 
     /**
      * @param eofSender sends SSH_MSG_CHANNEL_EOF (a protected operation of MINA's channel)
@@ -95,6 +97,7 @@ public final class ChannelStream implements TransportStream {
     public void eofReceived() {
         StreamHandler current;
         synchronized (lock) {
+            inputEnded = true;
             current = handler;
             if (current == null) {
                 early.add(Eof.INSTANCE);
@@ -236,7 +239,7 @@ public final class ChannelStream implements TransportStream {
         }
         if (next.eof) {
             try {
-                IoWriteFuture written = ThreadUtils.runAsInternal(next, pending -> sendEof());
+                IoWriteFuture written = ThreadUtils.runAsInternal(next, pending -> sendEofAndFinish());
                 if (written == null) {
                     finished(next, null);
                 } else {
@@ -248,6 +251,36 @@ public final class ChannelStream implements TransportStream {
             return;
         }
         writer.write(next.data).whenComplete((ignored, error) -> finished(next, error));
+    }
+
+    /**
+     * Sends EOF; if the peer's EOF came already and nothing else is queued, this stream is finished, and
+     * the channel's CLOSE goes out with the EOF in one transport write (as OpenSSH's sshd sends them)
+     * instead of in a second one moments later when the owner closes.
+     */
+    private IoWriteFuture sendEofAndFinish() throws IOException {
+        boolean finished;
+        synchronized (lock) {
+            finished = inputEnded && writes.isEmpty();
+        }
+        if (!finished || !(channel.getSession().getIoSession() instanceof StreamIoSession io)) {
+            return sendEof();
+        }
+        IoWriteFuture[] written = new IoWriteFuture[1];
+        IOException[] failure = new IOException[1];
+        io.batch(() -> {
+            try {
+                written[0] = sendEof();
+            } catch (IOException e) {
+                failure[0] = e;
+                return;
+            }
+            channel.close(false);
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return written[0];
     }
 
     private IoWriteFuture sendEof() throws IOException {

@@ -19,6 +19,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +43,10 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
     private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
     private final AtomicReference<CompletableFuture<Void>> lastWrite =
             new AtomicReference<>(CompletableFuture.completedFuture(null));
+    private final Object writeLock = new Object();
+    // guarded by writeLock: packets held back while a batch runs, and how deeply batches nest
+    private List<ByteBuffer> batched;
+    private int batchDepth;
 
     StreamIoSession(long id, StreamIoService service, IoHandler handler, TransportStream stream, SocketAddress acceptanceAddress) {
         super("StreamIoSession[" + id + "]");
@@ -163,12 +169,77 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
             return future;
         }
         ByteBuffer bytes = ByteBuffer.wrap(buffer.array(), buffer.rpos(), buffer.available());
+        CompletableFuture<Void> written;
+        synchronized (writeLock) {
+            // every packet goes through this lock, so one written while a batch runs cannot overtake it
+            if (batchDepth > 0) {
+                batched.add(ByteBuffer.allocate(bytes.remaining()).put(bytes).flip()); // MINA may reuse its buffer once told
+                written = null;
+            } else {
+                written = send(bytes);
+            }
+        }
+        if (written == null) {
+            // Queued in order: written as far as MINA's ordering is concerned (it sends a channel's CLOSE only
+            // once its EOF is written). Should the batch's write fail, the session closes.
+            completeAsInternal(future, null);
+        } else {
+            // As an "internal" thread, MINA listeners queue packets during a key exchange instead of
+            // blocking this (I/O) thread.
+            written.whenComplete((ignored, error) -> completeAsInternal(future, error));
+        }
+        return future;
+    }
+
+    /**
+     * Runs {@code packets}, which writes packets, and sends what they wrote in one transport write: a
+     * channel's EOF and CLOSE, say, one system call and one wake-up of the peer instead of two. Packets
+     * written meanwhile count as written once queued, so MINA can follow up on them within the batch.
+     * Batches nest.
+     */
+    public void batch(Runnable packets) {
+        synchronized (writeLock) {
+            if (batchDepth++ == 0) {
+                batched = new ArrayList<>(4);
+            }
+        }
+        CompletableFuture<Void> written = null;
+        try {
+            packets.run();
+        } finally {
+            synchronized (writeLock) {
+                if (--batchDepth == 0) {
+                    List<ByteBuffer> held = batched;
+                    batched = null;
+                    if (!held.isEmpty()) {
+                        written = send(combined(held));
+                    }
+                }
+            }
+        }
+        if (written != null) {
+            written.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    failed(error);
+                }
+            });
+        }
+    }
+
+    private static ByteBuffer combined(List<ByteBuffer> held) {
+        if (held.size() == 1) {
+            return held.getFirst();
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(held.stream().mapToInt(ByteBuffer::remaining).sum());
+        held.forEach(bytes::put);
+        return bytes.flip();
+    }
+
+    /** Under {@code writeLock}: the transport keeps the order of its writes. */
+    private CompletableFuture<Void> send(ByteBuffer bytes) {
         CompletableFuture<Void> written = stream.write(bytes).toCompletableFuture();
         lastWrite.set(written);
-        // Completing the future runs MINA listeners that may write the next packet; as an "internal"
-        // thread they queue during a key exchange instead of blocking this (I/O) thread.
-        written.whenComplete((ignored, error) -> completeAsInternal(future, error));
-        return future;
+        return written;
     }
 
     private static void completeAsInternal(StreamWriteFuture future, Throwable error) {

@@ -1,0 +1,198 @@
+package io.alknet.ssh.internal.io;
+
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.StreamHandler;
+import io.alknet.api.stream.TransportStream;
+import io.alknet.api.transport.SecurityLevel;
+import org.apache.sshd.common.io.IoHandler;
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.Readable;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packet batch of {@link StreamIoSession} (pure logic, over a recording stream): what a batch writes
+ * reaches the transport as one write, in order, and nothing written meanwhile overtakes it.
+ */
+class StreamIoSessionBatchTest {
+
+    @Test
+    void packetsWrittenInABatchGoOutAsOneWriteInOrder() throws Exception {
+        RecordingStream stream = new RecordingStream();
+        StreamIoSession session = session(stream);
+        session.writeBuffer(packet("before"));
+        List<IoWriteFuture> futures = new ArrayList<>();
+        session.batch(() -> {
+            futures.add(session.writeBuffer(packet("eof")));
+            // as MINA does: the CLOSE follows once the EOF counts as written
+            futures.getFirst().addListener(written -> futures.add(session.writeBuffer(packet("close"))));
+            assertThat(stream.writes).as("nothing leaves during the batch").containsExactly("before");
+        });
+        session.writeBuffer(packet("after"));
+
+        assertThat(stream.writes).containsExactly("before", "eofclose", "after");
+        assertThat(futures).hasSize(2).allSatisfy(future -> assertThat(future.isWritten()).isTrue());
+    }
+
+    @Test
+    void batchesNestAndAnEmptyBatchWritesNothing() throws Exception {
+        RecordingStream stream = new RecordingStream();
+        StreamIoSession session = session(stream);
+        session.batch(() -> {
+        });
+        session.batch(() -> {
+            ByteArrayBuffer a = packet("a");
+            write(session, a);
+            a.array()[0] = 'X'; // MINA may reuse a buffer once its write counts as done: the batch copied it
+            session.batch(() -> write(session, "b"));
+            write(session, "c");
+        });
+        assertThat(stream.writes).containsExactly("abc");
+    }
+
+    @Test
+    void aPacketFromAnotherThreadWaitsForTheBatch() throws Exception {
+        RecordingStream stream = new RecordingStream();
+        StreamIoSession session = session(stream);
+        CountDownLatch other = new CountDownLatch(1);
+        session.batch(() -> {
+            write(session, "first");
+            Thread.ofPlatform().start(() -> {
+                write(session, "other");
+                other.countDown();
+            });
+            try {
+                // the other thread's packet is either held in this batch, after ours, or waits for it
+                other.await(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            write(session, "second");
+        });
+        assertThat(other.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(String.join("|", stream.writes)).isIn("firstothersecond", "firstsecondother", "firstsecond|other");
+    }
+
+    @Test
+    void aBatchWhoseWriteFailsClosesTheSession() throws Exception {
+        RecordingStream stream = new RecordingStream();
+        stream.failWrites = true;
+        StreamIoSession session = session(stream);
+        AtomicReference<IoWriteFuture> eof = new AtomicReference<>();
+        session.batch(() -> eof.set(write(session, "eof")));
+        assertThat(eof.get().isWritten()).as("counted as written when queued").isTrue();
+        assertThat(session.isClosing()).as("but the failed write ended the session").isTrue();
+        assertThat(stream.exceptionSeen.get()).isInstanceOf(IOException.class);
+    }
+
+    private static IoWriteFuture write(StreamIoSession session, String text) {
+        return write(session, packet(text));
+    }
+
+    private static IoWriteFuture write(StreamIoSession session, ByteArrayBuffer packet) {
+        return session.writeBuffer(packet);
+    }
+
+    private static ByteArrayBuffer packet(String text) {
+        return new ByteArrayBuffer(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static StreamIoSession session(RecordingStream stream) throws Exception {
+        StreamConnector connector = new StreamConnector(new IoHandler() {
+            @Override
+            public void sessionCreated(IoSession session) {
+            }
+
+            @Override
+            public void sessionClosed(IoSession session) {
+            }
+
+            @Override
+            public void exceptionCaught(IoSession session, Throwable cause) {
+                stream.exceptionSeen.set(cause);
+            }
+
+            @Override
+            public void messageReceived(IoSession session, Readable message) {
+            }
+        });
+        StreamIoSession session = connector.newSession(stream, null);
+        session.begin();
+        return session;
+    }
+
+    /** Records each write as text; completes writes at once, or fails them. */
+    private static final class RecordingStream implements TransportStream {
+        final List<String> writes = new ArrayList<>();
+        final AtomicReference<Throwable> exceptionSeen = new AtomicReference<>();
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
+        volatile boolean failWrites;
+
+        @Override
+        public PeerInfo peer() {
+            return PeerInfo.socket("test", SecurityLevel.UNPROTECTED, null, null);
+        }
+
+        @Override
+        public void start(StreamHandler handler) {
+        }
+
+        @Override
+        public synchronized CompletionStage<Void> write(ByteBuffer data) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            if (failWrites) {
+                return CompletableFuture.failedFuture(new IOException("broken pipe"));
+            }
+            writes.add(new String(bytes, StandardCharsets.US_ASCII));
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void pauseReading() {
+        }
+
+        @Override
+        public void resumeReading() {
+        }
+
+        @Override
+        public CompletionStage<Void> shutdownOutput() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {
+            closed.complete(null);
+        }
+
+        @Override
+        public void abort() {
+            closed.complete(null);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed.isDone();
+        }
+
+        @Override
+        public CompletionStage<Void> closeFuture() {
+            return closed;
+        }
+    }
+}
