@@ -8,6 +8,7 @@ import io.alknet.api.stream.TransportStream;
 import io.alknet.ssh.OpenSshKeys;
 import io.alknet.ssh.SshSettings;
 import io.alknet.ssh.internal.Algorithms;
+import io.alknet.ssh.internal.ChannelProperties;
 import io.alknet.ssh.internal.io.StreamConnector;
 import io.alknet.ssh.internal.io.StreamIoServiceFactoryFactory;
 import org.apache.sshd.client.ClientBuilder;
@@ -65,6 +66,7 @@ public final class ClientSetup {
         CoreModuleProperties.WINDOW_SIZE.set(client, settings.windowSize());
         CoreModuleProperties.MAX_PACKET_SIZE.set(client, settings.packetSize());
         CoreModuleProperties.REKEY_BYTES_LIMIT.set(client, settings.rekeyBytes());
+        ChannelProperties.resolveOnManager(client);
         if (!settings.keepAlive().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, settings.keepAlive());
             CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");

@@ -2,6 +2,7 @@ package io.alknet.ssh.internal.server;
 
 import io.alknet.ssh.SshSettings;
 import io.alknet.ssh.internal.Algorithms;
+import io.alknet.ssh.internal.ChannelProperties;
 import io.alknet.ssh.internal.io.StreamAcceptor;
 import io.alknet.ssh.internal.io.StreamIoServiceFactoryFactory;
 import org.apache.sshd.common.NamedFactory;
@@ -59,6 +60,7 @@ public final class ServerSetup {
         CoreModuleProperties.WINDOW_SIZE.set(server, settings.windowSize());
         CoreModuleProperties.MAX_PACKET_SIZE.set(server, settings.packetSize());
         CoreModuleProperties.REKEY_BYTES_LIMIT.set(server, settings.rekeyBytes());
+        ChannelProperties.resolveOnManager(server);
         if (!settings.keepAlive().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(server, settings.keepAlive());
         } else {
