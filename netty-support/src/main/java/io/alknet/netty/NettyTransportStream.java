@@ -131,9 +131,11 @@ public final class NettyTransportStream implements TransportStream {
      */
     private void enqueue(Outbound operation) {
         outbound.add(operation);
-        if (channel.eventLoop().inEventLoop()) {
+        if (channel.eventLoop().inEventLoop() && operation.kind() == Outbound.Kind.DATA) {
             drain();
         } else if (drainScheduled.compareAndSet(false, true)) {
+            // A shutdown or close, like any call from another thread, runs after this round's I/O events:
+            // the end of one connection waits for the start of the next that arrived with it.
             channel.eventLoop().execute(drainTask);
         }
     }
@@ -369,12 +371,13 @@ public final class NettyTransportStream implements TransportStream {
                     inputDone = true;
                     if (handler == null || early != null) {
                         enqueue(new InputClosed());
+                        if (outputDone) {
+                            channel.close(); // both directions ended: the stream is done
+                        }
                     } else {
-                        handler.onInputClosed();
-                    }
-                    if (outputDone) {
-                        // both directions ended: the stream is done
-                        channel.close();
+                        // After the other sockets' events of this round: ending a stream (EOF, CLOSE and
+                        // FIN to pass on) can wait for the new connection that arrived with it.
+                        ctx.executor().execute(this::inputClosed);
                     }
                 }
                 if (!tlsClosed) {
@@ -382,6 +385,16 @@ public final class NettyTransportStream implements TransportStream {
                 }
             }
             ctx.fireUserEventTriggered(event);
+        }
+
+        private void inputClosed() {
+            if (closed.isDone()) {
+                return; // closed meanwhile: the handler heard onClosed, which ends input too
+            }
+            handler.onInputClosed();
+            if (outputDone) {
+                channel.close(); // both directions ended: the stream is done
+            }
         }
 
         @Override

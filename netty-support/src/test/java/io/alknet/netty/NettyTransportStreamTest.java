@@ -1,0 +1,146 @@
+package io.alknet.netty;
+
+import io.alknet.api.stream.PeerInfo;
+import io.alknet.api.stream.StreamHandler;
+import io.alknet.api.stream.TransportStream;
+import io.alknet.api.transport.Listener;
+import io.alknet.api.transport.SecurityLevel;
+import io.alknet.api.transport.TransportAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The end of a connection over a real loopback socket: the end of input and an output shutdown or close
+ * are handled after the event loop's round of reads (so a new connection goes first), and still in order.
+ */
+class NettyTransportStreamTest {
+
+    private EventLoops.Lease lease;
+    private Listener listener;
+
+    @BeforeEach
+    void listen() throws Exception {
+        lease = EventLoops.acquire();
+        listener = Bootstraps.listen(lease, TransportAddress.of("tcp", "127.0.0.1", 0), 16,
+                (channel, accepted) -> accepted.offer(NettyTransportStream.attach(channel,
+                        PeerInfo.socket("tcp", SecurityLevel.UNPROTECTED, channel.remoteAddress(), channel.localAddress()))))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        listener.close();
+        lease.close();
+    }
+
+    @Test
+    void dataArrivesBeforeTheEndOfInputAndTheHalfCloseReachesThePeer() throws Exception {
+        byte[] sent = new byte[300 * 1024];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = (byte) (i * 31);
+        }
+        try (Socket peer = new Socket(InetAddress.getLoopbackAddress(), listener.address().port())) {
+            peer.setSoTimeout(10_000);
+            TransportStream stream = listener.accept().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            Recorder events = new Recorder();
+            stream.start(events);
+            OutputStream out = peer.getOutputStream();
+            out.write(sent);
+            peer.shutdownOutput();
+
+            events.awaitInputClosed();
+            assertThat(events.received()).isEqualTo(sent.length);
+            assertThat(events.log).as("data, then the end of input once; not closed yet").endsWith("input-closed")
+                    .doesNotContain("closed");
+
+            // our side still writes, then half-closes; the peer reads it all and then the end
+            stream.write(ByteBuffer.wrap("bye".getBytes()));
+            stream.shutdownOutput().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            InputStream in = peer.getInputStream();
+            assertThat(in.readAllBytes()).isEqualTo("bye".getBytes());
+            stream.closeFuture().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(events.log).as("both directions ended: the stream closed itself").last().isEqualTo("closed");
+            assertThat(events.log.stream().filter("input-closed"::equals)).hasSize(1);
+        }
+    }
+
+    @Test
+    void theEndOfInputAfterOurHalfCloseClosesTheStream() throws Exception {
+        try (Socket peer = new Socket(InetAddress.getLoopbackAddress(), listener.address().port())) {
+            peer.setSoTimeout(10_000);
+            TransportStream stream = listener.accept().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            Recorder events = new Recorder();
+            stream.start(events);
+            stream.shutdownOutput().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(peer.getInputStream().read()).as("our end of output").isEqualTo(-1);
+            assertThat(stream.isOpen()).isTrue();
+            peer.getOutputStream().write(42);
+            peer.shutdownOutput();
+            stream.closeFuture().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(events.received()).isEqualTo(1);
+            assertThat(events.log).containsExactly("data", "input-closed", "closed");
+        }
+    }
+
+    @Test
+    void aCloseAfterWritesSendsTheWritesFirst() throws Exception {
+        try (Socket peer = new Socket(InetAddress.getLoopbackAddress(), listener.address().port())) {
+            peer.setSoTimeout(10_000);
+            TransportStream stream = listener.accept().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            stream.start(new Recorder());
+            byte[] reply = new byte[64 * 1024];
+            java.util.Arrays.fill(reply, (byte) 7);
+            stream.write(ByteBuffer.wrap(reply));
+            stream.close();
+            assertThat(peer.getInputStream().readAllBytes()).isEqualTo(reply);
+            stream.closeFuture().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Records the events a handler sees, in order. */
+    private static final class Recorder implements StreamHandler {
+        final List<String> log = new CopyOnWriteArrayList<>();
+        private volatile long bytes;
+        private final java.util.concurrent.CountDownLatch inputClosed = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public void onData(ByteBuffer data) {
+            bytes += data.remaining();
+            data.position(data.limit());
+            if (log.isEmpty() || !log.getLast().equals("data")) {
+                log.add("data");
+            }
+        }
+
+        @Override
+        public void onInputClosed() {
+            log.add("input-closed");
+            inputClosed.countDown();
+        }
+
+        @Override
+        public void onClosed(Throwable error) {
+            log.add("closed");
+        }
+
+        long received() {
+            return bytes;
+        }
+
+        void awaitInputClosed() throws InterruptedException {
+            assertThat(inputClosed.await(10, TimeUnit.SECONDS)).as("end of input seen").isTrue();
+        }
+    }
+}
