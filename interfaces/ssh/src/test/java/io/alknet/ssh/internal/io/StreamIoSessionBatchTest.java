@@ -1,9 +1,6 @@
 package io.alknet.ssh.internal.io;
 
-import io.alknet.api.stream.PeerInfo;
-import io.alknet.api.stream.StreamHandler;
-import io.alknet.api.stream.TransportStream;
-import io.alknet.api.transport.SecurityLevel;
+import io.alknet.testkit.RecordingStream;
 import org.apache.sshd.common.io.IoHandler;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.io.IoWriteFuture;
@@ -12,12 +9,9 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,11 +34,11 @@ class StreamIoSessionBatchTest {
             futures.add(session.writeBuffer(packet("eof")));
             // as MINA does: the CLOSE follows once the EOF counts as written
             futures.getFirst().addListener(written -> futures.add(session.writeBuffer(packet("close"))));
-            assertThat(stream.writes).as("nothing leaves during the batch").containsExactly("before");
+            assertThat(writes(stream)).as("nothing leaves during the batch").containsExactly("before");
         });
         session.writeBuffer(packet("after"));
 
-        assertThat(stream.writes).containsExactly("before", "eofclose", "after");
+        assertThat(writes(stream)).containsExactly("before", "eofclose", "after");
         assertThat(futures).hasSize(2).allSatisfy(future -> assertThat(future.isWritten()).isTrue());
     }
 
@@ -61,7 +55,7 @@ class StreamIoSessionBatchTest {
             session.batch(() -> write(session, "b"));
             write(session, "c");
         });
-        assertThat(stream.writes).containsExactly("abc");
+        assertThat(writes(stream)).containsExactly("abc");
     }
 
     @Test
@@ -84,19 +78,20 @@ class StreamIoSessionBatchTest {
             write(session, "second");
         });
         assertThat(other.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(String.join("|", stream.writes)).isIn("firstothersecond", "firstsecondother", "firstsecond|other");
+        assertThat(String.join("|", writes(stream))).isIn("firstothersecond", "firstsecondother", "firstsecond|other");
     }
 
     @Test
     void aBatchWhoseWriteFailsClosesTheSession() throws Exception {
         RecordingStream stream = new RecordingStream();
-        stream.failWrites = true;
-        StreamIoSession session = session(stream);
+        stream.failWrites();
+        AtomicReference<Throwable> exceptionSeen = new AtomicReference<>();
+        StreamIoSession session = session(stream, exceptionSeen);
         AtomicReference<IoWriteFuture> eof = new AtomicReference<>();
         session.batch(() -> eof.set(write(session, "eof")));
         assertThat(eof.get().isWritten()).as("counted as written when queued").isTrue();
         assertThat(session.isClosing()).as("but the failed write ended the session").isTrue();
-        assertThat(stream.exceptionSeen.get()).isInstanceOf(IOException.class);
+        assertThat(exceptionSeen.get()).isInstanceOf(IOException.class);
     }
 
     private static IoWriteFuture write(StreamIoSession session, String text) {
@@ -112,6 +107,10 @@ class StreamIoSessionBatchTest {
     }
 
     private static StreamIoSession session(RecordingStream stream) throws Exception {
+        return session(stream, new AtomicReference<>());
+    }
+
+    private static StreamIoSession session(RecordingStream stream, AtomicReference<Throwable> exceptionSeen) throws Exception {
         StreamConnector connector = new StreamConnector(new IoHandler() {
             @Override
             public void sessionCreated(IoSession session) {
@@ -123,7 +122,7 @@ class StreamIoSessionBatchTest {
 
             @Override
             public void exceptionCaught(IoSession session, Throwable cause) {
-                stream.exceptionSeen.set(cause);
+                exceptionSeen.set(cause);
             }
 
             @Override
@@ -135,64 +134,8 @@ class StreamIoSessionBatchTest {
         return session;
     }
 
-    /** Records each write as text; completes writes at once, or fails them. */
-    private static final class RecordingStream implements TransportStream {
-        final List<String> writes = new ArrayList<>();
-        final AtomicReference<Throwable> exceptionSeen = new AtomicReference<>();
-        final CompletableFuture<Void> closed = new CompletableFuture<>();
-        volatile boolean failWrites;
-
-        @Override
-        public PeerInfo peer() {
-            return PeerInfo.socket("test", SecurityLevel.UNPROTECTED, null, null);
-        }
-
-        @Override
-        public void start(StreamHandler handler) {
-        }
-
-        @Override
-        public synchronized CompletionStage<Void> write(ByteBuffer data) {
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            if (failWrites) {
-                return CompletableFuture.failedFuture(new IOException("broken pipe"));
-            }
-            writes.add(new String(bytes, StandardCharsets.US_ASCII));
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void pauseReading() {
-        }
-
-        @Override
-        public void resumeReading() {
-        }
-
-        @Override
-        public CompletionStage<Void> shutdownOutput() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void close() {
-            closed.complete(null);
-        }
-
-        @Override
-        public void abort() {
-            closed.complete(null);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed.isDone();
-        }
-
-        @Override
-        public CompletionStage<Void> closeFuture() {
-            return closed;
-        }
+    /** Each write the stream recorded, as text. */
+    private static List<String> writes(RecordingStream stream) {
+        return stream.writes().stream().map(bytes -> new String(bytes, StandardCharsets.US_ASCII)).toList();
     }
 }
