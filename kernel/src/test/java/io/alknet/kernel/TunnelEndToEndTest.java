@@ -44,6 +44,25 @@ class TunnelEndToEndTest {
     }
 
     @Test
+    void sessionsLeaveNoLoggerOfTheirOwnBehind() throws Exception {
+        Fixture fixture = new Fixture(dir);
+        ch.qos.logback.classic.LoggerContext logging = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        try (AlknetServer server = Alknet.server(fixture.server().build())) {
+            int after1 = 0;
+            for (int i = 0; i < 5; i++) {
+                try (AlknetClient client = Alknet.client(fixture.client(server).build())) {
+                    assertThat(client.connected()).isTrue();
+                }
+                if (i == 0) {
+                    after1 = logging.getLoggerList().size();
+                }
+            }
+            // Logback keeps every logger it ever made: a name per session (MINA's "discriminator") would grow forever
+            assertThat(logging.getLoggerList().size()).as("loggers after 5 sessions, against after 1").isEqualTo(after1);
+        }
+    }
+
+    @Test
     void aStoppedServerLeavesNoThreadOfItsOwnBehind() throws Exception {
         Fixture fixture = new Fixture(dir);
         java.util.List<String> before = serverThreads(); // servers other tests in this JVM still run

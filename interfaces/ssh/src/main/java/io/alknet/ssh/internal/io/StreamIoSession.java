@@ -49,7 +49,7 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
     private int batchDepth;
 
     StreamIoSession(long id, StreamIoService service, IoHandler handler, TransportStream stream, SocketAddress acceptanceAddress) {
-        super("StreamIoSession[" + id + "]");
+        super(); // no per-session "discriminator": MINA would make (and logback keep forever) a logger per session
         this.id = id;
         this.service = Objects.requireNonNull(service, "service");
         this.handler = Objects.requireNonNull(handler, "handler");
