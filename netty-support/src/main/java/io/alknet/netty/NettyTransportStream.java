@@ -50,6 +50,7 @@ public final class NettyTransportStream implements TransportStream {
     private StreamHandler handler;
     /** Event-loop confined: the peer ended its direction (FIN or TLS close_notify) / we ended ours. */
     private boolean inputDone;
+    private boolean inputClosedPending; // event loop only: the end of input is yet to be told to the handler
     private boolean outputDone;
     private Queue<Object> early;
     private Throwable failure;
@@ -305,6 +306,10 @@ public final class NettyTransportStream implements TransportStream {
         }
         closed.complete(null);
         StreamHandler current = handler;
+        if (inputClosedPending) {
+            inputClosedPending = false; // a close queued before the end of input ran first: input ended before
+            current.onInputClosed();
+        }
         current.onClosed(failure);
     }
 
@@ -377,6 +382,7 @@ public final class NettyTransportStream implements TransportStream {
                     } else {
                         // After the other sockets' events of this round: ending a stream (EOF, CLOSE and
                         // FIN to pass on) can wait for the new connection that arrived with it.
+                        inputClosedPending = true;
                         ctx.executor().execute(this::inputClosed);
                     }
                 }
@@ -388,9 +394,10 @@ public final class NettyTransportStream implements TransportStream {
         }
 
         private void inputClosed() {
-            if (closed.isDone()) {
-                return; // closed meanwhile: the handler heard onClosed, which ends input too
+            if (!inputClosedPending) {
+                return; // told already, by a close that came first
             }
+            inputClosedPending = false;
             handler.onInputClosed();
             if (outputDone) {
                 channel.close(); // both directions ended: the stream is done

@@ -26,6 +26,8 @@ public final class RecordingStream implements TransportStream {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile StreamHandler handler;
     private volatile boolean failWrites;
+    private volatile java.util.function.Consumer<byte[]> onWrite = bytes -> {
+    };
 
     @Override
     public PeerInfo peer() {
@@ -52,7 +54,13 @@ public final class RecordingStream implements TransportStream {
         synchronized (writes) {
             writes.add(bytes);
         }
+        onWrite.accept(bytes);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Runs {@code hook} with each write's bytes, on the writing thread, before the write completes. */
+    public void onWrite(java.util.function.Consumer<byte[]> hook) {
+        onWrite = hook;
     }
 
     /** From now on every write fails with an {@link IOException}. */

@@ -6,7 +6,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 /**
  * MINA properties read for every channel. Each lookup walks channel, session and manager, and a property
  * set on none of them ends in a system-property lookup under a freshly built name; set on the manager,
- * the walk stops there. Values are MINA's defaults: nothing changes but the cost.
+ * the walk stops there. Values are MINA's defaults: nothing changes but the cost, except that MINA's
+ * system properties for these three ({@code org.apache.sshd.*}) no longer apply.
  */
 public final class ChannelProperties {
 

@@ -44,9 +44,12 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
     private final AtomicReference<CompletableFuture<Void>> lastWrite =
             new AtomicReference<>(CompletableFuture.completedFuture(null));
     private final Object writeLock = new Object();
-    // guarded by writeLock: packets held back while a batch runs, and how deeply batches nest
-    private List<ByteBuffer> batched;
+    // guarded by writeLock: packets held while a batch runs or hands its packets over (null otherwise), how
+    // deeply batches nest, the thread that began the batch, and whether a hand-over is under way
+    private List<Held> held;
     private int batchDepth;
+    private Thread batchOwner;
+    private boolean handingOver;
 
     StreamIoSession(long id, StreamIoService service, IoHandler handler, TransportStream stream, SocketAddress acceptanceAddress) {
         super(); // no per-session "discriminator": MINA would make (and logback keep forever) a logger per session
@@ -169,77 +172,130 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
             return future;
         }
         ByteBuffer bytes = ByteBuffer.wrap(buffer.array(), buffer.rpos(), buffer.available());
-        CompletableFuture<Void> written;
+        CompletableFuture<Void> written = null;
+        boolean early = false;
         synchronized (writeLock) {
-            // every packet goes through this lock, so one written while a batch runs cannot overtake it
-            if (batchDepth > 0) {
-                batched.add(ByteBuffer.allocate(bytes.remaining()).put(bytes).flip()); // MINA may reuse its buffer once told
-                written = null;
+            // Every packet passes this lock in MINA's encoding order (MINA holds its encode lock around this
+            // call); while packets are held, later ones join them, so none overtakes another.
+            if (held != null) {
+                early = batchDepth > 0 && Thread.currentThread() == batchOwner;
+                // a copy: MINA may reuse its buffer once the write counts as done
+                held.add(new Held(ByteBuffer.allocate(bytes.remaining()).put(bytes).flip(), early ? null : future));
             } else {
                 written = send(bytes);
             }
         }
-        if (written == null) {
-            // Queued in order: written as far as MINA's ordering is concerned (it sends a channel's CLOSE only
-            // once its EOF is written). Should the batch's write fail, the session closes.
+        if (early) {
+            // The batch's own packet, queued in order: written as far as MINA's ordering is concerned (it
+            // sends a channel's CLOSE only once its EOF is written). Should the batch's write fail, the
+            // session closes.
             completeAsInternal(future, null);
-        } else {
-            // As an "internal" thread, MINA listeners queue packets during a key exchange instead of
-            // blocking this (I/O) thread.
-            written.whenComplete((ignored, error) -> completeAsInternal(future, error));
+        } else if (written != null) {
+            whenWritten(written, List.of(future));
         }
         return future;
     }
 
     /**
      * Runs {@code packets}, which writes packets, and sends what they wrote in one transport write: a
-     * channel's EOF and CLOSE, say, one system call and one wake-up of the peer instead of two. Packets
-     * written meanwhile count as written once queued, so MINA can follow up on them within the batch.
-     * Batches nest.
+     * channel's EOF and CLOSE, say, one system call and one wake-up of the peer instead of two. The packets
+     * this thread writes meanwhile count as written once queued, so MINA can follow up on them within the
+     * batch; other threads' packets join the batch and count as written when it is. Batches nest.
      */
     public void batch(Runnable packets) {
         synchronized (writeLock) {
             if (batchDepth++ == 0) {
-                batched = new ArrayList<>(4);
+                if (held == null) {
+                    held = new ArrayList<>(4);
+                } // else a hand-over is under way: this batch's packets join it
+                batchOwner = Thread.currentThread();
             }
         }
-        CompletableFuture<Void> written = null;
         try {
             packets.run();
         } finally {
+            List<Held> toSend = null;
             synchronized (writeLock) {
                 if (--batchDepth == 0) {
-                    List<ByteBuffer> held = batched;
-                    batched = null;
-                    if (!held.isEmpty()) {
-                        written = send(combined(held));
-                    }
+                    batchOwner = null;
+                    if (!handingOver) {
+                        handingOver = true;
+                        toSend = held;
+                        held = new ArrayList<>(4);
+                    } // else the hand-over under way sends them
                 }
             }
-        }
-        if (written != null) {
-            written.whenComplete((ignored, error) -> {
-                if (error != null) {
-                    failed(error);
-                }
-            });
+            if (toSend != null) {
+                handOver(toSend);
+            }
         }
     }
 
-    private static ByteBuffer combined(List<ByteBuffer> held) {
-        if (held.size() == 1) {
-            return held.getFirst();
+    /**
+     * Sends held packets, then those that joined meanwhile, until none is left. Not under {@code writeLock}:
+     * a write may complete other packets' futures at once, and their MINA listeners take MINA's encode lock,
+     * which a writer waiting for {@code writeLock} may hold.
+     */
+    private void handOver(List<Held> first) {
+        List<Held> next = first;
+        while (true) {
+            if (!next.isEmpty()) {
+                List<StreamWriteFuture> futures = new ArrayList<>(next.size());
+                for (Held packet : next) {
+                    if (packet.future() != null) {
+                        futures.add(packet.future());
+                    }
+                }
+                CompletableFuture<Void> written = send(combined(next));
+                whenWritten(written, futures);
+                // some of these packets counted as written already: should the write fail, the session ends
+                written.whenComplete((ignored, error) -> {
+                    if (error != null) {
+                        failed(error);
+                    }
+                });
+            }
+            synchronized (writeLock) {
+                if (batchDepth > 0) {
+                    handingOver = false; // a batch began meanwhile: its end sends what is held
+                    return;
+                }
+                if (held.isEmpty()) {
+                    held = null;
+                    handingOver = false;
+                    return;
+                }
+                next = held;
+                held = new ArrayList<>(4);
+            }
         }
-        ByteBuffer bytes = ByteBuffer.allocate(held.stream().mapToInt(ByteBuffer::remaining).sum());
-        held.forEach(bytes::put);
+    }
+
+    private static ByteBuffer combined(List<Held> packets) {
+        if (packets.size() == 1) {
+            return packets.getFirst().bytes();
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(packets.stream().mapToInt(packet -> packet.bytes().remaining()).sum());
+        packets.forEach(packet -> bytes.put(packet.bytes()));
         return bytes.flip();
     }
 
-    /** Under {@code writeLock}: the transport keeps the order of its writes. */
+    /** Only one thread sends at a time: under {@code writeLock}, or the hand-over while packets are held. */
     private CompletableFuture<Void> send(ByteBuffer bytes) {
         CompletableFuture<Void> written = stream.write(bytes).toCompletableFuture();
         lastWrite.set(written);
         return written;
+    }
+
+    /** Completes the packets' futures with the write. */
+    private static void whenWritten(CompletableFuture<Void> written, List<StreamWriteFuture> futures) {
+        // As an "internal" thread, MINA listeners queue packets during a key exchange instead of blocking
+        // this (I/O) thread.
+        written.whenComplete((ignored, error) -> futures.forEach(future -> completeAsInternal(future, error)));
+    }
+
+    /** A packet held back; {@code future} is null when it already counts as written. */
+    private record Held(ByteBuffer bytes, StreamWriteFuture future) {
     }
 
     private static void completeAsInternal(StreamWriteFuture future, Throwable error) {
