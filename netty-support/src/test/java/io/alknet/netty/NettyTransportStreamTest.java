@@ -71,6 +71,7 @@ class NettyTransportStreamTest {
             InputStream in = peer.getInputStream();
             assertThat(in.readAllBytes()).isEqualTo("bye".getBytes());
             stream.closeFuture().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            events.awaitClosed(); // told just after the close future completes
             assertThat(events.log).as("both directions ended: the stream closed itself").last().isEqualTo("closed");
             assertThat(events.log.stream().filter("input-closed"::equals)).hasSize(1);
         }
@@ -89,6 +90,7 @@ class NettyTransportStreamTest {
             peer.getOutputStream().write(42);
             peer.shutdownOutput();
             stream.closeFuture().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            events.awaitClosed();
             assertThat(events.received()).isEqualTo(1);
             assertThat(events.log).containsExactly("data", "input-closed", "closed");
         }
@@ -114,6 +116,7 @@ class NettyTransportStreamTest {
         final List<String> log = new CopyOnWriteArrayList<>();
         private volatile long bytes;
         private final java.util.concurrent.CountDownLatch inputClosed = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
         @Override
         public void onData(ByteBuffer data) {
@@ -133,10 +136,15 @@ class NettyTransportStreamTest {
         @Override
         public void onClosed(Throwable error) {
             log.add("closed");
+            closed.countDown();
         }
 
         long received() {
             return bytes;
+        }
+
+        void awaitClosed() throws InterruptedException {
+            assertThat(closed.await(10, TimeUnit.SECONDS)).as("close seen").isTrue();
         }
 
         void awaitInputClosed() throws InterruptedException {
