@@ -266,21 +266,11 @@ public final class ChannelStream implements TransportStream {
         if (!finished || !(channel.getSession().getIoSession() instanceof StreamIoSession io)) {
             return sendEof();
         }
-        IoWriteFuture[] written = new IoWriteFuture[1];
-        IOException[] failure = new IOException[1];
-        io.batch(() -> {
-            try {
-                written[0] = sendEof();
-            } catch (IOException e) {
-                failure[0] = e;
-                return;
-            }
+        return io.batch(() -> {
+            IoWriteFuture eof = sendEof();
             channel.close(false);
+            return eof;
         });
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        return written[0];
     }
 
     private IoWriteFuture sendEof() throws IOException {

@@ -201,8 +201,10 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
      * channel's EOF and CLOSE, say, one system call and one wake-up of the peer instead of two. The packets
      * this thread writes meanwhile count as written once queued, so MINA can follow up on them within the
      * batch; other threads' packets join the batch and count as written when it is. Batches nest.
+     *
+     * @return what {@code packets} returned
      */
-    public void batch(Runnable packets) {
+    public <T> T batch(PacketWriter<T> packets) throws IOException {
         synchronized (writeLock) {
             if (batchDepth++ == 0) {
                 if (held == null) {
@@ -212,7 +214,7 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
             }
         }
         try {
-            packets.run();
+            return packets.write();
         } finally {
             List<Held> toSend = null;
             synchronized (writeLock) {
@@ -292,6 +294,12 @@ public final class StreamIoSession extends AbstractCloseable implements IoSessio
         // As an "internal" thread, MINA listeners queue packets during a key exchange instead of blocking
         // this (I/O) thread.
         written.whenComplete((ignored, error) -> futures.forEach(future -> completeAsInternal(future, error)));
+    }
+
+    /** Writes packets within a {@link #batch}. */
+    @FunctionalInterface
+    public interface PacketWriter<T> {
+        T write() throws IOException;
     }
 
     /** A packet held back; {@code future} is null when it already counts as written. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +34,7 @@ class StreamIoSessionBatchTest {
             // as MINA does: the CLOSE follows once the EOF counts as written
             futures.getFirst().addListener(written -> futures.add(session.writeBuffer(packet("close"))));
             assertThat(writes(stream)).as("nothing leaves during the batch").containsExactly("before");
+            return null;
         });
         session.writeBuffer(packet("after"));
 
@@ -44,14 +46,13 @@ class StreamIoSessionBatchTest {
     void batchesNestAndAnEmptyBatchWritesNothing() throws Exception {
         RecordingStream stream = new RecordingStream();
         StreamIoSession session = session(stream);
-        session.batch(() -> {
-        });
+        session.batch(() -> null);
         session.batch(() -> {
             ByteArrayBuffer a = packet("a");
             write(session, a);
             a.array()[0] = 'X'; // MINA may reuse a buffer once its write counts as done: the batch copied it
             session.batch(() -> write(session, "b"));
-            write(session, "c");
+            return write(session, "c");
         });
         assertThat(writes(stream)).containsExactly("abc");
     }
@@ -66,7 +67,7 @@ class StreamIoSessionBatchTest {
             Thread writer = Thread.ofPlatform().start(() -> other.set(write(session, "other")));
             join(writer);
             assertThat(other.get().isDone()).as("another thread's packet waits for the batch's write").isFalse();
-            write(session, "second");
+            return write(session, "second");
         });
         assertThat(writes(stream)).containsExactly("firstothersecond");
         assertThat(other.get().isWritten()).isTrue();
@@ -88,7 +89,7 @@ class StreamIoSessionBatchTest {
         });
         session.batch(() -> {
             write(session, "eof");
-            write(session, "close");
+            return write(session, "close");
         });
         assertThat(writes(stream)).containsExactly("eofclose", "other");
         assertThat(other.get().isWritten()).isTrue();
@@ -96,7 +97,7 @@ class StreamIoSessionBatchTest {
 
     private static void join(Thread writer) {
         try {
-            assertThat(writer.join(java.time.Duration.ofSeconds(10))).as("the other writer was not blocked").isTrue();
+            assertThat(writer.join(Duration.ofSeconds(10))).as("the other writer was not blocked").isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -109,9 +110,8 @@ class StreamIoSessionBatchTest {
         stream.failWrites();
         AtomicReference<Throwable> exceptionSeen = new AtomicReference<>();
         StreamIoSession session = session(stream, exceptionSeen);
-        AtomicReference<IoWriteFuture> eof = new AtomicReference<>();
-        session.batch(() -> eof.set(write(session, "eof")));
-        assertThat(eof.get().isWritten()).as("counted as written when queued").isTrue();
+        IoWriteFuture eof = session.batch(() -> write(session, "eof"));
+        assertThat(eof.isWritten()).as("counted as written when queued").isTrue();
         assertThat(session.isClosing()).as("but the failed write ended the session").isTrue();
         assertThat(exceptionSeen.get()).isInstanceOf(IOException.class);
     }
