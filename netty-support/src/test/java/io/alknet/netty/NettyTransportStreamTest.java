@@ -15,8 +15,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,7 +105,7 @@ class NettyTransportStreamTest {
             TransportStream stream = listener.accept().toCompletableFuture().get(10, TimeUnit.SECONDS);
             stream.start(new Recorder());
             byte[] reply = new byte[64 * 1024];
-            java.util.Arrays.fill(reply, (byte) 7);
+            Arrays.fill(reply, (byte) 7);
             stream.write(ByteBuffer.wrap(reply));
             stream.close();
             assertThat(peer.getInputStream().readAllBytes()).isEqualTo(reply);
@@ -115,8 +117,8 @@ class NettyTransportStreamTest {
     private static final class Recorder implements StreamHandler {
         final List<String> log = new CopyOnWriteArrayList<>();
         private volatile long bytes;
-        private final java.util.concurrent.CountDownLatch inputClosed = new java.util.concurrent.CountDownLatch(1);
-        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch inputClosed = new CountDownLatch(1);
+        private final CountDownLatch closed = new CountDownLatch(1);
 
         @Override
         public void onData(ByteBuffer data) {

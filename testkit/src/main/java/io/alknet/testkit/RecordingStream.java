@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * A {@link TransportStream} for unit tests of pure logic: it records each write, and the test feeds
@@ -26,7 +27,7 @@ public final class RecordingStream implements TransportStream {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile StreamHandler handler;
     private volatile boolean failWrites;
-    private volatile java.util.function.Consumer<byte[]> onWrite = bytes -> {
+    private volatile Consumer<byte[]> onWrite = bytes -> {
     };
 
     @Override
@@ -59,7 +60,7 @@ public final class RecordingStream implements TransportStream {
     }
 
     /** Runs {@code hook} with each write's bytes, on the writing thread, before the write completes. */
-    public void onWrite(java.util.function.Consumer<byte[]> hook) {
+    public void onWrite(Consumer<byte[]> hook) {
         onWrite = hook;
     }
 
