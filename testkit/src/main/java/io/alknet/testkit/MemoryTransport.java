@@ -190,21 +190,26 @@ public final class MemoryTransport implements Transport {
             }
             ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
             CompletableFuture<Void> written = new CompletableFuture<>();
-            peer.receive(new Inbound(copy, written));
+            if (!peer.receive(new Inbound(copy, written))) {
+                // as TCP answers a write to a closed socket with a reset: the write fails, and so does this stream
+                finish(new IOException("the peer closed the stream"));
+            }
             return written;
         }
 
-        void receive(Inbound event) {
+        /** Queues an event from the peer; false (and the write failed) when this end is closed. */
+        boolean receive(Inbound event) {
             synchronized (this) {
                 if (closed.isDone()) {
                     if (event.written() != null) {
                         event.written().completeExceptionally(new IOException("the peer closed"));
                     }
-                    return;
+                    return false;
                 }
                 inbound.add(event);
             }
             pump();
+            return true;
         }
 
         private void pump() {
@@ -284,12 +289,13 @@ public final class MemoryTransport implements Transport {
             finish(null);
         }
 
+        /** Ends both ends at once: queued events are dropped, and each side's handler is told an error (a reset). */
         @Override
         public void abort() {
-            finish(null);
+            finish(new IOException("the stream was aborted"));
             MemoryStream other = peer;
             if (other != null) {
-                other.receive(new Inbound(null, null));
+                other.finish(new IOException("the stream was reset by the peer"));
             }
         }
 

@@ -12,6 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * back-pressure (a side stops reading while too many of its bytes wait to be written on the other) and
  * half-close propagation. Used by every front end that puts a local connection into a tunnel channel.
  *
+ * <p>Nothing is lost and nothing ends cleanly by mistake: a side's end of data becomes a half-close of the
+ * other side, sent after every byte copied before it; a side that fails, is aborted, or closes without having
+ * ended its data first (a reset, a session that went away) aborts the other side, and so does a failed write,
+ * so the far peer sees an error, never a clean end of a truncated stream.
+ *
  * <p>Threading: safe to create from any thread; all work happens in the streams' callbacks.
  */
 public final class Splice {
@@ -80,6 +85,7 @@ public final class Splice {
         private final int highWaterMark;
         private final AtomicLong inFlight = new AtomicLong();
         private boolean paused; // guarded by this
+        private volatile boolean inputEnded;
 
         Direction(TransportStream source, TransportStream sink, AtomicLong counter, int highWaterMark) {
             this.source = source;
@@ -98,6 +104,8 @@ public final class Splice {
             long pending = inFlight.addAndGet(length);
             sink.writeCopy(data).whenComplete((ignored, error) -> {
                 if (error != null) {
+                    // the bytes did not get through: neither peer may see a clean end
+                    sink.abort();
                     source.abort();
                     return;
                 }
@@ -128,12 +136,13 @@ public final class Splice {
 
         @Override
         public void onInputClosed() {
+            inputEnded = true;
             sink.shutdownOutput().whenComplete((ignored, error) -> directionEnded());
         }
 
         @Override
         public void onClosed(Throwable error) {
-            if (error != null) {
+            if (error != null || !inputEnded) {
                 sink.abort();
             } else {
                 sink.close();

@@ -24,7 +24,8 @@ public interface StreamHandler {
     /**
      * The stream is fully closed.
      *
-     * @param error the failure that closed it, or {@code null} for an orderly close
+     * @param error the failure that closed it (a reset, a failed write, an abort on either side), or
+     *              {@code null} for an orderly close
      */
     void onClosed(Throwable error);
 }

@@ -10,7 +10,9 @@ import java.util.concurrent.CompletionStage;
  * <h2>Life cycle</h2>
  * A stream is created open. Nothing is read until {@link #start(StreamHandler)}; bytes that arrive
  * earlier wait in the transport. The stream ends when both sides closed, when {@link #close()} or
- * {@link #abort()} is called, or on an error; {@link #closeFuture()} completes then.
+ * {@link #abort()} is called, or on an error; {@link #closeFuture()} completes then. A failed write ends the
+ * stream with that error ({@link StreamHandler#onClosed(Throwable)} gets it), so whoever passes the data on
+ * can abort the far side instead of ending it cleanly.
  *
  * <h2>Threading</h2>
  * Every method may be called from any thread and never blocks. Handler callbacks come from the
@@ -56,16 +58,24 @@ public interface TransportStream {
     void resumeReading();
 
     /**
-     * Half-close: sends end-of-stream after the queued writes; reading continues.
+     * Half-close: sends end-of-stream after every queued write is sent, never before (a reader slower than
+     * the writer must still get every byte); reading continues. Writes after it fail. Idempotent.
      *
      * @return completes when the end-of-stream was sent
      */
     CompletionStage<Void> shutdownOutput();
 
-    /** Graceful close: queued writes are flushed, then the stream closes. Idempotent. */
+    /**
+     * Graceful close: every queued write is sent, then end-of-stream, then the stream closes; the peer sees
+     * a clean end after the last byte. A transport may abort instead when the peer stops reading for a long
+     * time. Idempotent.
+     */
     void close();
 
-    /** Immediate close: queued writes are dropped. Idempotent. */
+    /**
+     * Immediate close: queued writes are dropped and the peer's stream ends with an error (a reset), never
+     * with a clean end of data; this stream's handler is told an error too. Idempotent.
+     */
     void abort();
 
     /** True until the stream is closed. */

@@ -41,7 +41,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * The stream closes on {@link #close()} (after the queued writes), on {@link #abort()} (dropping them), on an
  * I/O error, or once both directions ended (our end-of-stream sent and the peer's received). A Unix socket
  * cannot tell a peer's half-close from a full close: the peer's end shows as {@code onInputClosed}, and the
- * owner closes the stream (a later write to a gone peer fails and closes it too).
+ * owner closes the stream (a later write to a gone peer fails and closes it too). Nor can it say "aborted":
+ * an abort is a close to the peer, which sees an end of file, unless it had bytes unread (then Linux reports
+ * a reset). A splice over this transport therefore passes an abort on as an end of data; keep it to trusted
+ * local peers.
  */
 final class UnixStream implements TransportStream {
 
@@ -127,7 +130,7 @@ final class UnixStream implements TransportStream {
 
     @Override
     public void abort() {
-        finish(null);
+        finish(new IOException("the stream was aborted"));
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.alknet.api.transport.TransportAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -21,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What every {@link Transport} must do (see the Javadoc of {@link Transport} and {@link TransportStream}):
  * accept and connect with peer info, deliver bytes in order and intact, half-close, apply back-pressure
- * when reading is paused, and finish every write and close cleanly when closed mid-write.
+ * when reading is paused, finish every write and close cleanly when closed mid-write, send a close or half-close
+ * only after every byte queued before it (also to a reader slower than the writer), and report an abort or a
+ * failed write to both sides as an error, never as a clean end of data.
  *
  * <p>Extend it and supply started transports and a listen address; each test gets fresh ones.
  */
@@ -41,6 +45,16 @@ public abstract class TransportContract {
 
     /** Where the server listens, e.g. {@code tcp://127.0.0.1:0}. */
     protected abstract TransportAddress listenAddress() throws Exception;
+
+    /**
+     * Whether the peer of an aborted stream can tell the abort from a clean end (TCP: a reset; TLS: no
+     * close_notify; QUIC: RESET_STREAM). A transport whose wire cannot say it (a unix socket's close is an end
+     * of file, whatever the reason) overrides this to false and documents that a splice over it passes an
+     * abort on as an end of data.
+     */
+    protected boolean peerSeesAbort() {
+        return true;
+    }
 
     /** What a client dials to reach {@code listener} (default: its bound address). */
     protected TransportAddress dialAddress(Listener listener) {
@@ -184,16 +198,113 @@ public abstract class TransportContract {
                 .get(30, TimeUnit.SECONDS)).as("a write after close fails").isNotNull();
     }
 
+    /**
+     * The peer reads slower than this side writes; this side queues every write at once and then closes (or
+     * half-closes). The close goes out only after every queued byte: the reader gets all of them, then a clean
+     * end, and every write succeeds. A transport that closes its socket while writes still wait in its queue
+     * loses the tail here.
+     */
+    @ParameterizedTest(name = "{0}, written by the {1} side")
+    @CsvSource({"close, client", "close, server", "half-close, client", "half-close, server"})
+    void aSlowReaderGetsEveryByteWrittenBeforeTheEnd(String end, String writerSide) throws Exception {
+        TransportStream[] streams = pair();
+        TransportStream writer = writerSide.equals("client") ? streams[0] : streams[1];
+        TransportStream reader = writerSide.equals("client") ? streams[1] : streams[0];
+        Received atWriter = new Received();
+        SlowReader slow = new SlowReader(reader, 8L << 20);
+        reader.start(slow);
+        writer.start(atWriter);
+        byte[] body = random(8 * 1024 * 1024 + 13, 5);
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int offset = 0; offset < body.length; offset += 65_536) {
+            writes.add(writer.write(wrap(body, offset, Math.min(65_536, body.length - offset))).toCompletableFuture());
+        }
+        CompletableFuture<Void> ended;
+        if (end.equals("close")) {
+            writer.close();
+            ended = CompletableFuture.anyOf(slow.inputClosed, slow.closed).thenApply(ignored -> null);
+        } else {
+            writer.shutdownOutput();
+            ended = slow.inputClosed;
+        }
+        ended.get(60, TimeUnit.SECONDS);
+        assertThat(slow.count()).as("bytes the slow reader got before the end").isEqualTo(body.length);
+        assertThat(slow.sha256()).isEqualTo(SlowReader.sha256(body));
+        assertThat(slow.closed.getNow(null)).as("an orderly end is not an error").isNull();
+        for (CompletableFuture<Void> write : writes) {
+            assertThat(write).as("a write queued before the end").succeedsWithin(30, TimeUnit.SECONDS);
+        }
+        if (end.equals("half-close")) {
+            // the direction that is still open carries the answer, and then both sides close
+            await(reader.write(ByteBuffer.wrap("all read".getBytes())));
+            atWriter.awaitSize(8, 30);
+            assertThat(new String(atWriter.bytes())).isEqualTo("all read");
+            reader.close();
+            assertThat(atWriter.closed.get(30, TimeUnit.SECONDS)).as("the writer's close after both ends").isNull();
+        } else {
+            reader.close(); // the reader's own direction is still open until it closes too
+        }
+        assertThat(slow.closed.get(30, TimeUnit.SECONDS)).as("the reader's stream closed cleanly").isNull();
+        await(writer.closeFuture());
+        await(reader.closeFuture());
+    }
+
+    /**
+     * An abort is not an end of data: the peer's stream fails with an error, and never reports its input as
+     * ended cleanly, so a splice on the far side passes the abort on instead of a clean EOF.
+     */
     @Test
-    void abortEndsTheStreamAtOnceAndThePeerSeesItsInputEnd() throws Exception {
+    void abortEndsTheStreamAtOnceAndThePeerSeesAnErrorNotAnEnd() throws Exception {
         TransportStream[] streams = pair();
         Received atServer = new Received();
+        Received atClient = new Received();
         streams[1].start(atServer);
+        streams[0].start(atClient);
+        await(streams[0].write(ByteBuffer.wrap("partial".getBytes())));
+        atServer.awaitSize(7, 30);
         streams[0].abort();
-        streams[0].closeFuture().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        CompletableFuture.anyOf(atServer.inputClosed, atServer.closed).get(30, TimeUnit.SECONDS);
-        streams[1].close();
-        streams[1].closeFuture().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        await(streams[0].closeFuture());
+        assertThat(streams[0].isOpen()).isFalse();
+        assertThat(atClient.closed.get(30, TimeUnit.SECONDS)).as("the aborted stream's own handler is told an error").isNotNull();
+        if (!peerSeesAbort()) {
+            CompletableFuture.anyOf(atServer.inputClosed, atServer.closed).get(30, TimeUnit.SECONDS);
+            return;
+        }
+        assertThat(atServer.closed.get(30, TimeUnit.SECONDS)).as("the error the peer's stream ended with").isNotNull();
+        assertThat(atServer.inputClosed).as("an abort never looks like the end of the data").isNotDone();
+        assertThat(streams[1].write(ByteBuffer.wrap("late".getBytes())).toCompletableFuture().handle((ignored, error) -> error)
+                .get(30, TimeUnit.SECONDS)).as("a write on the aborted peer's stream fails").isNotNull();
+    }
+
+    /**
+     * The reader goes away while this side still has writes queued: they fail, and this side's stream ends with
+     * an error (a failed write is never a clean end), so the far side of a splice is aborted too.
+     */
+    @Test
+    void aFailedWriteEndsTheStreamWithAnError() throws Exception {
+        TransportStream[] streams = pair();
+        Received atClient = new Received();
+        streams[0].start(atClient);
+        streams[1].pauseReading();
+        streams[1].start(new Received());
+        byte[] chunk = random(64 * 1024, 6);
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 256; i++) { // 16 MiB: more than any socket or flow-control window holds
+            writes.add(streams[0].write(ByteBuffer.wrap(chunk)).toCompletableFuture());
+        }
+        Thread.sleep(200);
+        streams[1].abort();
+        CompletableFuture<Void> anyFailed = new CompletableFuture<>();
+        for (CompletableFuture<Void> write : writes) {
+            write.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    anyFailed.complete(null);
+                }
+            });
+        }
+        anyFailed.get(30, TimeUnit.SECONDS);
+        assertThat(atClient.closed.get(30, TimeUnit.SECONDS)).as("the writer's stream ended with the write's failure").isNotNull();
+        assertThat(atClient.inputClosed).as("an aborted peer never looks like the end of the data").isNotDone();
     }
 
     @Test

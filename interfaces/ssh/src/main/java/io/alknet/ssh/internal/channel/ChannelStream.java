@@ -49,7 +49,11 @@ public final class ChannelStream implements TransportStream {
     private boolean paused;
     private long unreleased;
     private boolean closeRequested;
+    private PendingWrite eofQueued;
     private boolean inputEnded;
+    /** Our side closed the channel: gracefully ({@link #close()}) or not ({@link #abort()}). */
+    private boolean closedHere;
+    private boolean aborted;
 
     /**
      * @param eofSender sends SSH_MSG_CHANNEL_EOF (a protected operation of MINA's channel)
@@ -120,6 +124,10 @@ public final class ChannelStream implements TransportStream {
         }
     }
 
+    /**
+     * The channel closed. Its handler is told an error unless the end was orderly: an abort, or a channel that
+     * ended (the peer's CLOSE, the session going away) before the peer's EOF, is never a clean end of data.
+     */
     private void channelClosed() {
         StreamHandler current;
         Queue<PendingWrite> failed;
@@ -132,7 +140,19 @@ public final class ChannelStream implements TransportStream {
             write.future.completeExceptionally(new ClosedChannelException());
         }
         if (closed.complete(null) && current != null) {
-            current.onClosed(null);
+            current.onClosed(closeError());
+        }
+    }
+
+    private IOException closeError() {
+        synchronized (lock) {
+            if (aborted) {
+                return new IOException("the channel was aborted");
+            }
+            if (!inputEnded && !closedHere) {
+                return new IOException("the channel closed before the end of its data");
+            }
+            return null;
         }
     }
 
@@ -180,7 +200,7 @@ public final class ChannelStream implements TransportStream {
             }
         }
         if (closed.isDone()) {
-            streamHandler.onClosed(null);
+            streamHandler.onClosed(closeError());
         }
     }
 
@@ -229,8 +249,7 @@ public final class ChannelStream implements TransportStream {
             }
             next = writes.poll();
             if (next == null) {
-                if (closeRequested) {
-                    closeRequested = false;
+                if (closeRequested && !channel.isClosing()) {
                     channel.close(false);
                 }
                 return;
@@ -265,6 +284,9 @@ public final class ChannelStream implements TransportStream {
         }
         if (!finished || !(channel.getSession().getIoSession() instanceof StreamIoSession io)) {
             return sendEof();
+        }
+        synchronized (lock) {
+            closedHere = true;
         }
         return io.batch(() -> {
             IoWriteFuture eof = sendEof();
@@ -327,29 +349,46 @@ public final class ChannelStream implements TransportStream {
             if (closed.isDone()) {
                 return CompletableFuture.completedFuture(null);
             }
+            if (eofQueued != null) {
+                return eofQueued.future;
+            }
+            eofQueued = eof;
             writes.add(eof);
         }
         writeNext();
         return eof.future;
     }
 
+    /** Graceful: the queued writes, then EOF (unless sent already), then CLOSE. */
     @Override
     public void close() {
-        boolean idle;
         synchronized (lock) {
-            idle = !writing && writes.isEmpty();
-            if (!idle) {
-                closeRequested = true;
+            if (closed.isDone() || closeRequested) {
+                return;
+            }
+            closeRequested = true;
+            closedHere = true;
+            if (eofQueued == null) {
+                eofQueued = new PendingWrite(null, true);
+                writes.add(eofQueued);
             }
         }
-        if (idle) {
-            channel.close(false);
-        }
+        writeNext();
     }
 
+    /**
+     * CLOSE without EOF, at once: queued writes are dropped, and the peer's stream ends with an error. (MINA's
+     * immediate close sends no CLOSE at all, which would leave the peer's end open; its graceful close sends
+     * CLOSE right away and waits for the peer's.)
+     */
     @Override
     public void abort() {
-        channel.close(true);
+        synchronized (lock) {
+            if (!closed.isDone()) {
+                aborted = true;
+            }
+        }
+        channel.close(false);
     }
 
     @Override

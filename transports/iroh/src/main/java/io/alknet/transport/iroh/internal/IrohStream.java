@@ -193,7 +193,7 @@ final class IrohStream implements TransportStream {
             lock.unlock();
         }
         Native.streamReset(handle, 0);
-        finish(null);
+        finish(new IOException("the stream was aborted"));
     }
 
     @Override
