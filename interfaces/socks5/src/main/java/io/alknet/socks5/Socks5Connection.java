@@ -261,8 +261,9 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
-            // The client stopped sending before the handshake finished: nothing more can come.
-            if (!requested) {
+            // The client stopped sending before the handshake finished: nothing more can come. Or it ended the
+            // connection that holds a UDP association: RFC 1928 ends the association with it.
+            if (!requested || udp) {
                 flushAndClose(ctx);
             }
             return;
