@@ -1,5 +1,6 @@
 package io.alknet.architecture;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -8,6 +9,9 @@ import io.alknet.api.plugin.AlknetPlugin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,11 +77,28 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * Every rule declared in {@link ArchitectureRules} is in {@link ArchitectureRules#all()}, holds on the production
+     * classes, and is seen to fail on at least one of the deliberate violators in the {@code violation} test packages:
+     * a rule added without a violator, or left out of {@code all()}, fails here.
+     */
     @Test
-    void everyRuleIsCovered() {
-        assertThat(ArchitectureRules.all()).hasSize(6);
-        for (ArchRule rule : ArchitectureRules.all()) {
-            assertThat(rule.getDescription()).isNotBlank();
+    void everyRuleIsListedHoldsAndIsSeenToFail() throws Exception {
+        List<ArchRule> declared = new ArrayList<>();
+        for (Field field : ArchitectureRules.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && ArchRule.class.isAssignableFrom(field.getType())) {
+                field.setAccessible(true);
+                declared.add((ArchRule) field.get(null));
+            }
+        }
+        assertThat(declared).as("rules declared in ArchitectureRules").isNotEmpty();
+        assertThat(ArchitectureRules.all()).as("ArchitectureRules.all()").containsExactlyInAnyOrderElementsOf(declared);
+        JavaClasses violators = new ClassFileImporter().importPackages("io.alknet")
+                .that(JavaClass.Predicates.resideInAPackage("..violation"));
+        assertThat(violators).as("the deliberate violators").isNotEmpty();
+        for (ArchRule rule : declared) {
+            rule.check(production);
+            assertThat(rule.evaluate(violators).hasViolation()).as("'%s' flags one of the violators", rule.getDescription()).isTrue();
         }
     }
 }
