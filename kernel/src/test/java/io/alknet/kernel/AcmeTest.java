@@ -41,7 +41,7 @@ class AcmeTest {
     void aCertificateFromPebbleIsServedAndRenewedWithoutDroppingSessions() throws Exception {
         Path pebble = PEBBLE_HOME.resolve("bin/pebble");
         if (!Files.isExecutable(pebble)) {
-            fail("Pebble is not built: run 'bash .ci/pebble.sh' (needs Go; .ci/run does it)");
+            fail("Pebble is not built: run 'bash .ci/pebble.sh' (needs Go; ./test does it)");
         }
         int acmePort = Loopback.unusedPort();
         int managementPort = Loopback.unusedPort();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real OpenSSH {@code ssh} and {@code sshd} binaries for interoperability tests. They are
- * installed by {@code .ci/run}; a missing binary fails the test with what to install.
+ * installed by {@code ./test}; a missing binary fails the test with what to install.
  */
 final class OpenSsh {
 
@@ -27,7 +27,7 @@ final class OpenSsh {
     static void requireInstalled() {
         if (!Files.isExecutable(SSH) || !Files.isExecutable(SSHD)) {
             throw new IllegalStateException("OpenSSH is not installed: apt-get install openssh-server openssh-client "
-                    + "(.ci/run does this)");
+                    + "(./test installs it)");
         }
     }
 

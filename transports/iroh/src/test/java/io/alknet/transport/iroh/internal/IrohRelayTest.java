@@ -30,12 +30,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Through a local relay: the iroh-relay crate's own server ({@code iroh-relay --dev}, plain HTTP on loopback, built by
- * {@code .ci/run} into {@code ~/.cache/alknet/iroh-relay}). The client knows only the server's endpoint id and relay,
+ * {@code ./test} into {@code ~/.cache/alknet/iroh-relay}). The client knows only the server's endpoint id and relay,
  * no address: without the relay it could not find the server at all.
  */
 class IrohRelayTest {
 
-    /** {@code $ALKNET_IROH_RELAY}, else where {@code .ci/run} installs it. */
+    /** {@code $ALKNET_IROH_RELAY}, else where {@code ./test} installs it. */
     private static final Path RELAY = Path.of(System.getenv().getOrDefault("ALKNET_IROH_RELAY",
             System.getProperty("user.home") + "/.cache/alknet/iroh-relay/bin/iroh-relay"));
 
@@ -49,7 +49,7 @@ class IrohRelayTest {
     @BeforeAll
     static void nativeLibraryAndRelay() {
         NativeAvailable.assume();
-        assumeTrue(Files.isExecutable(RELAY), () -> "no iroh-relay at " + RELAY + " (.ci/run builds it with cargo install)");
+        assumeTrue(Files.isExecutable(RELAY), () -> "no iroh-relay at " + RELAY + " (./test builds it with cargo install)");
     }
 
     @AfterEach
