@@ -29,6 +29,18 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
         return LINES.stream().filter(line -> line.contains(needle)).toList();
     }
 
+    /**
+     * The lines containing {@code needle} once one contains {@code until} too, waiting up to 20 s: some lines are
+     * written when the server notices a connection ended, a moment after the client has exited.
+     */
+    public static List<String> awaitMatching(String needle, String until) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (matching(needle).stream().noneMatch(line -> line.contains(until)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return matching(needle);
+    }
+
     public static void clear() {
         LINES.clear();
     }

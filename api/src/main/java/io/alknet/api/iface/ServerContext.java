@@ -45,6 +45,29 @@ public interface ServerContext {
     boolean authenticationFailed(String user, String method, String reason);
 
     /**
+     * Records a credential the peer offered without proof that it holds it (the SSH "would you accept this
+     * key" query) and that was refused. That alone is not a failed login: clients offer each key they hold,
+     * and OpenSSH offers a certificate's plain key before the certificate. It counts against the attempts on
+     * this connection at once, but is logged in the fail2ban format and penalized only if the connection
+     * ends without logging in (as OpenSSH's sshd does not report such a query as a failure either).
+     *
+     * @return like {@link #authenticationFailed(Credential, String)}
+     */
+    default boolean queryRefused(Credential credential, String reason) {
+        return authenticationFailed(credential, reason);
+    }
+
+    /**
+     * Like {@link #queryRefused(Credential, String)}, for a query whose key could not be read or is of an
+     * unsupported type.
+     *
+     * @return like {@link #authenticationFailed(Credential, String)}
+     */
+    default boolean queryRefused(String user, String method, String reason) {
+        return authenticationFailed(user, method, reason);
+    }
+
+    /**
      * Opens an outbound connection for a local forward ({@code direct-tcpip}): checks the forwarding
      * policy against every resolved address, then connects to exactly an address that was allowed.
      *

@@ -81,6 +81,7 @@ final class AcceptLoop implements AutoCloseable {
         try {
             connection = streamInterface.serve(stream, context);
         } catch (RuntimeException e) {
+            context.ended();
             guard.closed(peer, context.outcome());
             audit.connectionClosed(peer, Duration.ofNanos(System.nanoTime() - started));
             throw e;
@@ -89,6 +90,7 @@ final class AcceptLoop implements AutoCloseable {
         sessions.put(connection, context);
         connection.closeFuture().whenComplete((ignored, error) -> {
             sessions.remove(connection);
+            context.ended();
             guard.closed(peer, context.outcome());
             audit.connectionClosed(peer, Duration.ofNanos(System.nanoTime() - started));
         });

@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,7 +42,12 @@ final class ConnectionContext implements ServerContext {
     private final AuditLog audit;
     private final SourceGuard guard;
     private final ServerCalls calls;
+    /** At most this many refused queries wait for the end of the connection; more are counted, not logged. */
+    static final int MAX_PENDING_QUERIES = 32;
+
     private final AtomicInteger failures = new AtomicInteger();
+    /** Refused queries, logged as failed logins only if the connection ends without logging in; guarded by itself. */
+    private final List<Runnable> refusedQueries = new ArrayList<>();
     private volatile Credential credential;
     private volatile Identity identity;
     private volatile ServerConnection connection;
@@ -94,6 +101,9 @@ final class ConnectionContext implements ServerContext {
         }
         this.credential = presented;
         this.identity = resolved;
+        synchronized (refusedQueries) {
+            refusedQueries.clear(); // keys offered before the one that logged in were no attack
+        }
         audit.authSuccess(peer, presented.user(), method(presented), presented.label(), resolved);
     }
 
@@ -107,6 +117,38 @@ final class ConnectionContext implements ServerContext {
     public boolean authenticationFailed(String user, String method, String reason) {
         audit.authFailure(peer, user, method, "-", reason);
         return countFailure();
+    }
+
+    @Override
+    public boolean queryRefused(Credential presented, String reason) {
+        return deferFailure(() -> audit.authFailure(peer, presented.user(), method(presented), presented.label(), reason));
+    }
+
+    @Override
+    public boolean queryRefused(String user, String method, String reason) {
+        return deferFailure(() -> audit.authFailure(peer, user, method, "-", reason));
+    }
+
+    private boolean deferFailure(Runnable logLine) {
+        synchronized (refusedQueries) {
+            if (refusedQueries.size() < MAX_PENDING_QUERIES) {
+                refusedQueries.add(logLine);
+            }
+        }
+        return countFailure();
+    }
+
+    /**
+     * The connection ended: a refused query it made counts as a failed login now (one fixed-format line each)
+     * unless the connection logged in. Call once, before the penalties are reckoned.
+     */
+    void ended() {
+        List<Runnable> lines;
+        synchronized (refusedQueries) {
+            lines = identity == null ? List.copyOf(refusedQueries) : List.of();
+            refusedQueries.clear();
+        }
+        lines.forEach(Runnable::run);
     }
 
     private boolean countFailure() {

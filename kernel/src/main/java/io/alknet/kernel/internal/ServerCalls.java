@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The server's call protocol: the engines of the control channels and raw streams, the pubsub hub they
  * share, and the gateway for message interfaces (HTTP), which authenticates each request's bearer
- * credential against the newest configuration. Thread-safe.
+ * credential against the newest configuration. A failed request earns its source the same penalty as a
+ * failed SSH login, and a source in the penalty box gets 429 until it runs out. Thread-safe.
  */
 final class ServerCalls implements MessageContext {
 
@@ -38,13 +40,15 @@ final class ServerCalls implements MessageContext {
     private final PubSubHub hub;
     private final DynamicConfigHolder config;
     private final AuditLog audit;
+    private final SourceGuard guard;
     private final Set<CallEngine> engines = ConcurrentHashMap.newKeySet();
 
-    ServerCalls(Calls calls, DynamicConfigHolder config, AuditLog audit) {
+    ServerCalls(Calls calls, DynamicConfigHolder config, AuditLog audit, SourceGuard guard) {
         this.calls = Objects.requireNonNull(calls, "calls");
         this.hub = new PubSubHub(calls.eventBuffer());
         this.config = Objects.requireNonNull(config, "config");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.guard = Objects.requireNonNull(guard, "guard");
     }
 
     Calls calls() {
@@ -69,8 +73,15 @@ final class ServerCalls implements MessageContext {
 
     @Override
     public CompletionStage<InterfaceResponse> handle(InterfaceRequest request) {
+        if (guard.admitRequest(request.peer()) != null) {
+            // the source sits in the penalty box that SSH logins feed too: no credential is even looked at
+            return CompletableFuture.completedFuture(new InterfaceResponse(429, Map.of("error", new CallError(CallError.OVERLOADED,
+                    "too many failed logins from this address: try again later", true, Optional.empty()).toPayload()),
+                    Map.of("Connection", "close")));
+        }
         if (request.authToken().isEmpty() || request.authToken().get().isBlank()) {
             audit.authFailure(request.peer(), "-", "bearer", "-", "no_credential");
+            guard.requestFailed(request.peer(), SourceGuard.Outcome.NO_AUTH);
             return CompletableFuture.completedFuture(error(401, CallError.of(CallError.ACCESS_DENIED,
                     "authentication required: send 'Authorization: Bearer TOKEN' with a token (alknet token) or an API key (alknet apikey create)")));
         }
@@ -83,6 +94,7 @@ final class ServerCalls implements MessageContext {
         if (!(resolution instanceof IdentityResolution.Resolved resolved)) {
             String reason = resolution instanceof IdentityResolution.Rejected rejected ? rejected.reason() : "unknown_credential";
             audit.authFailure(request.peer(), "-", method, credential.label(), reason);
+            guard.requestFailed(request.peer(), SourceGuard.Outcome.AUTH_FAILED);
             return CompletableFuture.completedFuture(error(401, CallError.of(CallError.ACCESS_DENIED,
                     "the credential was not accepted (" + reason + ")")));
         }

@@ -85,7 +85,7 @@ public final class ServerRuntime implements AlknetServer {
             remoteListeners = new RemoteListeners(transport("tcp"));
             Calls shared = closer.register(CallSetup.calls(catalog, options.settings()));
             shared.serverOperations(this::status, this::reload);
-            calls = new ServerCalls(shared, config, audit);
+            calls = new ServerCalls(shared, config, audit, guard);
             for (ListenerSpec spec : options.listeners()) {
                 Transport transport = transport(spec.address().scheme());
                 StreamInterface streamInterface = streamInterface(spec.streamInterface());

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * Decides whether a new connection may start, per source address: the penalty box (OpenSSH's
  * {@code PerSourcePenalties}), concurrent connections per address, and the server-wide cap on
- * unauthenticated connections (OpenSSH's {@code MaxStartups}). Reads the newest {@link ServerLimits} on
+ * unauthenticated connections (OpenSSH's {@code MaxStartups}). Requests to a message interface (HTTP) share
+ * the penalty box: each failed one adds its penalty at once. Reads the newest {@link ServerLimits} on
  * every decision, so a reload applies at once. Thread-safe; per-source state lives in one map entry
  * updated atomically, and entries go away when a source has neither connections nor penalty.
  */
@@ -123,6 +124,39 @@ final class SourceGuard {
         if (outcome != Outcome.AUTHENTICATED) {
             unauthenticated.decrementAndGet();
         }
+        penalize(peer, outcome, 1);
+    }
+
+    /**
+     * Whether a request to a message interface (HTTP, which keeps its own connections) may be served: refuses
+     * it while its source sits in the penalty box, and logs the refusal as {@link #admit} does.
+     *
+     * @return null when the request may go on, else the reason ({@code penalty})
+     */
+    String admitRequest(PeerInfo peer) {
+        Instant now = clock.instant();
+        if (decisions.incrementAndGet() % 1024 == 0) {
+            sweep(now);
+        }
+        String key = key(peer);
+        Source state = key == null ? null : sources.get(key);
+        if (state == null || !limits.get().penalties().enabled() || !state.blockedUntil().isAfter(now)) {
+            return null;
+        }
+        audit.connectionRejected(peer, "penalty");
+        return "penalty";
+    }
+
+    /**
+     * A request to a message interface failed to authenticate: its source earns the penalty at once, as a
+     * connection that ended that way would ({@code AUTH_FAILED} for a wrong credential, {@code NO_AUTH} for none).
+     */
+    void requestFailed(PeerInfo peer, Outcome outcome) {
+        penalize(peer, outcome, 0);
+    }
+
+    /** Adds the outcome's penalty to the source, which ends {@code connectionsEnded} connections. */
+    private void penalize(PeerInfo peer, Outcome outcome, int connectionsEnded) {
         String key = key(peer);
         if (key == null) {
             return;
@@ -136,7 +170,7 @@ final class SourceGuard {
         Instant now = clock.instant();
         Instant[] blocked = {null};
         sources.compute(key, (k, source) -> {
-            Source state = source == null ? new Source(1, Instant.EPOCH, Instant.EPOCH) : source;
+            Source state = source == null ? new Source(connectionsEnded, Instant.EPOCH, Instant.EPOCH) : source;
             Instant until = state.penaltyUntil();
             Instant blockedUntil = state.blockedUntil();
             if (!penalty.isZero() && (source != null || sources.size() < MAX_SOURCES)) {
@@ -149,7 +183,7 @@ final class SourceGuard {
                     blocked[0] = until;
                 }
             }
-            Source next = new Source(Math.max(0, state.connections() - 1), until, blockedUntil);
+            Source next = new Source(Math.max(0, state.connections() - connectionsEnded), until, blockedUntil);
             return next.idle(now) ? null : next;
         });
         if (blocked[0] != null) {

@@ -73,6 +73,31 @@ class SourceGuardTest {
     }
 
     @Test
+    void failedRequestsFillTheSamePenaltyBoxAtOnce() {
+        // HTTP keeps its own connections: each failed request adds the penalty when it fails (default:
+        // authfail 5s, min 15s), and a source in the box is refused for requests and connections alike
+        limits.set(ServerLimits.DEFAULT.withMaxConnectionsPerIp(1));
+        for (int i = 0; i < 3; i++) {
+            assertThat(guard.admitRequest(A)).isNull();
+            guard.requestFailed(A, SourceGuard.Outcome.AUTH_FAILED);
+        }
+        assertThat(guard.admitRequest(A)).isEqualTo("penalty");
+        assertThat(guard.admit(A)).as("an SSH connection from the same address").isEqualTo("penalty");
+        assertThat(guard.admitRequest(B)).isNull();
+
+        clock.advance(Duration.ofSeconds(16));
+        assertThat(guard.admitRequest(A)).isNull();
+        assertThat(guard.admit(A)).as("requests never counted as open connections").isNull();
+        guard.closed(A, SourceGuard.Outcome.AUTHENTICATED);
+
+        for (int i = 0; i < 30; i++) {
+            guard.requestFailed(B, SourceGuard.Outcome.NO_AUTH); // no credential: noauth (1s), which runs down as fast
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(guard.admitRequest(B)).isNull();
+        }
+    }
+
+    @Test
     void perAddressLimitCountsOpenConnections() {
         limits.set(ServerLimits.DEFAULT.withMaxConnectionsPerIp(2));
         assertThat(guard.admit(A)).isNull();

@@ -47,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  * body calls {@code /SERVICE/OP}; {@code GET /v1/ops} lists the operations the caller may call. The caller
  * authenticates each request with {@code Authorization: Bearer …} carrying a signed token or an API key
  * (never logged). Answers are {@code {"data": …}} or {@code {"error": {"code", "message", "retryable"}}}
- * with the status the kernel chose (401, 403, 404, 400, 408, 500).
+ * with the status the kernel chose (401, 403, 404, 400, 408, 429, 500); the connection is closed after an answer
+ * whose headers say {@code Connection: close} (a source the kernel refuses after too many failed logins).
  */
 final class HttpInterface implements MessageInterface {
 
@@ -227,7 +228,10 @@ final class HttpInterface implements MessageInterface {
                 if (failure != null) {
                     reply(ctx, 500, error("EXECUTION_ERROR", "internal error"), keepAlive);
                 } else {
-                    reply(ctx, response.status(), response.body(), keepAlive, response.headers());
+                    // the kernel closes the connection of a source it refuses (Connection: close)
+                    boolean close = response.headers().entrySet().stream().anyMatch(header ->
+                            header.getKey().equalsIgnoreCase("Connection") && header.getValue().equalsIgnoreCase("close"));
+                    reply(ctx, response.status(), response.body(), keepAlive && !close, response.headers());
                 }
             });
         }

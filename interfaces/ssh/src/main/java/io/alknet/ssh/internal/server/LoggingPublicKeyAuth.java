@@ -18,9 +18,10 @@ import java.security.PublicKey;
 
 /**
  * MINA's public-key method with alknet's outcome reporting: after MINA checked the signature, a success
- * binds the identity and logs one line; a failure is logged in the fail2ban format and counted, and the
- * connection is dropped once the peer exhausted its attempts. Always synchronous: MINA's asynchronous
- * public-key authentication is never used.
+ * binds the identity and logs one line; a failed signed attempt is logged in the fail2ban format and counted;
+ * a refused query (a key offered without a signature) is counted and left to the kernel, which logs it only
+ * if the connection never logs in. The connection is dropped once the peer exhausted its attempts. Always
+ * synchronous: MINA's asynchronous public-key authentication is never used.
  */
 final class LoggingPublicKeyAuth extends UserAuthPublicKey {
 
@@ -41,6 +42,8 @@ final class LoggingPublicKeyAuth extends UserAuthPublicKey {
         ServerSession session = getSession();
         ServerContext context = ServerSessions.context(session);
         session.removeAttribute(ServerSessions.LAST_ATTEMPT);
+        // RFC 4252 7: FALSE here is a query ("would you accept this key?"), TRUE a signed login attempt
+        boolean signed = buffer.available() > 0 && buffer.array()[buffer.rpos()] != 0;
         Boolean result;
         Exception failure = null;
         Credential certificate = context == null ? null : peekCertificate(buffer, session);
@@ -67,17 +70,21 @@ final class LoggingPublicKeyAuth extends UserAuthPublicKey {
             context.authenticated(attempt.credential(), resolved.identity());
             return Boolean.TRUE;
         }
+        // A refused query is not yet a failed login (clients offer every key they hold, OpenSSH a
+        // certificate's plain key first): the kernel logs it only if the connection never logs in.
         boolean mayRetry;
         if (attempt == null) {
-            mayRetry = context.authenticationFailed(getUsername(), "publickey",
-                    failure != null ? "bad_signature" : "invalid_key");
+            String reason = failure != null ? "bad_signature" : "invalid_key";
+            mayRetry = signed ? context.authenticationFailed(getUsername(), "publickey", reason)
+                    : context.queryRefused(getUsername(), "publickey", reason);
         } else {
             String reason = switch (attempt.resolution()) {
                 case IdentityResolution.Rejected rejected -> rejected.reason();
                 case IdentityResolution.Unknown unknown -> "unknown_key";
                 case IdentityResolution.Resolved resolved -> "bad_signature";
             };
-            mayRetry = context.authenticationFailed(attempt.credential(), reason);
+            mayRetry = signed ? context.authenticationFailed(attempt.credential(), reason)
+                    : context.queryRefused(attempt.credential(), reason);
         }
         if (!mayRetry) {
             disconnect(session);

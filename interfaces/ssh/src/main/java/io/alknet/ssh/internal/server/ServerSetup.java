@@ -9,7 +9,6 @@ import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
-import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
 
@@ -19,8 +18,9 @@ import java.util.List;
 
 /**
  * Builds alknet's MINA server: public-key authentication only (through the kernel's identity chain, never
- * asynchronously), modern algorithms with AES-GCM first, {@code direct-tcpip} as the only channel type
- * and {@code tcpip-forward} gated by the forwarding policy. No shell, exec, SFTP, agent or X11.
+ * asynchronously; an attempt with any other method is a failed login), modern algorithms with AES-GCM first,
+ * {@code direct-tcpip} as the only channel type and {@code tcpip-forward} gated by the forwarding policy. No
+ * shell, exec, SFTP, agent or X11.
  */
 public final class ServerSetup {
 
@@ -44,7 +44,7 @@ public final class ServerSetup {
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
 
-        server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, ExplainingConnectionService.FACTORY));
+        server.setServiceFactories(List.of(CountingUserAuthService.FACTORY, ExplainingConnectionService.FACTORY));
         server.setChannelFactories(List.of(ServerTunnelChannelFactory.INSTANCE, UdpRelayChannelFactory.INSTANCE));
         server.setForwardingFilter(PolicyForwardingFilter.INSTANCE);
         server.setGlobalRequestHandlers(List.of(new RemoteForwardRequests(settings.gatewayPorts()), NoMoreSessionsHandler.INSTANCE));
