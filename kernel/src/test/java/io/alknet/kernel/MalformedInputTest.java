@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,35 +25,57 @@ class MalformedInputTest {
     @TempDir
     Path dir;
 
+    /**
+     * Each kind of garbage before login is refused on its own connection with a reason: a line for the client
+     * where SSH has one (an unsupported version), one audit line with a stable reason code for the operator,
+     * the connection closed; and the server goes on serving.
+     */
     @Test
-    void garbageBannersCloseThatConnectionAndTheServerKeepsServing() throws Exception {
+    void garbageBannersCloseThatConnectionWithAReasonAndTheServerKeepsServing() throws Exception {
         Fixture fixture = new Fixture(dir);
+        LogCapture.clear();
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = Alknet.server(fixture.server().build())) {
             int port = server.listenAddresses().getFirst().port();
             byte[] random = new byte[4096];
             new Random(1).nextBytes(random);
-            for (byte[] garbage : new byte[][] {
-                    "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
-                    "SSH-1.5-ancient\r\n".getBytes(StandardCharsets.US_ASCII),
-                    "SSH-2.0-fine\r\n".getBytes(StandardCharsets.US_ASCII),
-                    random}) {
+            record Garbage(String name, byte[] first, byte[] then, String reason, String toClient) {
+            }
+            List<Garbage> cases = List.of(
+                    new Garbage("an HTTP request", "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII), null,
+                            "unsupported_version", "Unsupported protocol version"),
+                    new Garbage("SSH 1.5", "SSH-1.5-ancient\r\n".getBytes(StandardCharsets.US_ASCII), null,
+                            "unsupported_version", "Unsupported protocol version"),
+                    new Garbage("a good banner, then a garbage packet", "SSH-2.0-fine\r\n".getBytes(StandardCharsets.US_ASCII), random,
+                            "protocol_error", null),
+                    new Garbage("binary noise", random, null, "unsupported_version", null));
+            for (Garbage garbage : cases) {
                 try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     socket.setSoTimeout(15_000);
                     OutputStream out = socket.getOutputStream();
                     InputStream in = socket.getInputStream();
-                    out.write(garbage);
-                    if (garbage != random && garbage[4] == '2') {
-                        out.write(random); // a plausible banner, then a garbage binary packet
+                    out.write(garbage.first());
+                    if (garbage.then() != null) {
+                        out.write(garbage.then());
                     }
                     out.flush();
-                    byte[] answer = in.readAllBytes(); // returns once the server closed the connection
-                    assertThat(new String(answer, StandardCharsets.ISO_8859_1)).startsWith("SSH-2.0-alknet");
+                    // returns once the server closed the connection (a server that waits fails with a timeout)
+                    String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertThat(answer).as(garbage.name()).startsWith("SSH-2.0-alknet");
+                    if (garbage.toClient() != null) {
+                        assertThat(answer).as("what %s is told", garbage.name()).contains(garbage.toClient());
+                    }
+                    String line = "connection.protocol_error remote_addr=127.0.0.1 remote_port=" + socket.getLocalPort() + " ";
+                    LogCapture.awaitMatching(line, "reason=");
+                    assertThat(LogCapture.matching(line)).as("the audit line for %s among %s", garbage.name(),
+                                    LogCapture.matching("remote_port=" + socket.getLocalPort()))
+                            .singleElement().asString().startsWith("WARN alknet.audit").endsWith("reason=" + garbage.reason());
                 }
             }
             try (AlknetClient client = Alknet.client(fixture.client(server).build())) {
                 assertThat(client.tunnel().openChannel("127.0.0.1", echo.port()).toCompletableFuture().join().isOpen()).isTrue();
             }
+            assertThat(LogCapture.matching("connection.protocol_error")).as("nothing reported for the good client").hasSize(cases.size());
         }
     }
 

@@ -45,6 +45,17 @@ public interface ServerContext {
     boolean authenticationFailed(String user, String method, String reason);
 
     /**
+     * Records that the peer broke the protocol before logging in (a bad identification line, an unsupported
+     * version, a malformed packet), in one fail2ban-format line with a stable reason code; the interface
+     * closes the connection itself. At most one line per connection; errors after login are not reported here.
+     *
+     * @param reason stable reason code: {@code bad_identification}, {@code unsupported_version},
+     *               {@code protocol_error}, {@code bad_mac}, {@code kex_failed}
+     */
+    default void protocolError(String reason) {
+    }
+
+    /**
      * Records a credential the peer offered without proof that it holds it (the SSH "would you accept this
      * key" query) and that was refused. That alone is not a failed login: clients offer each key they hold,
      * and OpenSSH offers a certificate's plain key before the certificate. It counts against the attempts on

@@ -22,6 +22,7 @@ import java.util.Locale;
  * auth.failure remote_addr=203.0.113.5 remote_port=51514 transport=tcp user=root method=publickey key=SHA256:… reason=unknown_key
  * connection.rejected remote_addr=203.0.113.5 remote_port=51515 transport=tcp reason=penalty
  * ratelimit.penalty remote_addr=203.0.113.5 remote_port=51514 transport=tcp duration=15s reason=authfail
+ * connection.protocol_error remote_addr=203.0.113.5 remote_port=51516 transport=tcp reason=unsupported_version
  * </pre>
  */
 public final class AuditLog {
@@ -39,6 +40,11 @@ public final class AuditLog {
     public void connectionClosed(PeerInfo peer, Duration duration) {
         LOG.info("connection.closed {} duration={}s", where(peer),
                 String.format(Locale.ROOT, "%.3f", duration.toNanos() / 1e9));
+    }
+
+    /** The peer broke the protocol before logging in; the connection is closed. */
+    public void protocolError(PeerInfo peer, String reason) {
+        LOG.warn("connection.protocol_error {} reason={}", where(peer), LogFields.safe(reason));
     }
 
     public void connectionRejected(PeerInfo peer, String reason) {

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,6 +47,7 @@ final class ConnectionContext implements ServerContext {
     static final int MAX_PENDING_QUERIES = 32;
 
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicBoolean protocolErrorLogged = new AtomicBoolean();
     /** Refused queries, logged as failed logins only if the connection ends without logging in; guarded by itself. */
     private final List<Runnable> refusedQueries = new ArrayList<>();
     private volatile Credential credential;
@@ -117,6 +119,13 @@ final class ConnectionContext implements ServerContext {
     public boolean authenticationFailed(String user, String method, String reason) {
         audit.authFailure(peer, user, method, "-", reason);
         return countFailure();
+    }
+
+    @Override
+    public void protocolError(String reason) {
+        if (protocolErrorLogged.compareAndSet(false, true)) {
+            audit.protocolError(peer, reason);
+        }
     }
 
     @Override

@@ -45,6 +45,7 @@ public final class ServerSetup {
         server.setHostBasedAuthenticator(null);
 
         server.setServiceFactories(List.of(CountingUserAuthService.FACTORY, ExplainingConnectionService.FACTORY));
+        server.addSessionListener(ProtocolErrors.INSTANCE);
         server.setChannelFactories(List.of(ServerTunnelChannelFactory.INSTANCE, UdpRelayChannelFactory.INSTANCE));
         server.setForwardingFilter(PolicyForwardingFilter.INSTANCE);
         server.setGlobalRequestHandlers(List.of(new RemoteForwardRequests(settings.gatewayPorts()), NoMoreSessionsHandler.INSTANCE));
