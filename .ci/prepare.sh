@@ -10,7 +10,7 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
-log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, openssl, nmap, ss)"
+log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, openssl, nmap, ss, nginx)"
 missing=()
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
@@ -22,6 +22,8 @@ command -v fail2ban-regex >/dev/null 2>&1 || missing+=(fail2ban)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v nmap >/dev/null 2>&1 || missing+=(nmap)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+# StealthNginxTest compares the stealth port with Debian 12's nginx 1.22, which it starts itself as this user
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq

@@ -62,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--http", paramLabel = "HOST:PORT",
             description = "Serve the call protocol over HTTP (POST /v1/call/OP, GET /v1/ops; bearer token or API key) on this "
-                    + "address, e.g. --http 127.0.0.1:8080. With --stealth, the TLS port passes /v1/ requests to it too.")
+                    + "address, e.g. --http 127.0.0.1:8080. With --stealth, the TLS port passes /v1/ requests that carry a credential to "
+                    + "it too (in-process, with the real client address).")
     String http;
 
     @Option(names = "--transport", paramLabel = "NAME",
@@ -306,12 +307,8 @@ final class ServeCommand implements Callable<Integer> {
         String httpAddress = first(http, fileServer == null ? null : fileServer.http(), null);
         TlsChoice tls = tlsChoice(fileServer == null ? null : fileServer.tls());
         if (httpAddress != null) {
+            // with --stealth the TLS port passes authenticated /v1/… requests to this interface in-process
             options.setting("interface.http.listen", httpAddress);
-            if (tls.stealth()) {
-                // the stealth port serves the call protocol too: /v1/… goes to the HTTP interface, the rest is nginx
-                options.setting("transport.tls.http-backend", httpAddress);
-                options.setting("interface.http.trusted-proxies", "127.0.0.1,0:0:0:0:0:0:0:1");
-            }
         }
         tlsOptions(options, tlsListener, tls);
         String proxyUrl = first(outboundProxy, fileServer == null ? null : fileServer.proxy(), null);

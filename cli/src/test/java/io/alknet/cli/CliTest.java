@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -250,6 +251,56 @@ class CliTest {
         } finally {
             web.stop(0);
         }
+    }
+
+    /**
+     * {@code serve --stealth --http}: the TLS port hands authenticated {@code /v1/} calls to the HTTP interface
+     * in-process, and no connection (a visitor of the stealth port, or any local program on the HTTP port, e.g. a logged-in
+     * user's tunnel) can make the audit log name another address with {@code X-Forwarded-For}.
+     */
+    @Test
+    void stealthWithHttpAuditsTheRealClientAddressAndNoForwardedHeader() throws Exception {
+        Path hostKey = dir.resolve("host");
+        Path clientKey = dir.resolve("client");
+        assertThat(Cli.run(dir, "keygen", "-f", hostKey.toString()).exitCode()).isZero();
+        assertThat(Cli.run(dir, "keygen", "-f", clientKey.toString(), "-C", "carol").exitCode()).isZero();
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "2", "-subj", "/CN=localhost")
+                .redirectErrorStream(true).start();
+        openssl.getInputStream().readAllBytes();
+        assertThat(openssl.waitFor()).isZero();
+        int tlsPort = Loopback.unusedPort();
+        int httpPort = Loopback.unusedPort();
+        try (Cli.Running server = Cli.start(dir, "serve", "--listen", "tls://127.0.0.1:" + tlsPort, "--stealth",
+                "--tls-cert", dir.resolve("cert.pem").toString(), "--tls-key", dir.resolve("key.pem").toString(),
+                "--http", "127.0.0.1:" + httpPort, "--host-key", hostKey.toString(), "--authorized-keys", clientKey + ".pub")) {
+            server.await("alknet: http address", Duration.ofSeconds(60));
+            String token = Cli.run(dir, "token", "-i", clientKey.toString()).stdout().strip();
+
+            // an authenticated call on the stealth port reaches the call protocol
+            assertThat(curl("-sk", "-H", "Authorization: Bearer " + token, "-d", "{}", "https://127.0.0.1:" + tlsPort + "/v1/call/health/ping"))
+                    .startsWith("{\"data\":{\"pong\":true");
+            // a forged X-Forwarded-For straight to the HTTP interface from this host: refused, logged with the socket's address
+            assertThat(curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "X-Forwarded-For: 203.0.113.66",
+                    "-H", "Authorization: Bearer alk_wrong", "-d", "{}", "http://127.0.0.1:" + httpPort + "/v1/call/health/ping"))
+                    .isEqualTo("401");
+            server.await("auth.failure remote_addr=127.0.0.1", Duration.ofSeconds(10));
+            // the same through the stealth port from 127.0.0.2: nginx's 404, logged with 127.0.0.2
+            assertThat(curl("-sk", "--interface", "127.0.0.2", "-o", "/dev/null", "-w", "%{http_code}", "-H", "X-Forwarded-For: 203.0.113.66",
+                    "-H", "Authorization: Bearer alk_wrong", "-d", "{}", "https://127.0.0.1:" + tlsPort + "/v1/call/health/ping"))
+                    .isEqualTo("404");
+            server.await("auth.failure remote_addr=127.0.0.2", Duration.ofSeconds(10));
+            assertThat(server.stdout() + server.stderr()).doesNotContain("203.0.113.66");
+        }
+    }
+
+    private static String curl(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "--max-time", "20"));
+        command.addAll(List.of(arguments));
+        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(curl.waitFor()).as(output).isZero();
+        return output;
     }
 
     private static String[] concat(String[] first, String[] second) {

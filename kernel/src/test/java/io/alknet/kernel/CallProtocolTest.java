@@ -167,6 +167,26 @@ class CallProtocolTest {
     }
 
     @Test
+    void xForwardedForCountsOnlyFromAReverseProxyTheOperatorListed() throws Exception {
+        try (AlknetServer server = Alknet.server(fixture.server()
+                .setting("interface.http.listen", "127.0.0.1:0")
+                .setting("interface.http.trusted-proxies", "127.0.0.1")
+                .build())) {
+            // behind a proxy that appends (nginx's $proxy_add_x_forwarded_for), the left part is the client's to write:
+            // the right-most address that is not a trusted proxy counts
+            LogCapture.clear();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + server.info().get("http.address") + "/v1/call/health/ping"))
+                    .timeout(Duration.ofSeconds(20)).header("X-Forwarded-For", "203.0.113.66, 198.51.100.7")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            }
+            assertThat(LogCapture.matching("auth.failure")).singleElement().satisfies(line -> assertThat(line)
+                    .contains("remote_addr=198.51.100.7").doesNotContain("203.0.113.66"));
+        }
+    }
+
+    @Test
     void anIdentityWithoutTheScopeGetsAccessDeniedOnEveryPath() throws Exception {
         Path apiKeys = dir.resolve("api_keys");
         String unscoped = ApiKeys.create(apiKeys, Set.of("other:thing"), Optional.empty(), "ci", Clock.systemUTC()).key();

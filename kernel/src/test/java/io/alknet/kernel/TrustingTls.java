@@ -7,6 +7,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -18,6 +19,28 @@ final class TrustingTls {
 
     /** Connected to 127.0.0.1:port, sending {@code sni} (or none when null); the handshake starts on first use. */
     static SSLSocket socket(int port, String sni) throws Exception {
+        SSLSocket socket = (SSLSocket) context().getSocketFactory().createSocket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(20_000);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+        socket.setSSLParameters(parameters);
+        return socket;
+    }
+
+    /**
+     * TLS over the connected {@code plain} socket, without SNI: closing {@code plain} ends the TCP connection without a
+     * TLS close_notify, and {@code plain.shutdownOutput()} half-closes it.
+     */
+    static SSLSocket layered(Socket plain, int port) throws Exception {
+        SSLSocket socket = (SSLSocket) context().getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(List.of());
+        socket.setSSLParameters(parameters);
+        return socket;
+    }
+
+    private static SSLContext context() throws Exception {
         SSLContext context = SSLContext.getInstance("TLSv1.3");
         context.init(null, new TrustManager[] {new X509TrustManager() {
             @Override
@@ -33,12 +56,6 @@ final class TrustingTls {
                 return new X509Certificate[0];
             }
         }}, null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        socket.setSoTimeout(20_000);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-        socket.setSSLParameters(parameters);
-        return socket;
+        return context;
     }
 }

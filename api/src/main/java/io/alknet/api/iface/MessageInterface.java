@@ -20,6 +20,14 @@ public interface MessageInterface extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * This interface as an in-process {@link HttpGateway} for HTTP requests other listeners receive, or empty when it
+     * does not answer HTTP (the default). Asked after {@link #start}; the gateway answers through the same context.
+     */
+    default java.util.Optional<HttpGateway> httpGateway() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -1,7 +1,10 @@
 package io.alknet.api.plugin;
 
+import io.alknet.api.iface.HttpGateway;
+
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * What the kernel offers every component a plugin creates.
@@ -15,4 +18,12 @@ public interface PluginContext {
 
     /** The clock to use for validity windows and expiry; tests may fix it. */
     Clock clock();
+
+    /**
+     * The server's HTTP message interface as an in-process gateway, while one runs: empty on a client, on a server
+     * without one, and before it has started. Look it up per request; it may start after the component asking.
+     */
+    default Optional<HttpGateway> httpGateway() {
+        return Optional.empty();
+    }
 }

@@ -5,6 +5,7 @@ import io.alknet.api.ErrorCode;
 import io.alknet.api.call.Caller;
 import io.alknet.api.call.OperationRegistry;
 import io.alknet.api.call.PubSub;
+import io.alknet.api.iface.HttpGateway;
 import io.alknet.api.iface.MessageInterface;
 import io.alknet.api.iface.ServerConnection;
 import io.alknet.api.iface.StreamInterface;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +62,9 @@ public final class ServerRuntime implements AlknetServer {
     private ServerCalls calls;
     private final long startedAt = System.currentTimeMillis();
     private volatile boolean stopped;
+    /** The first started message interface that answers HTTP in-process; read from I/O threads. */
+    private volatile HttpGateway gateway;
+    private final ServerPluginContext context;
 
     @Inject
     public ServerRuntime(ServerOptions options, Components components, AuditLog audit, Clock clock, PluginCatalog catalog) {
@@ -68,6 +73,7 @@ public final class ServerRuntime implements AlknetServer {
         this.components = components;
         this.audit = audit;
         this.clock = clock;
+        this.context = new ServerPluginContext(components.context(), () -> Optional.ofNullable(gateway));
     }
 
     /**
@@ -118,11 +124,14 @@ public final class ServerRuntime implements AlknetServer {
                 continue;
             }
             MessageInterface messageInterface = components.create("message interface", "interface",
-                    components.registry().messageInterfaces(), name, (factory, settings) -> factory.create(settings, components.context()));
+                    components.registry().messageInterfaces(), name, (factory, settings) -> factory.create(settings, context));
             closer.register(messageInterface);
             join(PluginCalls.withLoader(messageInterface.getClass().getClassLoader(), () -> messageInterface.start(calls)),
                     "cannot start the " + name + " interface");
             messageInterface.info().forEach((key, value) -> info.put(name + "." + key, value));
+            if (gateway == null) {
+                gateway = messageInterface.httpGateway().orElse(null);
+            }
             LOG.info("server.listening interface={} address={}", name, messageInterface.info().getOrDefault("address", "-"));
         }
     }
@@ -161,7 +170,7 @@ public final class ServerRuntime implements AlknetServer {
         Transport transport = transports.get(scheme);
         if (transport == null) {
             transport = components.create("transport", "transport", components.registry().transports(), scheme,
-                    (factory, settings) -> factory.create(settings, components.context()));
+                    (factory, settings) -> factory.create(settings, context));
             closer.register(transport);
             transport.start();
             transports.put(scheme, transport);
@@ -173,7 +182,7 @@ public final class ServerRuntime implements AlknetServer {
         StreamInterface streamInterface = interfaces.get(name);
         if (streamInterface == null) {
             streamInterface = components.create("stream interface", "interface", components.registry().streamInterfaces(),
-                    name, (factory, settings) -> factory.create(settings, components.context()));
+                    name, (factory, settings) -> factory.create(settings, context));
             closer.register(streamInterface);
             StreamInterface created = streamInterface;
             Map<String, String> facts = PluginCalls.withLoader(created.getClass().getClassLoader(), created::prepareServer);

@@ -1,13 +1,11 @@
 package io.alknet.http.internal;
 
 import io.alknet.api.ErrorCode;
-import io.alknet.api.iface.InterfaceRequest;
-import io.alknet.api.iface.InterfaceResponse;
+import io.alknet.api.iface.HttpGateway;
 import io.alknet.api.iface.MessageContext;
 import io.alknet.api.iface.MessageInterface;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.transport.SecurityLevel;
-import io.alknet.call.Json;
 import io.alknet.netty.Bootstraps;
 import io.alknet.netty.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
@@ -24,18 +22,17 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -52,14 +49,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpInterface implements MessageInterface {
 
-    private static final String CALL_PREFIX = "/v1/call/";
-
     private final String host;
     private final int port;
     private final int maxBody;
     private final java.util.Set<String> trustedProxies;
     private EventLoops.Lease loops;
     private Channel server;
+    private HttpGateway gateway;
 
     HttpInterface(String host, int port, int maxBody, java.util.Set<String> trustedProxies) {
         this.host = host;
@@ -75,6 +71,8 @@ final class HttpInterface implements MessageInterface {
 
     @Override
     public synchronized CompletionStage<Void> start(MessageContext context) {
+        HttpCalls calls = new HttpCalls(context);
+        gateway = new Gateway(calls, maxBody);
         loops = EventLoops.acquire();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
@@ -89,7 +87,7 @@ final class HttpInterface implements MessageInterface {
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpServerExpectContinueHandler())
                                 .addLast(new HttpObjectAggregator(maxBody))
-                                .addLast(new Requests(context, trustedProxies));
+                                .addLast(new Requests(calls, trustedProxies));
                     }
                 });
         return Bootstraps.bind(bootstrap, new InetSocketAddress(host, port), ErrorCode.INVALID_CONFIG, "HTTP",
@@ -98,6 +96,11 @@ final class HttpInterface implements MessageInterface {
                         server = channel;
                     }
                 });
+    }
+
+    @Override
+    public synchronized Optional<HttpGateway> httpGateway() {
+        return Optional.ofNullable(gateway);
     }
 
     @Override
@@ -122,20 +125,47 @@ final class HttpInterface implements MessageInterface {
         }
     }
 
+    /**
+     * Requests another listener received (the stealth TLS port), answered in-process: the peer is that listener's
+     * connection, and no header can change it.
+     */
+    private record Gateway(HttpCalls calls, int maxBody) implements HttpGateway {
+
+        @Override
+        public CompletionStage<Response> handle(Request request) {
+            if (request.body().length > maxBody) {
+                return CompletableFuture.completedFuture(response(413,
+                        HttpCalls.error("VALIDATION_ERROR", "the body is larger than " + maxBody + " bytes (interface.http.max-body)"), false));
+            }
+            return calls.answer(request.peer(), request.method(), request.uri(), name -> request.headers().get(name.toLowerCase(Locale.ROOT)),
+                    request.body()).thenApply(answer -> {
+                        Map<String, String> headers = new LinkedHashMap<>();
+                        headers.put("Content-Type", "application/json");
+                        headers.putAll(answer.headers());
+                        return new Response(answer.status(), headers, HttpCalls.json(answer.body()), answer.authenticated());
+                    });
+        }
+
+        private static Response response(int status, Object body, boolean authenticated) {
+            return new Response(status, Map.of("Content-Type", "application/json"), HttpCalls.json(body), authenticated);
+        }
+    }
+
     /** Answers one request at a time per connection (keep-alive honoured). */
     private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final MessageContext context;
+        private final HttpCalls calls;
         private final java.util.Set<String> trustedProxies;
 
-        Requests(MessageContext context, java.util.Set<String> trustedProxies) {
-            this.context = context;
+        Requests(HttpCalls calls, java.util.Set<String> trustedProxies) {
+            this.calls = calls;
             this.trustedProxies = trustedProxies;
         }
 
         /**
-         * The client: the socket's peer, or, when that peer is a trusted proxy (the stealth listener), the address it
-         * forwarded for. Proxies append to {@code X-Forwarded-For}, so the right-most address that is not itself a
-         * trusted proxy is the one the last trusted hop saw; anything to its left the client may have written.
+         * The client: the socket's peer, or, when that peer is a reverse proxy the operator listed in
+         * {@code trusted-proxies}, the address it forwarded for. Proxies append to {@code X-Forwarded-For}, so the
+         * right-most address that is not itself a trusted proxy is the one the last trusted hop saw; anything to its
+         * left the client may have written.
          */
         private InetSocketAddress client(InetSocketAddress direct, java.util.List<String> forwardedFor) {
             if (forwardedFor.isEmpty() || !trusted(direct.getAddress())) {
@@ -177,90 +207,28 @@ final class HttpInterface implements MessageInterface {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (!request.decoderResult().isSuccess()) {
-                reply(ctx, 400, error("PROTOCOL_ERROR", "malformed HTTP request"), false);
+                reply(ctx, 400, HttpCalls.error("PROTOCOL_ERROR", "malformed HTTP request"), false, Map.of());
                 return;
             }
-            String path;
-            try {
-                path = new QueryStringDecoder(request.uri()).path();
-            } catch (IllegalArgumentException malformed) {
-                reply(ctx, 400, error("PROTOCOL_ERROR", "malformed percent-escape in the request path"), false);
-                return;
-            }
-            String operation;
-            Object input;
-            if (request.method().equals(HttpMethod.GET) && path.equals("/v1/ops")) {
-                operation = "/services/list";
-                input = Map.of();
-            } else if (path.startsWith(CALL_PREFIX) && path.length() > CALL_PREFIX.length()) {
-                if (!request.method().equals(HttpMethod.POST)) {
-                    reply(ctx, 405, error("PROTOCOL_ERROR", "call an operation with POST"), keepAlive);
-                    return;
-                }
-                operation = path.substring(CALL_PREFIX.length() - 1);
-                byte[] body = new byte[request.content().readableBytes()];
-                request.content().readBytes(body);
-                try {
-                    input = body.length == 0 ? Map.of() : Json.read(body);
-                } catch (IllegalArgumentException e) {
-                    reply(ctx, 400, error("VALIDATION_ERROR", "the body is not JSON: " + e.getMessage()), keepAlive);
-                    return;
-                }
-            } else {
-                reply(ctx, 404, error("OPERATION_NOT_FOUND", "no such endpoint: POST /v1/call/SERVICE/OP or GET /v1/ops"), keepAlive);
-                return;
-            }
-            Optional<String> token = bearer(request.headers().get(HttpHeaderNames.AUTHORIZATION));
-            Map<String, String> metadata = new LinkedHashMap<>();
-            String trace = request.headers().get("traceparent");
-            if (trace != null) {
-                metadata.put("traceparent", trace);
-            }
+            byte[] body = new byte[request.content().readableBytes()];
+            request.content().readBytes(body);
             InetSocketAddress remote = client((InetSocketAddress) ctx.channel().remoteAddress(), request.headers().getAll("X-Forwarded-For"));
             PeerInfo peer = PeerInfo.socket("http", SecurityLevel.UNPROTECTED, remote, ctx.channel().localAddress());
-            CompletionStage<InterfaceResponse> answer;
-            try {
-                answer = context.handle(new InterfaceRequest(peer, operation, input, token, metadata));
-            } catch (RuntimeException e) {
-                answer = CompletableFuture.failedFuture(e);
-            }
-            answer.whenComplete((response, failure) -> {
-                if (failure != null) {
-                    reply(ctx, 500, error("EXECUTION_ERROR", "internal error"), keepAlive);
-                } else {
-                    // the kernel closes the connection of a source it refuses (Connection: close)
-                    boolean close = response.headers().entrySet().stream().anyMatch(header ->
-                            header.getKey().equalsIgnoreCase("Connection") && header.getValue().equalsIgnoreCase("close"));
-                    reply(ctx, response.status(), response.body(), keepAlive && !close, response.headers());
-                }
-            });
-        }
-
-        private static Optional<String> bearer(String header) {
-            if (header == null) {
-                return Optional.empty();
-            }
-            String value = header.strip();
-            if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return Optional.of(value.substring(7).strip());
-            }
-            return Optional.empty();
-        }
-
-        private static Map<String, Object> error(String code, String message) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("code", code);
-            error.put("message", message);
-            error.put("retryable", false);
-            return Map.of("error", error);
-        }
-
-        private static void reply(ChannelHandlerContext ctx, int status, Object body, boolean keepAlive) {
-            reply(ctx, status, body, keepAlive, Map.of());
+            calls.answer(peer, request.method().name(), request.uri(), request.headers()::get, body)
+                    .whenComplete((answer, failure) -> {
+                        if (failure != null) {
+                            reply(ctx, 500, HttpCalls.error("EXECUTION_ERROR", "internal error"), keepAlive, Map.of());
+                            return;
+                        }
+                        // the kernel closes the connection of a source it refuses (Connection: close)
+                        boolean close = answer.headers().entrySet().stream().anyMatch(header ->
+                                header.getKey().equalsIgnoreCase("Connection") && header.getValue().equalsIgnoreCase("close"));
+                        reply(ctx, answer.status(), answer.body(), keepAlive && !close, answer.headers());
+                    });
         }
 
         private static void reply(ChannelHandlerContext ctx, int status, Object body, boolean keepAlive, Map<String, String> headers) {
-            byte[] json = Json.write(body);
+            byte[] json = HttpCalls.json(body);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                     Unpooled.wrappedBuffer(json));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");

@@ -12,8 +12,11 @@ import java.util.Set;
 
 /**
  * Settings under {@code interface.http.}: {@code listen} ({@code HOST:PORT}; the interface starts only when
- * it is set), {@code max-body} (bytes, default 1 MiB) and {@code trusted-proxies} (addresses whose
- * {@code X-Forwarded-For} names the real client, e.g. the stealth TLS listener on loopback; default none).
+ * it is set), {@code max-body} (bytes, default 1 MiB) and {@code trusted-proxies} (the addresses of reverse proxies
+ * the operator runs in front of the interface, whose {@code X-Forwarded-For} names the real client; default none.
+ * Never list an address other local programs can connect from, e.g. loopback on a server whose users may tunnel to
+ * it: each of them could then name any client. The stealth TLS listener needs none of this: it hands requests over
+ * in-process, with the real peer).
  */
 public final class HttpInterfaceFactory implements MessageInterfaceFactory {
 

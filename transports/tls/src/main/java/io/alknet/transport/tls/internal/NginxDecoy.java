@@ -1,226 +1,424 @@
 package io.alknet.transport.tls.internal;
 
+import io.alknet.api.iface.HttpGateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * What a stealth listener shows everything that is not SSH: the answers of a default nginx — the same
- * status lines, header order ({@code Server: nginx}, {@code Date}, {@code Content-Type},
- * {@code Content-Length}, {@code Connection}) and error pages byte for byte — or the files of a decoy
- * directory. Malformed requests get nginx's 400 and a close.
+ * What a stealth listener shows everything that is not SSH: a default nginx 1.22 with {@code server_tokens off} whose
+ * {@code root} is the decoy directory (or does not exist: every page a 404). Requests are read as nginx reads them
+ * ({@link NginxRequestParser}), answered as nginx answers ({@link NginxResponses}, {@link DecoyFiles}), over keep-alive
+ * connections closed after nginx's timeouts, refusals closed with nginx's lingering close. Plain HTTP sent to the TLS
+ * port gets nginx's "plain HTTP request was sent to HTTPS port" page.
+ *
+ * <p>The one exception (spec decision 10): a request under {@code /v1/} that carries {@code Authorization}, while the
+ * server runs an HTTP interface, goes to that interface in-process ({@link HttpGateway}) with this connection's peer;
+ * its answer is shown only if the interface accepted the credential. Anything else gets what nginx would answer.
+ *
+ * <p>Every way out ends the connection: the client's FIN or close_notify (at once, or after the answer in progress),
+ * a malformed body, a failed write, and the {@link ConnectionTimer} in every state that waits for the client.
  */
-final class NginxDecoy extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class NginxDecoy extends ChannelInboundHandlerAdapter {
 
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
-    private static final Map<String, String> TYPES = Map.of("html", "text/html", "htm", "text/html", "css", "text/css",
-            "js", "application/javascript", "txt", "text/plain", "png", "image/png", "jpg", "image/jpeg", "svg", "image/svg+xml",
-            "ico", "image/x-icon", "json", "application/json");
-
-    /** Requests under this prefix go to the call protocol's HTTP interface when a backend is set. */
+    /** nginx's {@code client_max_body_size}: a larger request is a 413 (and the most the HTTP gateway gets). */
+    static final long MAX_BODY = 1 << 20;
+    /** nginx's {@code lingering_timeout} and {@code lingering_time}. */
+    private static final Duration LINGERING_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration LINGERING_TIME = Duration.ofSeconds(30);
+    /** Requests under this path may be calls for the HTTP interface. */
     static final String CALL_PREFIX = "/v1/";
 
-    private final Optional<Path> decoyDirectory;
-    private final Optional<java.net.InetSocketAddress> callBackend;
-    private final Class<? extends io.netty.channel.socket.SocketChannel> channelType;
+    private enum State {
+        /** Waiting for (the rest of) a request head. */
+        HEAD,
+        /** Reading the body of the request answered (or to be answered by the gateway). */
+        BODY,
+        /** The gateway is answering; input is paused. */
+        ANSWERING,
+        /** The last answer is out (or going out); input is read and dropped until the client closes. */
+        LINGERING
+    }
+
+    private final TlsSettings settings;
+    private final DecoyFiles files;
+    private final Supplier<Optional<HttpGateway>> gateways;
+    private final boolean tls;
+    private final ConnectionTimer timer;
+    private ChannelHandlerContext ctx;
+    private ByteBuf in;
+    private State state = State.HEAD;
+    private NginxRequest request;
+    private RequestBody body;
+    private HttpGateway gateway;
+    private boolean inputClosed;
+    /** Whether the head being read is timed already: the first from accept, later ones from their first byte. */
+    private boolean headTimed = true;
+    private int writing;
+    /** The request's body is dropped, after a refusal: then the connection ends. */
+    private boolean closeAfterBody;
+    /** When dropping a body after the answer, or lingering, must end at the latest (nginx's lingering_time). */
+    private long dropUntil;
+    private boolean lingering;
 
     /**
-     * @param callBackend the HTTP interface ({@code alknet serve --http}) that {@code /v1/…} requests are
-     *                    passed to, with the visitor's address in {@code X-Forwarded-For}; empty: all 404s
+     * @param gateways the server's HTTP interface, looked up per request
+     * @param tls      false when the client spoke plain HTTP to the TLS port
+     * @param timer    the connection's timer, armed since accept; the decoy takes it over
      */
-    NginxDecoy(Optional<Path> decoyDirectory, Optional<java.net.InetSocketAddress> callBackend,
-               Class<? extends io.netty.channel.socket.SocketChannel> channelType) {
-        this.decoyDirectory = decoyDirectory.map(path -> path.toAbsolutePath().normalize());
-        this.callBackend = callBackend;
-        this.channelType = channelType;
-    }
-
-    /** nginx's built-in error page for {@code status}, with its CRLF line ends. */
-    static String errorPage(String title, String heading, String detail) {
-        return "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + heading + "</h1></center>\r\n"
-                + (detail == null ? "" : "<center>" + detail + "</center>\r\n")
-                + "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
-    }
-
-    static final String NOT_FOUND = errorPage("404 Not Found", "404 Not Found", null);
-    static final String BAD_REQUEST = errorPage("400 Bad Request", "400 Bad Request", null);
-    static final String PLAIN_HTTP = errorPage("400 The plain HTTP request was sent to HTTPS port", "400 Bad Request",
-            "The plain HTTP request was sent to HTTPS port");
-
-    /** A complete response as nginx writes it (for the plain-HTTP case, before any TLS). */
-    static ByteBuf rawResponse(String statusLine, String body, boolean keepAlive) {
-        String head = statusLine + "\r\nServer: nginx\r\nDate: " + now() + "\r\nContent-Type: text/html\r\nContent-Length: "
-                + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: " + (keepAlive ? "keep-alive" : "close") + "\r\n\r\n";
-        return Unpooled.copiedBuffer(head + body, StandardCharsets.UTF_8);
-    }
-
-    static String now() {
-        return HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC));
+    NginxDecoy(TlsSettings settings, Supplier<Optional<HttpGateway>> gateways, boolean tls, ConnectionTimer timer) {
+        this.settings = settings;
+        this.files = new DecoyFiles(settings.decoyDirectory());
+        this.gateways = gateways;
+        this.tls = tls;
+        this.timer = timer;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (!request.decoderResult().isSuccess() || path(request) == null) {
-            // nginx answers a request line it cannot decode (e.g. GET /%zz) with its 400 page, and so do we
-            FullHttpResponse bad = page(HttpResponseStatus.BAD_REQUEST, BAD_REQUEST);
-            headers(bad, "text/html", bad.content().readableBytes(), false);
-            ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (callBackend.isPresent() && path(request).startsWith(CALL_PREFIX)) {
-            forward(ctx, request.retain(), keepAlive);
-            return;
-        }
-        boolean head = request.method().equals(HttpMethod.HEAD);
-        Optional<Path> file = decoyFile(request);
-        FullHttpResponse response;
-        if (file.isPresent() && (head || request.method().equals(HttpMethod.GET))) {
-            byte[] content;
-            try {
-                content = Files.readAllBytes(file.get());
-            } catch (IOException e) {
-                content = null;
-            }
-            response = content == null ? page(HttpResponseStatus.NOT_FOUND, NOT_FOUND)
-                    : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(content));
-            if (content != null) {
-                headers(response, type(file.get()), content.length, keepAlive);
-            }
-        } else {
-            response = page(HttpResponseStatus.NOT_FOUND, NOT_FOUND);
-            headers(response, "text/html", response.content().readableBytes(), keepAlive);
-        }
-        if (head) {
-            response.content().clear();
-        }
-        var written = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+    public void handlerAdded(ChannelHandlerContext context) {
+        ctx = context;
+        in = context.alloc().buffer();
+        timer.onExpiry(this::expired);
     }
 
-    /**
-     * Passes a call-protocol request to the HTTP interface on loopback and its answer back: the stealth port
-     * then serves the call protocol too (spec: HTTP behind the stealth port), while every other path stays
-     * an nginx decoy. The visitor's address travels in {@code X-Forwarded-For} (any such header the visitor
-     * sent is replaced), so audit lines and penalties name the real source.
-     */
-    private void forward(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
-        request.headers().set("X-Forwarded-For", ServerConnection.remote(ctx.channel()));
-        request.headers().set("Connection", "close");
-        new io.netty.bootstrap.Bootstrap()
-                .group(ctx.channel().eventLoop())
-                .channel(channelType)
-                .handler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
-                    @Override
-                    protected void initChannel(io.netty.channel.socket.SocketChannel backend) {
-                        backend.pipeline()
-                                .addLast(new io.netty.handler.codec.http.HttpClientCodec())
-                                .addLast(new io.netty.handler.codec.http.HttpObjectAggregator(4 << 20))
-                                .addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext backendCtx, FullHttpResponse answer) {
-                                        FullHttpResponse copy = answer.retainedDuplicate();
-                                        copy.headers().set("Connection", keepAlive ? "keep-alive" : "close");
-                                        var written = ctx.writeAndFlush(copy);
-                                        if (!keepAlive) {
-                                            written.addListener(ChannelFutureListener.CLOSE);
-                                        }
-                                        backendCtx.close();
-                                    }
-
-                                    @Override
-                                    public void exceptionCaught(ChannelHandlerContext backendCtx, Throwable cause) {
-                                        backendCtx.close();
-                                        badGateway(ctx);
-                                    }
-                                });
-                    }
-                })
-                .connect(callBackend.get())
-                .addListener((io.netty.channel.ChannelFuture connected) -> {
-                    if (connected.isSuccess()) {
-                        connected.channel().writeAndFlush(request);
-                    } else {
-                        request.release();
-                        badGateway(ctx);
-                    }
-                });
+    @Override
+    public void handlerRemoved(ChannelHandlerContext context) {
+        in.release();
     }
 
-    private static void badGateway(ChannelHandlerContext ctx) {
-        FullHttpResponse bad = page(HttpResponseStatus.BAD_GATEWAY, errorPage("502 Bad Gateway", "502 Bad Gateway", null));
-        headers(bad, "text/html", bad.content().readableBytes(), false);
-        ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static FullHttpResponse page(HttpResponseStatus status, String body) {
-        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-    }
-
-    private static void headers(FullHttpResponse response, String type, int length, boolean keepAlive) {
-        // spelled as nginx spells them (Netty's constants are lower case)
-        response.headers().set("Server", "nginx");
-        response.headers().set("Date", now());
-        response.headers().set("Content-Type", type);
-        response.headers().set("Content-Length", length);
-        response.headers().set("Connection", keepAlive ? "keep-alive" : "close");
-    }
-
-    /** The decoded path of the request, or {@code null} when its percent-escapes are malformed. */
-    static String path(FullHttpRequest request) {
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        ByteBuf data = (ByteBuf) msg;
         try {
-            return new QueryStringDecoder(request.uri()).path();
-        } catch (IllegalArgumentException malformed) {
-            return null;
+            if (state == State.LINGERING) {
+                if (lingering) {
+                    waitLonger();
+                }
+                return;
+            }
+            in.writeBytes(data);
+        } finally {
+            data.release();
         }
-    }
-
-    private Optional<Path> decoyFile(FullHttpRequest request) {
-        if (decoyDirectory.isEmpty()) {
-            return Optional.empty();
-        }
-        String path = path(request);
-        if (path.endsWith("/")) {
-            path += "index.html";
-        }
-        Path file = decoyDirectory.get().resolve(path.substring(1)).normalize();
-        if (!file.startsWith(decoyDirectory.get()) || !Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        return Optional.of(file);
-    }
-
-    private static String type(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "application/octet-stream" : TYPES.getOrDefault(name.substring(dot + 1).toLowerCase(Locale.ROOT), "application/octet-stream");
+        drive();
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof ChannelInputShutdownEvent || event instanceof SslCloseCompletionEvent) {
+            // nginx stops at the client's end of input and closes without a close_notify of its own, once what it
+            // is writing is out
+            inputClosed = true;
+            if (state == State.LINGERING) {
+                if (writing == 0) {
+                    closeQuietly(); // else linger() closes after the answer
+                }
+            } else {
+                drive();
+            }
+            return;
+        }
+        context.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        closeQuietly();
+    }
+
+    /** Reads and answers what the input holds, until it needs more or the connection ends. */
+    private void drive() {
+        while (ctx.channel().isActive()) {
+            switch (state) {
+                case HEAD -> {
+                    if (!in.isReadable()) {
+                        if (inputClosed) {
+                            finish();
+                        }
+                        return;
+                    }
+                    if (!headTimed) {
+                        headTimed = true;
+                        timer.arm(settings.sniffTimeout()); // client_header_timeout, from the first byte of the request
+                    }
+                    switch (NginxRequestParser.parse(in)) {
+                        case NginxRequestParser.Incomplete incomplete -> {
+                            if (inputClosed) {
+                                finish();
+                            }
+                            return;
+                        }
+                        case NginxRequestParser.Refused refused -> {
+                            in.skipBytes(refused.contentLength() > 0 ? refused.length() : in.readableBytes());
+                            answerAndClose(NginxResponses.page(refused.status(), refused.version(), "HEAD".equals(refused.method()),
+                                    refused.padded(), false, null), RequestBody.dropped(refused.contentLength()));
+                        }
+                        case NginxRequestParser.Parsed parsed -> {
+                            in.skipBytes(parsed.length());
+                            begin(parsed.request());
+                        }
+                    }
+                }
+                case BODY -> {
+                    switch (body.consume(in)) {
+                        case MORE -> {
+                            if (inputClosed) {
+                                finish();
+                            } else if (gateway != null) {
+                                timer.arm(settings.sniffTimeout()); // client_body_timeout: between two reads
+                            } else {
+                                waitLonger(); // nginx drops a body it answered already with its lingering timeouts
+                            }
+                            return;
+                        }
+                        case MALFORMED -> {
+                            closeQuietly();
+                            return;
+                        }
+                        case TOO_LARGE -> answerAndClose(page(413, false), null);
+                        case DONE -> {
+                            if (gateway != null) {
+                                ask();
+                                return;
+                            }
+                            if (closeAfterBody) {
+                                finish();
+                                return;
+                            }
+                            nextRequest();
+                        }
+                    }
+                }
+                case ANSWERING, LINGERING -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A complete head: answer it, or read its body for the gateway first. */
+    private void begin(NginxRequest next) {
+        request = next;
+        gateway = null;
+        if (!tls) {
+            answerAndClose(page(497, false), RequestBody.dropped(next));
+            return;
+        }
+        if (next.contentLength() > MAX_BODY) {
+            answerAndClose(page(413, false), RequestBody.dropped(next));
+            return;
+        }
+        timer.arm(settings.sniffTimeout()); // nginx's send and body timeouts have the same default
+        Optional<HttpGateway> available = gateways.get();
+        if (available.isPresent() && next.path().startsWith(CALL_PREFIX) && next.header("Authorization") != null) {
+            gateway = available.get();
+            body = RequestBody.kept(next, MAX_BODY);
+            state = State.BODY;
+            return;
+        }
+        answerAsNginx(false);
+    }
+
+    /** What nginx answers {@code request}; its body, unless read already, is read and dropped after the answer. */
+    private void answerAsNginx(boolean bodyRead) {
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        DecoyFiles.Answer answer = files.answer(request, "https", local.getAddress().getHostAddress(), local.getPort());
+        boolean headOnly = request.method().equals("HEAD");
+        switch (answer) {
+            case DecoyFiles.Page page -> respond(NginxResponses.page(page.status(), request.version(), headOnly, request.padsErrorPages(),
+                    request.keepAlive(), page.location()), request.keepAlive(), bodyRead);
+            case DecoyFiles.File file -> respond(request.http09() ? Unpooled.wrappedBuffer(file.content())
+                    : NginxResponses.response(200, file.type(), file.content(), file.lastModified(), List.of(),
+                            List.of("ETag: " + file.etag(), "Accept-Ranges: bytes"), request.keepAlive(), headOnly),
+                    request.keepAlive(), bodyRead);
+        }
+    }
+
+    /** nginx's page for {@code status} in answer to the current request (a refusal: no keep-alive). */
+    private ByteBuf page(int status, boolean keepAlive) {
+        return NginxResponses.page(status, request.version(), request.method().equals("HEAD"), request.padsErrorPages(), keepAlive, null);
+    }
+
+    /** Hands the request with its body to the HTTP interface; input waits meanwhile. */
+    private void ask() {
+        state = State.ANSWERING;
+        ctx.channel().config().setAutoRead(false);
+        timer.arm(settings.sniffTimeout()); // the interface times out its calls sooner; nginx's proxy_read_timeout is 60 s
+        NginxRequest asked = request;
+        HttpGateway.Request call = new HttpGateway.Request(ServerConnection.peer(ctx.channel()), asked.method(), asked.uri(),
+                asked.headerMap(), body.bytes());
+        gateway.handle(call).whenComplete((answer, failure) -> ctx.executor().execute(() -> answered(answer, failure)));
+    }
+
+    private void answered(HttpGateway.Response answer, Throwable failure) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        timer.arm(settings.sniffTimeout());
+        if (failure != null || !answer.authenticated()) {
+            answerAsNginx(true); // not a caller of the service: nginx's answer, as to anyone
+        } else {
+            String type = null;
+            List<String> headers = new ArrayList<>();
+            for (Map.Entry<String, String> header : answer.headers().entrySet()) {
+                if (header.getKey().equalsIgnoreCase("Content-Type")) {
+                    type = header.getValue();
+                } else {
+                    headers.add(header.getKey() + ": " + header.getValue());
+                }
+            }
+            respond(NginxResponses.response(answer.status(), type, answer.body(), null, List.of(), headers, request.keepAlive(),
+                    request.method().equals("HEAD")), request.keepAlive(), true);
+        }
+        drive();
+    }
+
+    /** Sends an answer; then the next request (after the rest of this body), or, without keep-alive, the end. */
+    private void respond(ByteBuf response, boolean keepAlive, boolean bodyRead) {
+        if (!keepAlive) {
+            answerAndClose(response, bodyRead ? null : RequestBody.dropped(request));
+            return;
+        }
+        write(response);
+        if (bodyRead) {
+            nextRequest();
+        } else {
+            dropBody(RequestBody.dropped(request), false);
+        }
+    }
+
+    private void nextRequest() {
+        request = null;
+        body = null;
+        gateway = null;
+        state = State.HEAD;
+        headTimed = false;
+        idleAfterAnswer();
+    }
+
+    /** keepalive_timeout runs once the answer is out and nothing of the next request has come. */
+    private void idleAfterAnswer() {
+        if (state == State.HEAD && !headTimed && writing == 0 && !in.isReadable()) {
+            timer.arm(settings.keepaliveTimeout());
+        }
+    }
+
+    /**
+     * nginx's answer to a request it will not serve further: the body the client announced is read and dropped first
+     * (else closing on unread data could reset the connection before the client read the answer), then the end.
+     */
+    private void answerAndClose(ByteBuf response, RequestBody unread) {
+        write(response);
+        if (unread != null && !unread.isEmpty()) {
+            dropBody(unread, true);
+        } else {
+            timer.arm(settings.sniffTimeout()); // send_timeout
+            finish();
+        }
+    }
+
+    /** Reads the rest of an answered request's body and drops it; {@code thenClose}: the connection ends after it. */
+    private void dropBody(RequestBody unread, boolean thenClose) {
+        body = unread;
+        gateway = null;
+        closeAfterBody = thenClose;
+        state = State.BODY;
+        dropUntil = System.nanoTime() + LINGERING_TIME.toNanos();
+        timer.arm(LINGERING_TIMEOUT);
+    }
+
+    /** No more requests on this connection: once the last answer is out, the lingering close. */
+    private void finish() {
+        state = State.LINGERING;
+        in.clear();
+        if (writing == 0) {
+            linger();
+        }
+    }
+
+    private void write(ByteBuf response) {
+        writing++;
+        ctx.writeAndFlush(response).addListener(written -> {
+            writing--;
+            if (!written.isSuccess()) {
+                closeQuietly();
+            } else if (state == State.LINGERING) {
+                if (writing == 0) {
+                    linger();
+                }
+            } else {
+                idleAfterAnswer();
+            }
+        });
+    }
+
+    /**
+     * nginx's lingering close: the answer is out, so say so (close_notify, FIN) but keep reading and dropping what the
+     * client still sends, so that closing on unread data cannot reset the connection before the client read the
+     * answer; close when the client closes, after 5 s without data, or after 30 s in all.
+     */
+    private void linger() {
+        if (lingering || !ctx.channel().isActive()) {
+            return;
+        }
+        lingering = true;
+        if (inputClosed) {
+            closeQuietly();
+            return;
+        }
+        dropUntil = System.nanoTime() + LINGERING_TIME.toNanos();
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            ssl.closeOutbound().addListener(sent -> shutdownOutput());
+        } else {
+            shutdownOutput();
+        }
+        timer.arm(LINGERING_TIMEOUT);
+    }
+
+    /** Data while dropping or lingering: wait up to 5 s more for the next, within nginx's lingering_time. */
+    private void waitLonger() {
+        long left = dropUntil - System.nanoTime();
+        if (left <= 0) {
+            closeQuietly();
+        } else {
+            timer.arm(Duration.ofNanos(Math.min(left, LINGERING_TIMEOUT.toNanos())));
+        }
+    }
+
+    private void shutdownOutput() {
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput();
+        }
+    }
+
+    /**
+     * The timer fired: a connection waiting for a request with nothing of it received is closed as nginx closes an
+     * idle one (with close_notify); one in the middle of something as nginx closes a timed-out one (without).
+     */
+    private void expired() {
+        if (state == State.HEAD && writing == 0 && !in.isReadable()) {
+            ctx.close();
+        } else {
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        ServerConnection.closeQuietly(ctx.channel());
     }
 }

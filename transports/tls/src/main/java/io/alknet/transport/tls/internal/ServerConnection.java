@@ -1,55 +1,72 @@
 package io.alknet.transport.tls.internal;
 
+import io.alknet.api.iface.HttpGateway;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.netty.AcceptQueue;
 import io.alknet.netty.NettyTransportStream;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLParameters;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The server side of one TLS connection, as pipeline handlers: a plain-text detector before the TLS
- * handler, then (after the handshake) either the stream goes straight to the stream interface, or — on a
- * stealth listener — the first bytes decide: {@code SSH-2.0-} goes to SSH, anything else to the nginx
- * decoy. Every refusal is logged once, without any payload.
+ * The server side of one TLS connection, as pipeline handlers: a plain-text detector before the TLS handler, then
+ * (after the handshake) either the stream goes straight to the stream interface, or — on a stealth listener — the
+ * first bytes decide: {@code SSH-2.0-} goes to SSH, anything else to the nginx decoy. A stealth connection is timed
+ * from accept by a {@link ConnectionTimer}, as nginx times the handshake and the first request together. Every
+ * refusal is logged once, without any payload.
  */
 final class ServerConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.tls");
     private static final byte[] SSH_PREFIX = "SSH-2.0-".getBytes(StandardCharsets.US_ASCII);
-    /** A TLS record starts with content type 22 (handshake). */
+    /** A TLS record starts with content type 22 (handshake); nginx takes any first byte with the high bit (SSLv2) as TLS too. */
     private static final int TLS_HANDSHAKE = 22;
 
     private ServerConnection() {
     }
 
-    static void install(Channel channel, TlsContexts.Server certificates, TlsSettings settings, AcceptQueue accepted) {
+    /**
+     * @param gateways the server's HTTP interface (for authenticated {@code /v1/} requests on a stealth listener)
+     */
+    static void install(Channel channel, TlsContexts.Server certificates, TlsSettings settings, AcceptQueue accepted,
+                        Supplier<Optional<HttpGateway>> gateways) {
         SslHandler tls = certificates.current().context().newHandler(channel.alloc());
-        tls.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+        ConnectionTimer timer = null;
+        if (settings.stealth()) {
+            // nginx 1.22 gives the handshake no timer of its own: client_header_timeout runs from accept, and a client
+            // that never finishes its handshake is closed without a word (no TLS alert)
+            tls.setHandshakeTimeoutMillis(0);
+            // nginx (ssl_prefer_server_ciphers off) takes the cipher the client prefers, the JDK by default its own
+            SSLParameters parameters = tls.engine().getSSLParameters();
+            parameters.setUseCipherSuitesOrder(false);
+            tls.engine().setSSLParameters(parameters);
+            timer = new ConnectionTimer(channel, () -> closeQuietly(channel));
+            timer.arm(settings.sniffTimeout());
+        } else {
+            tls.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+        }
         channel.pipeline()
-                .addLast("plain-detector", new PlainDetector(settings.stealth()))
+                .addLast("plain-detector", new PlainDetector(settings, timer, gateways))
                 .addLast("tls", tls)
-                .addLast("after-handshake", new AfterHandshake(settings, accepted));
+                .addLast("after-handshake", new AfterHandshake(settings, accepted, timer, gateways));
     }
 
     static String remote(Channel channel) {
@@ -57,12 +74,61 @@ final class ServerConnection {
                 ? inet.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
     }
 
-    /** Looks at the first byte: TLS goes on; plain HTTP gets nginx's "plain HTTP to HTTPS port" page on a stealth port. */
-    private static final class PlainDetector extends ChannelInboundHandlerAdapter {
-        private final boolean stealth;
+    /**
+     * Closes below TLS: no close_notify, as nginx closes a connection that timed out in the middle of a request (and
+     * one that never finished its handshake).
+     */
+    static void closeQuietly(Channel channel) {
+        ChannelHandlerContext tls = channel.pipeline().context(SslHandler.class);
+        if (tls != null) {
+            tls.close(); // starts at the handler before the TLS handler: the socket
+        } else {
+            channel.close();
+        }
+    }
 
-        PlainDetector(boolean stealth) {
-            this.stealth = stealth;
+    /** What the server knows about the client of a TLS connection (also the peer of requests the decoy hands on). */
+    static PeerInfo peer(Channel channel) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        Optional<String> serverName = Optional.empty();
+        if (tls != null && tls.engine().getSession() instanceof ExtendedSSLSession session) {
+            for (SNIServerName name : session.getRequestedServerNames()) {
+                if (name instanceof SNIHostName host) {
+                    serverName = Optional.of(host.getAsciiName());
+                }
+            }
+        }
+        return new PeerInfo("tls", SecurityLevel.TLS, Optional.ofNullable(channel.remoteAddress()),
+                Optional.ofNullable(channel.localAddress()), Optional.empty(), serverName);
+    }
+
+    /** Puts the decoy where the stream would have gone and gives it what was read so far. */
+    private static void decoy(ChannelHandlerContext ctx, ChannelInboundHandlerAdapter replaced, TlsSettings settings,
+                              ConnectionTimer timer, Supplier<Optional<HttpGateway>> gateways, boolean tls, ByteBuf replay) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addAfter(ctx.name(), "decoy", new NginxDecoy(settings, gateways, tls, timer));
+        pipeline.remove(replaced);
+        ctx.channel().config().setAutoRead(true);
+        if (tls) {
+            pipeline.context("tls").fireChannelRead(replay); // from the TLS handler on: into the decoy, as plain text
+        } else {
+            pipeline.fireChannelRead(replay); // the decoy is the first handler
+        }
+    }
+
+    /**
+     * Looks at the first byte: TLS goes on. Anything else is closed, except on a stealth listener, where it is taken as
+     * plain HTTP, as nginx does: the decoy answers it with nginx's 400 pages.
+     */
+    private static final class PlainDetector extends ChannelInboundHandlerAdapter {
+        private final TlsSettings settings;
+        private final ConnectionTimer timer;
+        private final Supplier<Optional<HttpGateway>> gateways;
+
+        PlainDetector(TlsSettings settings, ConnectionTimer timer, Supplier<Optional<HttpGateway>> gateways) {
+            this.settings = settings;
+            this.timer = timer;
+            this.gateways = gateways;
         }
 
         @Override
@@ -74,20 +140,21 @@ final class ServerConnection {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf data = (ByteBuf) msg;
-            if (!data.isReadable() || data.getUnsignedByte(data.readerIndex()) == TLS_HANDSHAKE) {
+            int first = data.isReadable() ? data.getUnsignedByte(data.readerIndex()) : TLS_HANDSHAKE;
+            if (first == TLS_HANDSHAKE || (first & 0x80) != 0) {
                 ctx.pipeline().remove(this);
                 ctx.fireChannelRead(msg);
                 return;
             }
-            boolean http = looksLikeHttp(data);
-            data.release();
-            LOG.info("tls.rejected remote_addr={} reason={}", remote(ctx.channel()), http ? "plain_http" : "not_tls");
-            if (stealth && http) {
-                ctx.writeAndFlush(NginxDecoy.rawResponse("HTTP/1.1 400 Bad Request", NginxDecoy.PLAIN_HTTP, false))
-                        .addListener(ChannelFutureListener.CLOSE);
-            } else {
+            LOG.info("tls.rejected remote_addr={} reason={}", remote(ctx.channel()), looksLikeHttp(data) ? "plain_http" : "not_tls");
+            if (!settings.stealth()) {
+                data.release();
                 ctx.close();
+                return;
             }
+            ctx.pipeline().remove("after-handshake");
+            ctx.pipeline().remove("tls");
+            decoy(ctx, this, settings, timer, gateways, false, data);
         }
 
         private static boolean looksLikeHttp(ByteBuf data) {
@@ -109,13 +176,16 @@ final class ServerConnection {
     private static final class AfterHandshake extends ChannelInboundHandlerAdapter {
         private final TlsSettings settings;
         private final AcceptQueue accepted;
-        private CompositeByteBuf sniffed;
-        private ScheduledFuture<?> sniffTimeout;
+        private final ConnectionTimer timer;
+        private final Supplier<Optional<HttpGateway>> gateways;
+        private ByteBuf sniffed;
         private boolean decided;
 
-        AfterHandshake(TlsSettings settings, AcceptQueue accepted) {
+        AfterHandshake(TlsSettings settings, AcceptQueue accepted, ConnectionTimer timer, Supplier<Optional<HttpGateway>> gateways) {
             this.settings = settings;
             this.accepted = accepted;
+            this.timer = timer;
+            this.gateways = gateways;
         }
 
         @Override
@@ -130,21 +200,21 @@ final class ServerConnection {
                     handOver(ctx, null);
                     return;
                 }
-                sniffed = ctx.alloc().compositeBuffer();
-                sniffTimeout = ctx.executor().schedule(() -> {
-                    if (!decided) {
-                        decided = true;
-                        release();
-                        ctx.close(); // nginx closes an idle connection after client_header_timeout, silently
+                sniffed = ctx.alloc().buffer();
+                // still the timer from accept (nginx does not restart it); a client that has said nothing by then is
+                // closed as nginx closes an idle connection, one that has said a little like a timed-out request
+                timer.onExpiry(() -> {
+                    if (sniffed != null && sniffed.isReadable()) {
+                        closeQuietly(ctx.channel());
+                    } else {
+                        ctx.close();
                     }
-                }, settings.sniffTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                });
                 ctx.read();
                 return;
             }
-            if (event instanceof ChannelInputShutdownEvent && !decided && sniffed != null) {
-                decided = true;
-                release();
-                ctx.close();
+            if ((event instanceof ChannelInputShutdownEvent || event instanceof SslCloseCompletionEvent) && !decided) {
+                closeQuietly(ctx.channel()); // gone before it said what it is; nginx sends no close_notify to a closed client
                 return;
             }
             ctx.fireUserEventTriggered(event);
@@ -156,16 +226,24 @@ final class ServerConnection {
                 ctx.fireChannelRead(msg);
                 return;
             }
-            sniffed.addComponent(true, (ByteBuf) msg);
+            ByteBuf data = (ByteBuf) msg;
+            sniffed.writeBytes(data);
+            data.release();
             int n = Math.min(sniffed.readableBytes(), SSH_PREFIX.length);
             for (int i = 0; i < n; i++) {
                 if (sniffed.getByte(sniffed.readerIndex() + i) != SSH_PREFIX[i]) {
-                    decoy(ctx);
+                    decided = true;
+                    LOG.info("tls.decoy remote_addr={}", remote(ctx.channel()));
+                    ByteBuf replay = sniffed;
+                    sniffed = null;
+                    decoy(ctx, this, settings, timer, gateways, true, replay);
                     return;
                 }
             }
             if (n == SSH_PREFIX.length) {
-                handOver(ctx, sniffed);
+                ByteBuf replay = sniffed;
+                sniffed = null;
+                handOver(ctx, replay);
             } else {
                 ctx.read();
             }
@@ -173,37 +251,22 @@ final class ServerConnection {
 
         private void handOver(ChannelHandlerContext ctx, ByteBuf replay) {
             decided = true;
-            cancelTimeout();
+            if (timer != null) {
+                timer.cancel(); // the SSH session has timeouts of its own
+            }
             Channel channel = ctx.channel();
             NettyTransportStream stream = NettyTransportStream.attach(channel, peer(channel));
             ctx.pipeline().remove(this);
             if (replay != null) {
-                sniffed = null;
                 // the stream adapter keeps these until the interface starts reading
                 channel.pipeline().context("tls").fireChannelRead(replay);
             }
             accepted.offer(stream);
         }
 
-        private void decoy(ChannelHandlerContext ctx) {
-            decided = true;
-            cancelTimeout();
-            LOG.info("tls.decoy remote_addr={}", remote(ctx.channel()));
-            ByteBuf replay = sniffed;
-            sniffed = null;
-            ctx.pipeline().addAfter(ctx.name(), "http", new HttpServerCodec())
-                    .addAfter("http", "http-aggregator", new HttpObjectAggregator(64 * 1024))
-                    .addAfter("http-aggregator", "decoy", new NginxDecoy(settings.decoyDirectory(), settings.callBackend(),
-                            ctx.channel().getClass().asSubclass(io.netty.channel.socket.SocketChannel.class)));
-            ctx.pipeline().remove(this);
-            ctx.channel().config().setAutoRead(true);
-            ctx.channel().pipeline().context("tls").fireChannelRead(replay);
-        }
-
-        private void cancelTimeout() {
-            if (sniffTimeout != null) {
-                sniffTimeout.cancel(false);
-            }
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            release();
         }
 
         private void release() {
@@ -215,7 +278,6 @@ final class ServerConnection {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            cancelTimeout();
             release();
             ctx.fireChannelInactive();
         }
@@ -224,25 +286,10 @@ final class ServerConnection {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (!decided) {
                 LOG.info("tls.handshake.failed remote_addr={} reason=\"{}\"", remote(ctx.channel()), reason(cause));
-                release();
                 ctx.close();
                 return;
             }
             ctx.fireExceptionCaught(cause);
-        }
-
-        private static PeerInfo peer(Channel channel) {
-            SslHandler tls = channel.pipeline().get(SslHandler.class);
-            Optional<String> serverName = Optional.empty();
-            if (tls != null && tls.engine().getSession() instanceof ExtendedSSLSession session) {
-                for (SNIServerName name : session.getRequestedServerNames()) {
-                    if (name instanceof SNIHostName host) {
-                        serverName = Optional.of(host.getAsciiName());
-                    }
-                }
-            }
-            return new PeerInfo("tls", SecurityLevel.TLS, Optional.ofNullable(channel.remoteAddress()),
-                    Optional.ofNullable(channel.localAddress()), Optional.empty(), serverName);
         }
     }
 

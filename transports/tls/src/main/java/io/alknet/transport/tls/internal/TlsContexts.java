@@ -58,6 +58,8 @@ final class TlsContexts {
                 SslContext context = SslContextBuilder.forServer(cert.toFile(), key.toFile())
                         .sslProvider(SslProvider.JDK)
                         .protocols(TLS13)
+                        // session tickets valid for 5 minutes, as nginx's (ssl_session_timeout 5m), not the JDK's day
+                        .sessionTimeout(300)
                         // Offer ALPN like a web server does: SSH clients ask for alknet-ssh, browsers for
                         // http/1.1; a client offering neither gets no ALPN rather than an alert (nginx does the same).
                         .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,

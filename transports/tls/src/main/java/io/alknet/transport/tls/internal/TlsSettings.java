@@ -16,13 +16,15 @@ import java.util.Set;
  *
  * <p>Server: {@code cert} and {@code key} (PEM: the certificate chain and its PKCS#8 private key),
  * {@code stealth} (look like nginx to anything that is not SSH), {@code decoy-dir} (serve these static files
- * to HTTP visitors instead of 404s), {@code handshake-timeout} (default 10s), {@code sniff-timeout} (how
- * long a stealth listener waits for a request, default 60s like nginx's {@code client_header_timeout}).
+ * to HTTP visitors instead of 404s), {@code handshake-timeout} (default 10s; a stealth listener uses
+ * {@code sniff-timeout} instead, as nginx has one timer for both), {@code sniff-timeout} (nginx's
+ * {@code client_header_timeout}, default 60s: a stealth listener closes a connection that has not sent a complete
+ * request head this long after it was accepted, and one that stops sending a request or its body this long),
+ * {@code keepalive-timeout} (nginx's {@code keepalive_timeout}, default 75s: how long a stealth listener keeps an idle
+ * connection open after an answer).
  * Instead of {@code cert}/{@code key}: {@code acme-domain} (names to get a certificate for by ACME),
  * {@code acme-directory} (default Let's Encrypt production), {@code acme-email}, {@code acme-http-port} (where
  * the HTTP-01 challenge is answered, default 80), {@code acme-renew-before} (default 30d),
- * {@code http-backend} ({@code HOST:PORT} of the HTTP interface: a stealth listener passes {@code /v1/…}
- * requests there, set by {@code alknet serve} when {@code --stealth} and {@code --http} go together),
  * {@code acme-check-interval} (default 12h), {@code acme-ca} (trust this PEM CA for the ACME server's own
  * HTTPS, for a private ACME CA); the account key and certificate live in the state directory.
  *
@@ -33,32 +35,17 @@ import java.util.Set;
  * {@code --proxy} carries the transport).
  */
 record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Optional<Path> decoyDirectory,
-                   Duration handshakeTimeout, Duration sniffTimeout, List<String> fingerprints, Optional<Path> ca,
-                   Optional<String> serverName, Duration connectTimeout, Optional<io.alknet.netty.Proxies.Proxy> proxy,
+                   Duration handshakeTimeout, Duration sniffTimeout, Duration keepaliveTimeout, List<String> fingerprints,
+                   Optional<Path> ca, Optional<String> serverName, Duration connectTimeout, Optional<io.alknet.netty.Proxies.Proxy> proxy,
                    List<String> acmeDomains, String acmeDirectory, Optional<String> acmeEmail, int acmeHttpPort,
-                   Duration acmeRenewBefore, Duration acmeCheckInterval, Optional<Path> acmeCa,
-                   Optional<java.net.InetSocketAddress> callBackend) {
+                   Duration acmeRenewBefore, Duration acmeCheckInterval, Optional<Path> acmeCa) {
 
     /** Let's Encrypt production (the CLI's default, as the spec says). */
     static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
 
     static final Set<String> KEYS = Set.of("cert", "key", "stealth", "decoy-dir", "handshake-timeout", "sniff-timeout",
-            "fingerprint", "ca", "server-name", "connect-timeout", "proxy",
-            "acme-domain", "acme-directory", "acme-email", "acme-http-port", "acme-renew-before", "acme-check-interval", "acme-ca", "http-backend");
-
-    /** {@code HOST:PORT} of the HTTP interface; a wildcard host means loopback. */
-    static java.net.InetSocketAddress backend(String text) {
-        int colon = text.lastIndexOf(':');
-        try {
-            String host = text.substring(0, colon).replace("[", "").replace("]", "");
-            if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("*")) {
-                host = "127.0.0.1";
-            }
-            return new java.net.InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
-        } catch (RuntimeException e) {
-            throw new AlknetException(ErrorCode.INVALID_CONFIG, "transport.tls.http-backend must be HOST:PORT, got '" + text + "'");
-        }
-    }
+            "keepalive-timeout", "fingerprint", "ca", "server-name", "connect-timeout", "proxy",
+            "acme-domain", "acme-directory", "acme-email", "acme-http-port", "acme-renew-before", "acme-check-interval", "acme-ca");
 
     static TlsSettings from(Settings settings) {
         settings.requireOnly(KEYS);
@@ -83,11 +70,11 @@ record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Opt
         List<String> fingerprints = settings.list("fingerprint").stream().map(Fingerprints::normalize).toList();
         return new TlsSettings(cert, key, settings.bool("stealth", false), decoy,
                 settings.duration("handshake-timeout", Duration.ofSeconds(10)), settings.duration("sniff-timeout", Duration.ofSeconds(60)),
+                settings.duration("keepalive-timeout", Duration.ofSeconds(75)),
                 fingerprints, settings.path("ca"), settings.get("server-name"), settings.duration("connect-timeout", Duration.ofSeconds(10)),
                 io.alknet.netty.Proxies.parse(settings.get("proxy")),
                 acmeDomains, settings.get("acme-directory").orElse(LETS_ENCRYPT), settings.get("acme-email"),
                 settings.integer("acme-http-port", 80), settings.duration("acme-renew-before", Duration.ofDays(30)),
-                settings.duration("acme-check-interval", Duration.ofHours(12)), settings.path("acme-ca"),
-                settings.get("http-backend").map(TlsSettings::backend));
+                settings.duration("acme-check-interval", Duration.ofHours(12)), settings.path("acme-ca"));
     }
 }

@@ -42,14 +42,17 @@ final class TlsTransport implements Transport {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("alknet.tls");
 
     private final TlsSettings settings;
+    private final java.util.function.Supplier<Optional<io.alknet.api.iface.HttpGateway>> gateways;
     private final java.util.Optional<Acme> acme;
     private TlsContexts.Server certificates;
     private java.util.concurrent.ScheduledExecutorService renewals;
     private SslContext client;
     private EventLoops.Lease loops;
 
-    TlsTransport(TlsSettings settings, java.nio.file.Path acmeState) {
+    /** @param gateways the server's HTTP interface, for the stealth listener's authenticated {@code /v1/} requests */
+    TlsTransport(TlsSettings settings, java.nio.file.Path acmeState, java.util.function.Supplier<Optional<io.alknet.api.iface.HttpGateway>> gateways) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.gateways = Objects.requireNonNull(gateways, "gateways");
         this.certificates = settings.cert().isPresent() ? new TlsContexts.Server(settings.cert().get(), settings.key().get()) : null;
         this.acme = settings.acmeDomains().isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(new Acme(settings.acmeDirectory(), settings.acmeDomains(), settings.acmeEmail(),
@@ -274,7 +277,7 @@ final class TlsTransport implements Transport {
                     "a tls:// listener needs a certificate: --tls-cert FILE --tls-key FILE (PEM), or --acme-domain NAME"));
         }
         return Bootstraps.listen(loops(), address, 1024,
-                (channel, accepted) -> ServerConnection.install(channel, currentCertificates(), settings, accepted));
+                (channel, accepted) -> ServerConnection.install(channel, currentCertificates(), settings, accepted, gateways));
     }
 
     @Override

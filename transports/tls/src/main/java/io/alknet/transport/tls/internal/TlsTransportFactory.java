@@ -21,6 +21,6 @@ public final class TlsTransportFactory implements TransportFactory {
 
     @Override
     public Transport create(Settings settings, PluginContext context) {
-        return new TlsTransport(TlsSettings.from(settings), context.stateDirectory().resolve("acme"));
+        return new TlsTransport(TlsSettings.from(settings), context.stateDirectory().resolve("acme"), context::httpGateway);
     }
 }
