@@ -99,7 +99,7 @@ final class RulesPolicy implements ForwardingPolicy {
                     target -> target.explicitlyCovers(address.get(), request.port()));
         }
         if (request.direction() == Direction.LOCAL && address.isPresent() && TargetHost.isUnspecified(address.get())) {
-            return new Protection("unspecified-address", "0.0.0.0 and :: reach the server itself; use 127.0.0.1 or ::1",
+            return new Protection("unspecified-address", "an unspecified address reaches the server itself; name a loopback address instead",
                     target -> target.explicitlyCovers(address.get(), request.port()));
         }
         if (request.direction() == Direction.REMOTE && request.port() > 0 && request.port() < FIRST_UNPRIVILEGED_PORT) {
