@@ -49,7 +49,7 @@ import java.util.stream.Collectors;
 record ConfigFile(Path file, Server server, Auth auth, Limits limits, Forwarding forwarding, Map<String, String> settings) {
 
     /** {@code [server]}: static, a change needs a restart. */
-    record Server(List<String> listen, String transport, String hostKey, List<String> ciphers, Boolean gatewayPorts,
+    record Server(List<String> listen, String transport, String hostKey, List<String> ciphers, String gatewayPorts,
                   String grace, List<String> rawListen, String http, String proxy, Tls tls, Iroh iroh) {
     }
 

@@ -3,6 +3,7 @@ package io.alknet.cli;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.Identity;
+import io.alknet.api.net.TargetHost;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 import io.alknet.api.policy.Direction;
@@ -54,7 +55,10 @@ final class PolicyCommand implements Runnable {
                     "  allow 10.0.0.0/8:5432 principal=db-users  # identity id, name or scope",
                     "  allow *.internal:80,443,8000-8099 direction=local transport=tcp name=web",
                     "  allow [fd00::/8]:* direction=remote",
-                    "Link-local and cloud-metadata addresses are only reachable through an explicit CIDR allow rule.",
+                    "Link-local and cloud-metadata addresses, and 0.0.0.0 or :: as a destination (the server itself), are only",
+                    "reachable through an explicit CIDR allow rule; a rule that denies loopback also denies 0.0.0.0 and ::.",
+                    "Listening (--remote) on a port below 1024 needs an allow rule that names the port.",
+                    "IPv4 addresses are four decimal numbers: 0177.0.0.1, 127.1 or 2130706433 are refused as ambiguous.",
                     "",
                     "Examples:",
                     "  alknet policy explain --policy policy.rules alice db.internal:5432",
@@ -107,6 +111,11 @@ final class PolicyCommand implements Runnable {
             var target = Addresses.parse(destination, "tcp", 0, "HOST:PORT");
             if (target.port() <= 0) {
                 throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "HOST:PORT needs a port, e.g. db.internal:5432");
+            }
+            try {
+                TargetHost.literal(target.host()); // the server refuses these before asking the policy
+            } catch (AlknetException e) {
+                throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "HOST:PORT " + destination + ": " + e.getMessage());
             }
             HashSet<String> allScopes = new HashSet<>(scopes);
             allScopes.add(Identity.RELAY_CONNECT);

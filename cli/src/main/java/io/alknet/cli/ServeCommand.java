@@ -163,8 +163,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "15s or more is refused until it runs out; 'no' disables).")
     String perSourcePenalties;
 
-    @Option(names = "--gateway-ports", description = "Let remote forwards (-R) listen on all interfaces, not only loopback.")
-    boolean gatewayPorts;
+    @Option(names = "--gateway-ports", arity = "0..1", fallbackValue = "yes", paramLabel = "no|yes|clientspecified",
+            description = "Where remote forwards (-R) listen, as OpenSSH's GatewayPorts: no (default) loopback only, whatever "
+                    + "the client asks; yes (or the bare flag) every interface; clientspecified the address the client names. "
+                    + "The policy still decides, and ports below 1024 need a policy rule that names them.")
+    String gatewayPorts;
 
     @Option(names = "--grace", paramLabel = "DURATION",
             description = "How long sessions may drain on shutdown (default: 2s).")
@@ -368,8 +371,9 @@ final class ServeCommand implements Callable<Integer> {
         if (!cipherList.isEmpty()) {
             options.setting("interface.ssh.ciphers", String.join(",", cipherList));
         }
-        if (gatewayPorts || (fileServer != null && Boolean.TRUE.equals(fileServer.gatewayPorts()))) {
-            options.setting("interface.ssh.gateway-ports", "true");
+        String gateway = gatewayPorts != null ? gatewayPorts : fileServer == null ? null : fileServer.gatewayPorts();
+        if (gateway != null) {
+            options.setting("interface.ssh.gateway-ports", gateway);
         }
 
         ServerLimits limits = ServerLimits.DEFAULT;

@@ -106,6 +106,55 @@ class CliTest {
     }
 
     @Test
+    void policyExplainDeniesTheServerItselfInEverySpellingAndRefusesAmbiguousNumbers() throws Exception {
+        Path policy = dir.resolve("policy.rules");
+        Files.writeString(policy, "deny 127.0.0.0/8:8099 name=no-local-service\nallow *\n");
+        for (String target : new String[] {"127.0.0.1:8099", "0.0.0.0:8099", "[::]:8099", "[::ffff:0.0.0.0]:8099"}) {
+            Cli.Result result = Cli.run(dir, "policy", "explain", "--policy", policy.toString(), "alice", target);
+            assertThat(result.exitCode()).as(target + ": " + result.stdout() + result.stderr()).isEqualTo(1);
+            assertThat(result.stdout()).startsWith("deny ").contains("rule=no-local-service");
+        }
+        Cli.Result unspecified = Cli.run(dir, "policy", "explain", "--policy", policy.toString(), "alice", "0.0.0.0:80");
+        assertThat(unspecified.exitCode()).isEqualTo(1);
+        assertThat(unspecified.stdout()).contains("rule=unspecified-address").contains("the server itself");
+        assertThat(Cli.run(dir, "policy", "explain", "--policy", policy.toString(), "alice", "127.0.0.1:80").exitCode()).isZero();
+        for (String target : new String[] {"0177.0.0.1:8099", "127.1:8099", "2130706433:8099", "0x7f.1:8099"}) {
+            expectError(Cli.run(dir, "policy", "explain", "--policy", policy.toString(), "alice", target), 2, "ambiguous numeric address");
+        }
+        Cli.Result privileged = Cli.run(dir, "policy", "explain", "--policy", policy.toString(), "--remote", "alice", "127.0.0.1:80");
+        assertThat(privileged.exitCode()).isEqualTo(1);
+        assertThat(privileged.stdout()).contains("rule=privileged-port");
+    }
+
+    @Test
+    void connectRefusesAChangedOrRevokedHostKeyAsOpenSshDoesAndNeverSuggestsPinningIt() throws Exception {
+        Path hostKey = dir.resolve("host");
+        Path otherKey = dir.resolve("other");
+        Path clientKey = dir.resolve("client");
+        for (Path key : List.of(hostKey, otherKey, clientKey)) {
+            assertThat(Cli.run(dir, "keygen", "-f", key.toString()).exitCode()).isZero();
+        }
+        int serverPort = Loopback.unusedPort();
+        try (Cli.Running server = Cli.start(dir, "serve", "--listen", "tcp://127.0.0.1:" + serverPort,
+                "--host-key", hostKey.toString(), "--authorized-keys", clientKey + ".pub")) {
+            String presented = fingerprintIn(server.await("host key fingerprint", Duration.ofSeconds(60)));
+            Path changed = dir.resolve("known_hosts-changed");
+            Files.writeString(changed, "[127.0.0.1]:" + serverPort + " " + Files.readString(Path.of(otherKey + ".pub")));
+            Cli.Result result = Cli.run(dir, "connect", "tcp://127.0.0.1:" + serverPort, "-i", clientKey.toString(),
+                    "--known-hosts", changed.toString(), "--no-socks5", "--no-reconnect");
+            expectError(result, 1, "HOST KEY CHANGED (remote host identification has changed)");
+            assertThat(result.stderr()).contains("man-in-the-middle").doesNotContain("--host-key-fingerprint " + presented);
+
+            Path revoked = dir.resolve("known_hosts-revoked");
+            Files.writeString(revoked, "@revoked [127.0.0.1]:" + serverPort + " " + Files.readString(Path.of(hostKey + ".pub")));
+            result = Cli.run(dir, "connect", "tcp://127.0.0.1:" + serverPort, "-i", clientKey.toString(),
+                    "--known-hosts", revoked.toString(), "--no-socks5", "--no-reconnect");
+            expectError(result, 1, "REVOKED HOST KEY DETECTED");
+            assertThat(result.stderr()).doesNotContain("--host-key-fingerprint");
+        }
+    }
+
+    @Test
     void serveAndConnectTunnelBytesAndStopOnSigterm() throws Exception {
         Path hostKey = dir.resolve("host");
         Path clientKey = dir.resolve("client");

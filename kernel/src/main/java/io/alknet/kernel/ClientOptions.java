@@ -1,6 +1,7 @@
 package io.alknet.kernel;
 
 import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.plugin.Settings;
 import io.alknet.api.transport.TransportAddress;
 
 import java.nio.file.Path;
@@ -48,6 +49,15 @@ public record ClientOptions(
         Objects.requireNonNull(reconnect, "reconnect");
         Objects.requireNonNull(gracePeriod, "gracePeriod");
         Objects.requireNonNull(events, "events");
+    }
+
+    /** Secret settings (the SOCKS5 password, an API key or token, a URL's password) show as {@code ***} (spec T-125). */
+    @Override
+    public String toString() {
+        return "ClientOptions[server=" + server + ", streamInterface=" + streamInterface + ", user=" + user
+                + ", identityFiles=" + identityFiles + ", hostKeys=" + hostKeys + ", frontEnds=" + frontEnds
+                + ", settings=" + Settings.masked(settings) + ", pluginDirectory=" + pluginDirectory
+                + ", stateDirectory=" + stateDirectory + ", reconnect=" + reconnect + ", gracePeriod=" + gracePeriod + "]";
     }
 
     public static Builder builder(TransportAddress server) {

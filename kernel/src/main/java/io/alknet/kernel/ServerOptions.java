@@ -1,5 +1,7 @@
 package io.alknet.kernel;
 
+import io.alknet.api.plugin.Settings;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +41,15 @@ public record ServerOptions(
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is required");
         }
+    }
+
+    /** Secret settings (passwords, API keys, tokens, a URL's password) show as {@code ***} (spec T-125). */
+    @Override
+    public String toString() {
+        return "ServerOptions[listeners=" + listeners + ", settings=" + Settings.masked(settings)
+                + ", identityProviders=" + identityProviders + ", forwardingPolicy=" + forwardingPolicy
+                + ", pluginDirectory=" + pluginDirectory + ", stateDirectory=" + stateDirectory + ", gracePeriod=" + gracePeriod
+                + ", limits=" + limits + "]";
     }
 
     /** Failed authentications per connection before disconnect (0 = unlimited). */

@@ -101,8 +101,9 @@ class Socks5Test {
             assertThat(reply(exchange(port, connectByName(longName, 80)))).isEqualTo(4);
             // 255 bytes that are not a domain name (a 255-character label): malformed, general failure
             assertThat(reply(exchange(port, connectByName("a".repeat(255), 80)))).isEqualTo(1);
-            // wrong version in the request
-            assertThat(exchange(port, bytes(5, 1, 0, 4, 1, 0, 1, 127, 0, 0, 1, 0, 80))).startsWith((byte) 5, (byte) 0);
+            // wrong version in the request: the method selection, then closed without a reply (which would have to
+            // speak a version the client did not)
+            assertThat(exchange(port, bytes(5, 1, 0, 4, 1, 0, 1, 127, 0, 0, 1, 0, 80))).containsExactly(5, 0);
             // a connection refused at the target
             int closed = Loopback.unusedPort();
             assertThat(reply(exchange(port, bytes(5, 1, 0, 5, 1, 0, 1, 127, 0, 0, 1, closed >> 8, closed & 0xff)))).isEqualTo(5);

@@ -27,7 +27,8 @@ public record Cidr(InetAddress network, int prefixLength) {
     }
 
     /**
-     * Parses {@code address[/bits]} (IPv6 optionally in brackets).
+     * Parses {@code address[/bits]} (IPv6 optionally in brackets). The address is read as
+     * {@link TargetHost} reads it: ambiguous numeric forms such as {@code 010.0.0.0} are refused.
      *
      * @throws AlknetException {@code INVALID_ARGUMENT} naming the text
      */
@@ -35,11 +36,16 @@ public record Cidr(InetAddress network, int prefixLength) {
         String value = text.strip();
         int slash = value.indexOf('/');
         String address = slash < 0 ? value : value.substring(0, slash);
-        if (address.startsWith("[") && address.endsWith("]")) {
-            address = address.substring(1, address.length() - 1);
+        InetAddress network;
+        try {
+            network = TargetHost.literal(address).orElse(null);
+        } catch (AlknetException e) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "'" + text + "' is not an IP address or CIDR block: " + e.getMessage());
+        }
+        if (network == null) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "'" + text + "' is not an IP address or CIDR block");
         }
         try {
-            InetAddress network = InetAddress.ofLiteral(address);
             int bits = network.getAddress().length * 8;
             int prefix = slash < 0 ? bits : Integer.parseInt(value.substring(slash + 1));
             return new Cidr(network, prefix);
@@ -48,14 +54,9 @@ public record Cidr(InetAddress network, int prefixLength) {
         }
     }
 
-    /** True if {@code text} is an IP literal (no DNS involved). */
+    /** True if {@code text} is an IP literal (no DNS involved) in a spelling {@link TargetHost} accepts. */
     public static boolean isIpLiteral(String text) {
-        try {
-            InetAddress.ofLiteral(text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return TargetHost.isLiteral(text);
     }
 
     /**

@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The string settings of one component, already stripped of its prefix (for
@@ -28,6 +31,11 @@ import java.util.TreeSet;
  */
 public record Settings(String prefix, Map<String, String> values, Set<String> secrets) {
 
+    private static final String MASK = "***";
+    private static final Set<String> SECRET_WORDS = Set.of("password", "passphrase", "passwd", "secret", "credential",
+            "credentials", "apikey");
+    private static final Pattern URL_PASSWORD = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://[^/@:\\s]*):[^/@\\s]*@");
+
     public Settings {
         Objects.requireNonNull(prefix, "prefix");
         values = Collections.unmodifiableMap(new TreeMap<>(values));
@@ -38,8 +46,35 @@ public record Settings(String prefix, Map<String, String> values, Set<String> se
         return new Settings(prefix, Map.of(), Set.of());
     }
 
+    /** Settings whose secrets are the keys {@link #isSecretKey} recognises. */
     public static Settings of(String prefix, Map<String, String> values) {
-        return new Settings(prefix, values, Set.of());
+        Set<String> secrets = new HashSet<>();
+        values.keySet().stream().filter(Settings::isSecretKey).forEach(secrets::add);
+        return new Settings(prefix, values, secrets);
+    }
+
+    /**
+     * True if a setting named {@code key} (a full key such as {@code frontend.socks5.password}, or its last
+     * part) holds a secret by its name: a password, passphrase, secret, credential, API key or token.
+     */
+    public static boolean isSecretKey(String key) {
+        String name = key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        for (String word : name.split("[-_]")) {
+            if (SECRET_WORDS.contains(word)) {
+                return true;
+            }
+        }
+        return name.contains("api-key") || name.contains("api_key") || name.equals("token") || name.endsWith("-token");
+    }
+
+    /**
+     * {@code values} fit to print: the value of every {@link #isSecretKey secret key} is {@code ***}, and so is
+     * the password of any {@code scheme://user:password@host} in another value.
+     */
+    public static Map<String, String> masked(Map<String, String> values) {
+        Map<String, String> shown = new TreeMap<>();
+        values.forEach((key, value) -> shown.put(key, isSecretKey(key) ? MASK : URL_PASSWORD.matcher(value).replaceAll("$1:" + MASK + "@")));
+        return Collections.unmodifiableMap(shown);
     }
 
     /**
@@ -75,7 +110,7 @@ public record Settings(String prefix, Map<String, String> values, Set<String> se
     }
 
     public boolean bool(String key, boolean defaultValue) {
-        return get(key).map(v -> switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return get(key).map(v -> switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
             default -> throw bad(key, v, "true or false");
@@ -134,7 +169,7 @@ public record Settings(String prefix, Map<String, String> values, Set<String> se
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
-        values.forEach((k, v) -> shown.put(k, secrets.contains(k) ? "***" : v));
+        masked(values).forEach((k, v) -> shown.put(k, secrets.contains(k) ? MASK : v));
         return "Settings[" + prefix + shown + "]";
     }
 }

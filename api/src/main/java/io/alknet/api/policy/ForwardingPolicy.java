@@ -4,7 +4,8 @@ package io.alknet.api.policy;
  * Decides forward requests.
  *
  * <p>Threading: called concurrently from many sessions, possibly on I/O threads; implementations must be
- * thread-safe, fast and non-blocking (no DNS: the kernel resolves and passes the concrete address).
+ * thread-safe, fast and non-blocking (no DNS: the kernel resolves and passes the concrete address, or passes
+ * none when an outbound proxy resolves the name; read a host with {@link io.alknet.api.net.TargetHost}).
  * Instances are immutable; a configuration reload creates a new one.
  */
 public interface ForwardingPolicy extends AutoCloseable {

@@ -42,13 +42,21 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * True if {@link #connect} hands host names to another party to resolve, such as an outbound proxy:
+     * the kernel then dials a forward target's name as it is instead of looking it up first, so no DNS
+     * query for it leaves this machine. The default is false: the kernel resolves and dials addresses.
+     */
+    default boolean resolvesNamesRemotely() {
+        return false;
+    }
+
+    /**
      * Binds a listener. Port {@code 0} binds any free port; {@link Listener#address()} tells which.
      *
      * @return completes with the bound listener, or exceptionally when binding failed
      */
     CompletionStage<Listener> listen(TransportAddress address);
 
-    /** Releases threads and sockets. Idempotent. */
     /**
      * Facts operators need once listening, e.g. {@code certificate-fingerprint} (the TLS certificate clients
      * pin); printed by {@code alknet serve}. Default: none.
@@ -57,6 +65,7 @@ public interface Transport extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** Releases threads and sockets. Idempotent. */
     @Override
     void close();
 }

@@ -46,6 +46,16 @@ class CidrTest {
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).isInstanceOf(AlknetException.class);
     }
 
+    @Test
+    void refusesAmbiguousNumericForms() {
+        // Java reads 010.0.0.0 as 10.0.0.0, inet_aton as 8.0.0.0: a rule must not mean two things
+        assertThatThrownBy(() -> Cidr.parse("010.0.0.0/8")).isInstanceOf(AlknetException.class).hasMessageContaining("ambiguous");
+        assertThatThrownBy(() -> Cidr.parse("127.1")).isInstanceOf(AlknetException.class).hasMessageContaining("ambiguous");
+        assertThat(Cidr.isIpLiteral("0177.0.0.1")).isFalse();
+        assertThat(Cidr.isIpLiteral("2130706433")).isFalse();
+        assertThat(Cidr.isIpLiteral("[::1]")).isTrue();
+    }
+
     private static InetAddress ip(String literal) {
         return InetAddress.ofLiteral(literal);
     }

@@ -4,6 +4,7 @@ import io.alknet.api.AlknetException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,5 +39,23 @@ class SettingsTest {
         assertThatThrownBy(() -> settings.integer("n", 0)).hasMessageContaining("x.n").hasMessageContaining("seven");
         assertThatThrownBy(() -> settings.integer("token", 0)).hasMessageNotContaining("hunter2");
         assertThat(settings.toString()).doesNotContain("hunter2").contains("***");
+    }
+
+    @Test
+    void secretsAreRecognisedByNameAndMaskedWithoutBeingDeclared() {
+        Settings settings = Settings.of("frontend.socks5.", Map.of("username", "ada", "password", "hunter2", "handshake-timeout", "x"));
+        assertThat(settings.secrets()).containsExactly("password");
+        assertThat(settings.toString()).doesNotContain("hunter2").contains("password=***").contains("username=ada");
+        assertThatThrownBy(() -> settings.integer("password", 0)).hasMessageNotContaining("hunter2");
+        for (String secret : List.of("password", "frontend.socks5.password", "interface.raw.credential", "transport.iroh.secret-key",
+                "api-key", "x.apikey", "auth-token", "token", "key-passphrase")) {
+            assertThat(Settings.isSecretKey(secret)).as(secret).isTrue();
+        }
+        for (String plain : List.of("interface.ssh.host-key", "transport.tls.key", "identity.keys.token-max-age", "identity.keys.tokens",
+                "transport.tcp.proxy", "username")) {
+            assertThat(Settings.isSecretKey(plain)).as(plain).isFalse();
+        }
+        assertThat(Settings.masked(Map.of("proxy", "socks5://u:p4ss@h:1", "other", "http://h:80/")))
+                .containsEntry("proxy", "socks5://u:***@h:1").containsEntry("other", "http://h:80/");
     }
 }

@@ -2,6 +2,7 @@ package io.alknet.forward;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.net.TargetHost;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,8 @@ public record ForwardSpec(String bindHost, int bindPort, String host, int hostPo
             throw invalid(flag, spec, "the destination host is empty");
         }
         int hostPort = port(flag, spec, fields.get(offset + 2), false);
+        unambiguous(flag, spec, bind);
+        unambiguous(flag, spec, host);
         return new ForwardSpec(bind, bindPort, host, hostPort);
     }
 
@@ -74,6 +77,15 @@ public record ForwardSpec(String bindHost, int bindPort, String host, int hostPo
         }
         fields.add(current.toString());
         return fields;
+    }
+
+    /** The far end refuses ambiguous numeric hosts (127.1, 0177.0.0.1); say so before connecting. */
+    private static void unambiguous(String flag, String spec, String host) {
+        try {
+            TargetHost.literal(host);
+        } catch (AlknetException e) {
+            throw invalid(flag, spec, "'" + host + "': " + e.getMessage());
+        }
     }
 
     private static int port(String flag, String spec, String text, boolean zeroAllowed) {

@@ -35,4 +35,15 @@ class ForwardSpecTest {
         assertThatThrownBy(() -> ForwardSpec.parse("-L", "8080::80", "127.0.0.1")).hasMessageContaining("host is empty");
         assertThatThrownBy(() -> ForwardSpec.parse("-L", "a:b:c:d:e", "127.0.0.1")).hasMessageContaining("expected");
     }
+
+    @Test
+    void refusesAmbiguousNumericHostsInsteadOfGuessing() {
+        assertThatThrownBy(() -> ForwardSpec.parse("-L", "8080:0177.0.0.1:80", "127.0.0.1")).isInstanceOf(AlknetException.class)
+                .hasMessageContaining("bad -L spec '8080:0177.0.0.1:80'").hasMessageContaining("ambiguous numeric address");
+        assertThatThrownBy(() -> ForwardSpec.parse("-L", "8080:127.1:80", "127.0.0.1")).hasMessageContaining("ambiguous");
+        assertThatThrownBy(() -> ForwardSpec.parse("-L", "8080:2130706433:80", "127.0.0.1")).hasMessageContaining("ambiguous");
+        assertThatThrownBy(() -> ForwardSpec.parse("-R", "0x7f.1:8080:localhost:80", "localhost")).hasMessageContaining("ambiguous");
+        assertThat(ForwardSpec.parse("-L", "8080:0.0.0.0:80", "127.0.0.1").host()).as("unambiguous; the server decides").isEqualTo("0.0.0.0");
+        assertThat(ForwardSpec.parse("-L", "8080:[::ffff:127.0.0.1]:80", "127.0.0.1").host()).isEqualTo("::ffff:127.0.0.1");
+    }
 }

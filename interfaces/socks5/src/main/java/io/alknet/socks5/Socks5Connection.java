@@ -146,6 +146,13 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             String cause = String.valueOf(result.cause().getMessage()).toLowerCase(Locale.ROOT);
+            if (cause.contains("unsupported version")) {
+                // a reply would have to speak a version the client did not: close, as for a greeting of another version
+                LOG.debug("socks.request.malformed reason=version");
+                releasePipelined();
+                flushAndClose(ctx);
+                return;
+            }
             Socks5CommandStatus status = cause.contains("address type") ? Socks5CommandStatus.ADDRESS_UNSUPPORTED : Socks5CommandStatus.FAILURE;
             LOG.debug("socks.request.malformed status={}", status);
             replyAndClose(ctx, status);

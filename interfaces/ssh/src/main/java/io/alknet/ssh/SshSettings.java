@@ -20,14 +20,15 @@ import java.util.Set;
  * @param idleTimeout      close sessions idle this long ({@code idle-timeout}, default 0 = never)
  * @param keepAlive        client keepalive interval ({@code keepalive}, default 15s; 0 = off)
  * @param keepAliveMax     unanswered keepalives before the client drops the session ({@code keepalive-max}, default 3)
- * @param gatewayPorts     let remote forwards bind non-loopback addresses ({@code gateway-ports}, default false)
+ * @param gatewayPorts     where remote forwards listen ({@code gateway-ports}: {@code no}, the default, binds loopback
+ *                         whatever the client asks; {@code yes} every interface; {@code clientspecified} as asked)
  * @param windowSize       SSH channel window in bytes ({@code window-size}, default 2 MiB)
  * @param packetSize       maximum SSH packet payload ({@code packet-size}, default 32 KiB)
  * @param rekeyBytes       re-key after this many bytes ({@code rekey-limit}, default 1 GiB, as MINA and OpenSSH)
  */
 public record SshSettings(
         Optional<Path> hostKey, List<String> ciphers, int maxAuthAttempts, Duration authTimeout,
-        Duration idleTimeout, Duration keepAlive, int keepAliveMax, boolean gatewayPorts, long windowSize, long packetSize,
+        Duration idleTimeout, Duration keepAlive, int keepAliveMax, GatewayPorts gatewayPorts, long windowSize, long packetSize,
         long rekeyBytes) {
 
     static final Set<String> KEYS = Set.of("host-key", "ciphers", "max-auth-attempts", "auth-timeout", "idle-timeout",
@@ -45,7 +46,7 @@ public record SshSettings(
                 settings.duration("idle-timeout", Duration.ZERO),
                 settings.duration("keepalive", Duration.ofSeconds(15)),
                 settings.integer("keepalive-max", 3),
-                settings.bool("gateway-ports", false),
+                settings.get("gateway-ports").map(GatewayPorts::parse).orElse(GatewayPorts.NO),
                 settings.integer("window-size", 2 * 1024 * 1024),
                 settings.integer("packet-size", 32 * 1024),
                 Long.parseLong(settings.get("rekey-limit").orElse(Long.toString(1L << 30))));

@@ -3,6 +3,8 @@ package io.alknet.kernel.internal;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.Identity;
+import io.alknet.api.call.ControlChannel;
+import io.alknet.api.net.TargetHost;
 import io.alknet.api.policy.Direction;
 import io.alknet.api.policy.ForwardRequest;
 import io.alknet.api.policy.PolicyDecision;
@@ -27,13 +29,14 @@ import java.util.concurrent.Executors;
 /**
  * Opens forward targets for sessions, safely: the host is resolved once, every resolved address is
  * checked against the forwarding policy, and the connection goes to exactly an address that was
- * allowed (no second lookup a DNS rebinding could exploit). Destinations never reach a log or an
- * error message.
+ * allowed (no second lookup a DNS rebinding could exploit). When the transport hands names to an
+ * outbound proxy, names are not looked up here at all (the proxy resolves them, spec decision 7) and the
+ * policy decides on the name. A target is read by {@link TargetHost}: ambiguous numeric spellings are
+ * refused, never guessed. Destinations never reach a log or an error message.
  */
 final class Outbound implements AutoCloseable {
 
-    /** Host names with this prefix are reserved for alknet's control channel; they are never dialled. */
-    static final String RESERVED_PREFIX = "alknet-";
+    private static final String RESERVED_REASON = "alknet-* names are reserved for the control channel";
 
     private final Transport transport;
     private final DynamicConfigHolder config;
@@ -47,49 +50,79 @@ final class Outbound implements AutoCloseable {
     }
 
     CompletionStage<TransportStream> open(TransportStream session, PeerInfo via, Identity identity, String host, int port) {
-        if (!identity.hasScope(Identity.RELAY_CONNECT)) {
-            return denied(via, identity, Direction.LOCAL,
-                    PolicyDecision.deny("scope", "identity lacks scope " + Identity.RELAY_CONNECT));
+        PolicyDecision refusal = refusal(identity, host);
+        if (refusal != null) {
+            return denied(via, identity, Direction.LOCAL, refusal);
         }
-        if (host.startsWith(RESERVED_PREFIX)) {
-            return denied(via, identity, Direction.LOCAL,
-                    PolicyDecision.deny("reserved", "alknet-* names are reserved for the control channel"));
-        }
-        if (literal(host).isPresent()) {
-            // An address literal needs no lookup: decide and dial on the caller's (the session's) thread,
-            // saving two thread hand-offs on every channel open.
-            try {
-                return connect(session, allowedAddresses(via, identity, host, port, Protocol.TCP), 0, port, null);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
+        Optional<InetAddress> literal = TargetHost.literal(host);
+        try {
+            if (literal.isPresent()) {
+                // An address literal needs no lookup: decide and dial on the caller's (the session's) thread,
+                // saving two thread hand-offs on every channel open.
+                return connect(session, allowed(via, identity, host, port, Protocol.TCP, List.of(literal.get())), 0, port, null);
             }
+            if (transport.resolvesNamesRemotely()) {
+                ForwardRequest request = new ForwardRequest(identity, Direction.LOCAL, host, port, Optional.empty(), via.transport());
+                PolicyDecision decision = decide(via, identity, request);
+                if (!decision.allowed()) {
+                    throw denial(decision);
+                }
+                return transport.connect(TransportAddress.of(transport.scheme(), host, port), session);
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<List<InetAddress>> allowed = CompletableFuture.supplyAsync(
-                () -> allowedAddresses(via, identity, host, port, Protocol.TCP), resolver);
+                () -> allowed(via, identity, host, port, Protocol.TCP, resolve(host)), resolver);
         return allowed.thenCompose(addresses -> connect(session, addresses, 0, port, null));
     }
 
     /** The address a relayed UDP datagram for {@code host:port} may go to (policy-checked, resolved once). */
     CompletionStage<InetSocketAddress> resolveDatagram(PeerInfo via, Identity identity, String host, int port) {
-        if (!identity.hasScope(Identity.RELAY_CONNECT)) {
-            return denied(via, identity, Direction.LOCAL,
-                    PolicyDecision.deny("scope", "identity lacks scope " + Identity.RELAY_CONNECT));
+        PolicyDecision refusal = refusal(identity, host);
+        if (refusal == null && transport.resolvesNamesRemotely()) {
+            // the proxy carries TCP only: a datagram would leave from here, and a name would be looked up here
+            refusal = PolicyDecision.deny("proxy", "UDP is not relayed while forward targets go through an outbound proxy");
         }
-        if (host.startsWith(RESERVED_PREFIX)) {
-            return denied(via, identity, Direction.LOCAL,
-                    PolicyDecision.deny("reserved", "alknet-* names are reserved for the control channel"));
+        if (refusal != null) {
+            return denied(via, identity, Direction.LOCAL, refusal);
         }
+        Optional<InetAddress> literal = TargetHost.literal(host);
         return CompletableFuture.supplyAsync(() -> new InetSocketAddress(
-                allowedAddresses(via, identity, host, port, Protocol.UDP).getFirst(), port), resolver);
+                allowed(via, identity, host, port, Protocol.UDP, literal.map(List::of).orElseGet(() -> resolve(host))).getFirst(), port),
+                resolver);
     }
 
-    private List<InetAddress> allowedAddresses(PeerInfo via, Identity identity, String host, int port, Protocol protocol) {
-        InetAddress[] resolved;
+    /**
+     * Why {@code host} is refused before any policy or DNS is asked: a missing scope, a reserved name, or a
+     * host spelled ambiguously; {@code null} if none of these.
+     */
+    private static PolicyDecision refusal(Identity identity, String host) {
+        if (!identity.hasScope(Identity.RELAY_CONNECT)) {
+            return PolicyDecision.deny("scope", "identity lacks scope " + Identity.RELAY_CONNECT);
+        }
+        if (ControlChannel.isReserved(host)) {
+            return PolicyDecision.deny("reserved", RESERVED_REASON);
+        }
         try {
-            resolved = InetAddress.getAllByName(host);
+            TargetHost.literal(host);
+        } catch (AlknetException e) {
+            return PolicyDecision.deny("target-syntax", e.getMessage());
+        }
+        return null;
+    }
+
+    private static List<InetAddress> resolve(String host) {
+        try {
+            return List.of(InetAddress.getAllByName(host));
         } catch (UnknownHostException | SecurityException | IllegalArgumentException e) {
             throw new AlknetException(ErrorCode.TARGET_UNRESOLVED, "host name does not resolve");
         }
+    }
+
+    /** The addresses among {@code resolved} the policy allows; none is a denial, logged. */
+    private List<InetAddress> allowed(PeerInfo via, Identity identity, String host, int port, Protocol protocol,
+                                      List<InetAddress> resolved) {
         ForwardRequest request = new ForwardRequest(identity, Direction.LOCAL, host, port, Optional.empty(), via.transport(), protocol);
         List<InetAddress> allowed = new ArrayList<>();
         PolicyDecision firstDenial = null;
@@ -105,9 +138,22 @@ final class Outbound implements AutoCloseable {
         if (allowed.isEmpty()) {
             PolicyDecision decision = firstDenial != null ? firstDenial : PolicyDecision.deny("default", "no address");
             audit.forwardDenied(via, identity, Direction.LOCAL, decision);
-            throw new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason() + " (rule " + decision.rule() + ")");
+            throw denial(decision);
         }
         return allowed;
+    }
+
+    /** Asks the policy; logs a denial. */
+    private PolicyDecision decide(PeerInfo via, Identity identity, ForwardRequest request) {
+        PolicyDecision decision = config.current().forwardingPolicy().decide(request);
+        if (!decision.allowed()) {
+            audit.forwardDenied(via, identity, request.direction(), decision);
+        }
+        return decision;
+    }
+
+    private static AlknetException denial(PolicyDecision decision) {
+        return new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason() + " (rule " + decision.rule() + ")");
     }
 
     /** Tries the allowed addresses in order, the next one when a connection fails. */
@@ -132,17 +178,20 @@ final class Outbound implements AutoCloseable {
 
     /** Decides a remote listen request ({@code tcpip-forward}); logs a denial. */
     PolicyDecision checkListen(PeerInfo via, Identity identity, String host, int port) {
-        PolicyDecision decision;
-        if (!identity.hasScope(Identity.RELAY_CONNECT)) {
-            decision = PolicyDecision.deny("scope", "identity lacks scope " + Identity.RELAY_CONNECT);
-        } else {
-            ForwardRequest request = new ForwardRequest(identity, Direction.REMOTE, host, port, literal(host), via.transport());
-            decision = config.current().forwardingPolicy().decide(request);
-        }
-        if (!decision.allowed()) {
+        Optional<InetAddress> literal;
+        try {
+            literal = TargetHost.literal(host);
+        } catch (AlknetException e) {
+            PolicyDecision decision = PolicyDecision.deny("target-syntax", e.getMessage());
             audit.forwardDenied(via, identity, Direction.REMOTE, decision);
+            return decision;
         }
-        return decision;
+        if (!identity.hasScope(Identity.RELAY_CONNECT)) {
+            PolicyDecision decision = PolicyDecision.deny("scope", "identity lacks scope " + Identity.RELAY_CONNECT);
+            audit.forwardDenied(via, identity, Direction.REMOTE, decision);
+            return decision;
+        }
+        return decide(via, identity, new ForwardRequest(identity, Direction.REMOTE, host, port, literal, via.transport()));
     }
 
     /**
@@ -151,21 +200,9 @@ final class Outbound implements AutoCloseable {
      * beyond what the operations themselves require.
      */
     PolicyDecision checkControl(PeerInfo via, Identity identity) {
-        ForwardRequest request = new ForwardRequest(identity, Direction.LOCAL, io.alknet.api.call.ControlChannel.HOST,
-                io.alknet.api.call.ControlChannel.PORT, Optional.empty(), via.transport());
-        PolicyDecision decision = config.current().forwardingPolicy().decide(request);
-        if (!decision.allowed()) {
-            audit.forwardDenied(via, identity, Direction.LOCAL, decision);
-        }
-        return decision;
-    }
-
-    private static Optional<InetAddress> literal(String host) {
-        try {
-            return Optional.of(InetAddress.ofLiteral(host));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        ForwardRequest request = new ForwardRequest(identity, Direction.LOCAL, ControlChannel.HOST, ControlChannel.PORT,
+                Optional.empty(), via.transport());
+        return decide(via, identity, request);
     }
 
     private static Throwable unwrap(Throwable error) {

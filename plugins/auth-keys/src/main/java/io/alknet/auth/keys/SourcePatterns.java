@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * OpenSSH {@code from="…"} pattern lists over the client IP: CIDR blocks, IP literals with {@code *}
  * and {@code ?} wildcards, and {@code !} negation (a matching negated pattern refuses). Host-name
- * patterns would need reverse DNS, which alknet does not do, so they never match.
+ * patterns would need reverse DNS, which alknet does not do, so they never match. A CIDR block that does
+ * not parse (including an ambiguous one such as {@code 010.0.0.0/8}) makes the whole list refuse.
  */
 final class SourcePatterns {
 
@@ -28,6 +29,9 @@ final class SourcePatterns {
         for (String raw : patterns) {
             boolean negated = raw.startsWith("!");
             String pattern = (negated ? raw.substring(1) : raw).toLowerCase(Locale.ROOT);
+            if (pattern.contains("/") && !isCidr(pattern)) {
+                return false; // like OpenSSH, a list with an address it cannot read refuses: a negation must never be lost
+            }
             boolean hit = pattern.contains("/") ? inCidr(address, pattern) : glob(pattern, text);
             if (hit && negated) {
                 return false;
@@ -35,6 +39,15 @@ final class SourcePatterns {
             allowed |= hit;
         }
         return allowed;
+    }
+
+    private static boolean isCidr(String pattern) {
+        try {
+            Cidr.parse(pattern);
+            return true;
+        } catch (AlknetException e) {
+            return false;
+        }
     }
 
     static boolean inCidr(InetAddress address, String cidr) {

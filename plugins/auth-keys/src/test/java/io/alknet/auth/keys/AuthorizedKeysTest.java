@@ -95,6 +95,15 @@ class AuthorizedKeysTest {
         assertThat(provider.resolve(key(fromLan, "203.0.113.5"))).isEqualTo(IdentityResolution.rejected("source_not_allowed"));
     }
 
+    /** A CIDR block that cannot be read (010.9.0.0/16 is ambiguous) refuses the whole list: its negation is never dropped. */
+    @Test
+    void anUnreadableCidrInFromRefusesRatherThanLosingANegation() throws Exception {
+        byte[] key = ed25519Blob(4);
+        AuthorizedKeysProvider provider = provider("from=\"10.0.0.0/8,!010.9.0.0/16\" ssh-ed25519 " + b64(key) + " lan\n");
+        assertThat(provider.resolve(key(key, "10.9.1.1"))).isEqualTo(IdentityResolution.rejected("source_not_allowed"));
+        assertThat(provider.resolve(key(key, "10.1.1.1"))).isEqualTo(IdentityResolution.rejected("source_not_allowed"));
+    }
+
     @Test
     void malformedLinesNameFileAndLine() throws Exception {
         assertThatThrownBy(() -> provider("\nssh-ed25519 !!notbase64!! x\n"))

@@ -3,6 +3,7 @@ package io.alknet.policy.rules;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.net.Cidr;
+import io.alknet.api.net.TargetHost;
 import io.alknet.api.policy.Direction;
 import io.alknet.api.policy.Protocol;
 
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Targets: {@code *}, {@code HOST:PORTS}, {@code CIDR:PORTS}, {@code [IPv6-CIDR]:PORTS}, {@code alknet-*}.
+ * IPv4 addresses are four decimal numbers; ambiguous spellings ({@code 010.0.0.0/8}, {@code 127.1}) are refused.
  * Hosts: an exact name, or one {@code *} wildcard ({@code *.example.com}, {@code db-*}). Ports: {@code *},
  * {@code N}, {@code N-M} (inclusive), or a comma list of those. A malformed line is an error naming the
  * file, the line and what is wrong; the whole file is then refused.
@@ -186,6 +188,13 @@ final class RuleFile {
             throw invalid(where, "put IPv6 addresses in brackets, for example [" + host + "]:" + ports);
         }
         List<PortRange> portRanges = ports(ports, where);
+        if (!host.contains("*") && !host.contains("/")) {
+            try {
+                TargetHost.literal(host);
+            } catch (AlknetException e) {
+                throw invalid(where, "'" + host + "': " + e.getMessage());
+            }
+        }
         if (host.contains("/") || Cidr.isIpLiteral(host)) {
             return new Target.Network(cidr(host, where), portRanges);
         }
@@ -199,7 +208,7 @@ final class RuleFile {
         try {
             return Cidr.parse(text);
         } catch (AlknetException e) {
-            throw invalid(where, "'" + text + "' is not an IP address or CIDR block");
+            throw invalid(where, e.getMessage());
         }
     }
 

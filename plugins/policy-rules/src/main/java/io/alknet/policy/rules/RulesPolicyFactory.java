@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Creates a {@link RulesPolicy} from {@code policy.rules.file} or the same syntax inline in
  * {@code policy.rules.text} (a configuration file's {@code [forwarding] rules}); without either, the built-in default
- * applies: allow every authenticated forward except to link-local and cloud-metadata addresses.
+ * applies: allow every authenticated forward except to link-local and cloud-metadata addresses, to the
+ * unspecified addresses, and listening below port 1024.
  */
 public final class RulesPolicyFactory implements ForwardingPolicyFactory {
 
@@ -38,7 +39,8 @@ public final class RulesPolicyFactory implements ForwardingPolicyFactory {
     public String defaultBehaviour() {
         return "Without --policy, or when no rule matches and the file sets no 'default', forwards by "
                 + "authenticated users are allowed, except to link-local and cloud-metadata addresses "
-                + "(169.254.0.0/16, fe80::/10, fd00:ec2::254), which need an explicit CIDR allow rule. "
-                + "Write 'default deny' in the policy file for an allowlist.";
+                + "(169.254.0.0/16, fe80::/10, fd00:ec2::254) and to 0.0.0.0 or :: (the server itself), which need "
+                + "an explicit CIDR allow rule, and remote forwards on ports below 1024, which need an allow rule "
+                + "naming the port. Write 'default deny' in the policy file for an allowlist.";
     }
 }

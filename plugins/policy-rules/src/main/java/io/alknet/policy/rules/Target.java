@@ -1,6 +1,8 @@
 package io.alknet.policy.rules;
 
+import io.alknet.api.call.ControlChannel;
 import io.alknet.api.net.Cidr;
+import io.alknet.api.net.TargetHost;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -17,6 +19,11 @@ sealed interface Target {
 
     /** True if the target names addresses explicitly (a CIDR or IP literal) and covers {@code address}. */
     default boolean explicitlyCovers(InetAddress address, int port) {
+        return false;
+    }
+
+    /** True if the target lists {@code port} explicitly: its ports are not {@code *} (all of them). */
+    default boolean namesPort(int port) {
         return false;
     }
 
@@ -38,6 +45,11 @@ sealed interface Target {
             return inPorts(ports, port) && hostMatches(pattern, host.toLowerCase(Locale.ROOT));
         }
 
+        @Override
+        public boolean namesPort(int port) {
+            return inPorts(ports, port) && !allPorts(ports);
+        }
+
         static boolean hostMatches(String pattern, String host) {
             int star = pattern.indexOf('*');
             if (star < 0) {
@@ -56,18 +68,21 @@ sealed interface Target {
     /**
      * An IP network: matches the concrete address the request resolved to (or its IP literal), never a
      * bare host name. This is what makes rules safe against DNS tricks: the address checked is the
-     * address connected to.
+     * address connected to. An unspecified address ({@code 0.0.0.0}, {@code ::}) is the server itself:
+     * it also matches a network that holds a loopback address, so a rule about loopback covers it.
      */
     record Network(Cidr cidr, List<PortRange> ports) implements Target {
+
+        private static final List<InetAddress> LOOPBACK = List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"));
+
         @Override
         public boolean matches(String host, int port, Optional<InetAddress> address) {
             if (!inPorts(ports, port)) {
                 return false;
             }
-            if (address.isPresent()) {
-                return cidr.contains(address.get());
-            }
-            return Cidr.isIpLiteral(host) && cidr.contains(InetAddress.ofLiteral(stripBrackets(host)));
+            Optional<InetAddress> checked = address.isPresent() ? address : literal(host);
+            return checked.isPresent() && (cidr.contains(checked.get())
+                    || TargetHost.isUnspecified(checked.get()) && LOOPBACK.stream().anyMatch(cidr::contains));
         }
 
         @Override
@@ -75,17 +90,37 @@ sealed interface Target {
             return inPorts(ports, port) && cidr.contains(address);
         }
 
-        private static String stripBrackets(String host) {
-            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        @Override
+        public boolean namesPort(int port) {
+            return inPorts(ports, port) && !allPorts(ports);
+        }
+
+        boolean coversPort(int port) {
+            return inPorts(ports, port);
+        }
+
+        private static Optional<InetAddress> literal(String host) {
+            try {
+                return TargetHost.literal(host);
+            } catch (io.alknet.api.AlknetException e) {
+                return Optional.empty();
+            }
         }
     }
 
-    /** The reserved control-channel names: {@code alknet-*} (case-sensitive, as the spec reserves them). */
+    /**
+     * The reserved control-channel names: {@code alknet-*}, in any letter case, as the server reserves them
+     * (host names are case-insensitive, so {@code ALKNET-control} is the same name).
+     */
     record Reserved() implements Target {
         @Override
         public boolean matches(String host, int port, Optional<InetAddress> address) {
-            return host.startsWith("alknet-");
+            return ControlChannel.isReserved(host);
         }
+    }
+
+    private static boolean allPorts(List<PortRange> ports) {
+        return ports.stream().anyMatch(range -> range.low() <= 1 && range.high() == 65535);
     }
 
     private static boolean inPorts(List<PortRange> ports, int port) {

@@ -54,11 +54,90 @@ class RulesPolicyTest {
     void cidrRulesMatchTheResolvedAddressNeverTheBareName() {
         RulesPolicy policy = parse("deny 10.0.0.0/8:*", "deny [fd00::/8]:*");
         assertThat(decide(policy, ALICE, "10.1.2.3", 80).allowed()).isFalse();
-        assertThat(decide(policy, ALICE, "internal.example", 80).allowed()).as("unresolved name").isTrue();
         ForwardRequest resolved = request(ALICE, "internal.example", 80).withAddress(InetAddress.ofLiteral("10.4.4.4"));
         assertThat(policy.decide(resolved).allowed()).as("name resolved into the denied range").isFalse();
         assertThat(policy.decide(request(ALICE, "v6.example", 80).withAddress(InetAddress.ofLiteral("fd12::1"))).allowed()).isFalse();
         assertThat(policy.decide(request(ALICE, "v4mapped", 80).withAddress(InetAddress.ofLiteral("::ffff:10.0.0.1"))).allowed()).isFalse();
+        assertThat(policy.decide(request(ALICE, "elsewhere.example", 80).withAddress(InetAddress.ofLiteral("192.0.2.1"))).allowed()).isTrue();
+        RulesPolicy allowing = parse("default deny", "allow 10.0.0.0/8:*");
+        assertThat(decide(allowing, ALICE, "10.1.2.3", 80).allowed()).isTrue();
+        assertThat(decide(allowing, ALICE, "internal.example", 80).allowed()).as("a name never matches a CIDR allow").isFalse();
+    }
+
+    /**
+     * A name handed unresolved to a server-side proxy: where it leads is unknown here, so a CIDR deny whose
+     * ports match denies it (a name must not slip past an address rule); other ports and allow rules do not
+     * see it; the reserved control names are not destinations at all.
+     */
+    @Test
+    void aNameNotResolvedHereIsDeniedByACidrDenyRuleWhosePortsMatch() {
+        RulesPolicy policy = parse("deny 10.0.0.0/8:5432 name=no-db", "allow *");
+        PolicyDecision denied = decide(policy, ALICE, "db.internal", 5432);
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.rule()).isEqualTo("no-db");
+        assertThat(denied.reason()).contains("not resolved here").doesNotContain("db.internal");
+        assertThat(decide(policy, ALICE, "db.internal", 443).allowed()).isTrue();
+        assertThat(decide(parse("deny 10.0.0.0/8:*", "allow alknet-*"), ALICE, "alknet-control", 0).allowed()).isTrue();
+    }
+
+    @Test
+    void unspecifiedAddressesAreTheServerItselfDeniedWithLoopbackAndByDefault() {
+        RulesPolicy denyLoopback = parse("deny 127.0.0.0/8:8099", "allow *");
+        for (String spelling : List.of("127.0.0.1", "0.0.0.0", "[::]", "::", "[::ffff:0.0.0.0]", "0.1.2.3")) {
+            assertThat(decide(denyLoopback, ALICE, spelling, 8099)).as(spelling).satisfies(d -> {
+                assertThat(d.allowed()).isFalse();
+                assertThat(d.rule()).isEqualTo("policy.rules:1");
+            });
+        }
+        assertThat(policy(denyLoopback, "localhost", 8099, "::")).as("a name that resolved to ::").isFalse();
+        assertThat(decide(parse("deny [::1]:8099", "allow *"), ALICE, "0.0.0.0", 8099).allowed()).as("v6 loopback rule").isFalse();
+
+        // without any rule about loopback: still denied, broad allows do not open them, an explicit one does
+        for (RulesPolicy broad : List.of(RulesPolicy.builtInDefault(), parse("allow *"), parse("allow 127.0.0.0/8:*"))) {
+            PolicyDecision decision = decide(broad, ALICE, "0.0.0.0", 8099);
+            assertThat(decision.allowed()).isFalse();
+            assertThat(decision.rule()).isEqualTo("unspecified-address");
+            assertThat(decision.reason()).contains("server itself");
+            assertThat(decide(broad, ALICE, "::", 80).allowed()).isFalse();
+            assertThat(decide(broad, ALICE, "127.0.0.1", 8099).allowed()).isTrue();
+        }
+        assertThat(decide(parse("allow 0.0.0.0:8099"), ALICE, "0.0.0.0", 8099).allowed()).isTrue();
+
+        // listening on the wildcard is what 0.0.0.0 means for a remote forward: not protected, but a loopback deny covers it
+        ForwardRequest wildcard = new ForwardRequest(ALICE, Direction.REMOTE, "0.0.0.0", 8080, Optional.empty(), "tcp");
+        assertThat(RulesPolicy.builtInDefault().decide(wildcard).allowed()).isTrue();
+        assertThat(parse("deny 127.0.0.0/8:* direction=remote").decide(wildcard).allowed()).isFalse();
+    }
+
+    @Test
+    void ambiguousNumericTargetsAreDeniedNotGuessed() {
+        RulesPolicy policy = parse("deny 127.0.0.0/8:8099", "allow *");
+        for (String spelling : List.of("0177.0.0.1", "127.1", "2130706433", "0x7f.1", "127.0.0.1.")) {
+            assertThat(decide(policy, ALICE, spelling, 8099)).as(spelling).satisfies(d -> {
+                assertThat(d.allowed()).isFalse();
+                assertThat(d.rule()).isEqualTo("target-syntax");
+                assertThat(d.reason()).contains("ambiguous");
+            });
+        }
+    }
+
+    @Test
+    void listeningBelowPort1024NeedsARuleThatNamesThePort() {
+        ForwardRequest http = new ForwardRequest(ALICE, Direction.REMOTE, "127.0.0.1", 80, Optional.of(InetAddress.ofLiteral("127.0.0.1")), "tcp");
+        for (RulesPolicy broad : List.of(RulesPolicy.builtInDefault(), parse("allow *"), parse("allow 127.0.0.1:* direction=remote"))) {
+            PolicyDecision decision = broad.decide(http);
+            assertThat(decision.allowed()).isFalse();
+            assertThat(decision.rule()).isEqualTo("privileged-port");
+            assertThat(decision.reason()).contains("below 1024").contains("allow 127.0.0.1:80 direction=remote");
+        }
+        assertThat(parse("allow 127.0.0.1:80 direction=remote principal=alice").decide(http).allowed()).isTrue();
+        assertThat(parse("allow *:80,443 direction=remote").decide(http).allowed()).isTrue();
+        assertThat(parse("allow *:80 direction=remote principal=bob").decide(http).allowed()).isFalse();
+        assertThat(RulesPolicy.builtInDefault().decide(new ForwardRequest(ALICE, Direction.REMOTE, "127.0.0.1", 1024,
+                Optional.empty(), "tcp")).allowed()).isTrue();
+        assertThat(RulesPolicy.builtInDefault().decide(new ForwardRequest(ALICE, Direction.REMOTE, "127.0.0.1", 0,
+                Optional.empty(), "tcp")).allowed()).as("any free port").isTrue();
+        assertThat(decide(RulesPolicy.builtInDefault(), ALICE, "127.0.0.1", 80).allowed()).as("connecting to port 80").isTrue();
     }
 
     @Test
@@ -111,7 +190,8 @@ class RulesPolicyTest {
     void reservedControlNames() {
         RulesPolicy policy = parse("deny alknet-*", "allow *");
         assertThat(decide(policy, ALICE, "alknet-control", 0).allowed()).isFalse();
-        assertThat(decide(policy, ALICE, "Alknet-control", 0).allowed()).isTrue();
+        assertThat(decide(policy, ALICE, "Alknet-control", 0).allowed()).as("host names are case-insensitive").isFalse();
+        assertThat(decide(policy, ALICE, "ALKNET-x", 0).allowed()).isFalse();
         assertThat(decide(policy, ALICE, "alknet.example.com", 0).allowed()).isTrue();
     }
 
@@ -132,10 +212,17 @@ class RulesPolicyTest {
         assertThatThrownBy(() -> parse("allow fd00::1:80")).hasMessageContaining("brackets");
         assertThatThrownBy(() -> parse("default allow", "default deny")).hasMessageContaining("twice");
         assertThatThrownBy(() -> parse("allow a*b*c:1")).hasMessageContaining("one * wildcard");
+        assertThatThrownBy(() -> parse("deny 0177.0.0.1:*")).hasMessageContaining("policy.rules:1").hasMessageContaining("ambiguous");
+        assertThatThrownBy(() -> parse("deny 127.1:*")).hasMessageContaining("ambiguous");
+        assertThatThrownBy(() -> parse("deny 010.0.0.0/8:*")).hasMessageContaining("ambiguous");
     }
 
     private static RulesPolicy parse(String... lines) {
         return RuleFile.parse(List.of(lines), "policy.rules");
+    }
+
+    private static boolean policy(RulesPolicy policy, String host, int port, String resolvedTo) {
+        return policy.decide(request(ALICE, host, port).withAddress(InetAddress.ofLiteral(resolvedTo))).allowed();
     }
 
     private static PolicyDecision decide(RulesPolicy policy, Identity who, String host, int port) {

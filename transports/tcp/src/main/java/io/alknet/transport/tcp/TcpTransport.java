@@ -2,6 +2,7 @@ package io.alknet.transport.tcp;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.net.TargetHost;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Listener;
@@ -15,14 +16,17 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Plain TCP on Netty. Dials and listens on {@code tcp://host:port}; a host name is resolved by the JDK
- * resolver at dial time (the kernel passes IP literals for forward targets it already checked).
+ * resolver at dial time (the kernel passes IP literals for forward targets it already checked), or, with a
+ * proxy, handed to the proxy unresolved.
  */
 final class TcpTransport implements Transport {
 
@@ -57,6 +61,12 @@ final class TcpTransport implements Transport {
             throw new IllegalStateException("tcp transport is not started");
         }
         return loops;
+    }
+
+    /** With a proxy, names go to it unresolved (spec decision 7: no DNS leak around the proxy). */
+    @Override
+    public boolean resolvesNamesRemotely() {
+        return settings.proxy().isPresent();
     }
 
     @Override
@@ -99,7 +109,15 @@ final class TcpTransport implements Transport {
     /** Through the proxy: the proxy resolves names (no lookup here), and the stream starts once it connected. */
     private CompletionStage<TransportStream> viaProxy(Bootstrap bootstrap, TransportAddress address, CompletableFuture<TransportStream> result) {
         bootstrap.resolver(io.netty.resolver.NoopAddressResolverGroup.INSTANCE);
-        ChannelFuture connect = bootstrap.connect(InetSocketAddress.createUnresolved(address.host(), address.port()));
+        // an address goes to the proxy as an address (SOCKS5 ATYP IPv4/IPv6), a name as a name: no lookup either way
+        Optional<InetAddress> literal;
+        try {
+            literal = TargetHost.literal(address.host());
+        } catch (AlknetException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        ChannelFuture connect = bootstrap.connect(literal.map(ip -> new InetSocketAddress(ip, address.port()))
+                .orElseGet(() -> InetSocketAddress.createUnresolved(address.host(), address.port())));
         io.alknet.netty.Proxies.Proxy proxy = settings.proxy().get();
         connect.addListener(f -> {
             if (!f.isSuccess()) {

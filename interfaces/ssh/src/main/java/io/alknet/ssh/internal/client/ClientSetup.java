@@ -143,22 +143,45 @@ public final class ClientSetup {
         stream.abort();
     }
 
+    /**
+     * Why the host key was refused, in OpenSSH's words (sshconnect.c): only a key that nothing is known about
+     * may be verified with the operator and then pinned; a changed or revoked key is never to be pinned.
+     */
+    private static AlknetException hostKeyRefused(HostKeyCheck check, String server, String seen) {
+        String presented = seen == null ? "(none)" : seen;
+        String where = switch (check.verification()) {
+            case HostKeyVerification.Pinned pinned -> "--host-key-fingerprint " + String.join(",", pinned.fingerprints());
+            case HostKeyVerification.KnownHosts known -> known.file().toString();
+            case HostKeyVerification.AcceptAny any -> "the client";
+        };
+        HostKeyCheck.Refusal refusal = check.refusal().orElse(HostKeyCheck.Refusal.UNKNOWN);
+        String message = switch (refusal) {
+            case REVOKED -> "REVOKED HOST KEY DETECTED: server " + server + " presented host key " + presented + ", which " + where
+                    + " marks @revoked. This could mean that a stolen key is being used to impersonate this host. Refusing to "
+                    + "connect; do not accept this key, ask the server's operator for its new one";
+            case CHANGED -> (check.verification() instanceof HostKeyVerification.Pinned
+                    ? "HOST KEY MISMATCH: server " + server + " presented host key " + presented + ", but " + where + " expects another"
+                    : "HOST KEY CHANGED (remote host identification has changed): server " + server + " presented host key "
+                            + presented + ", but " + where + " lists another key for this host")
+                    + ". Someone could be eavesdropping on you right now (man-in-the-middle attack), or the host key has just "
+                    + "been changed. Refusing to connect; do not pin the presented key: get the server's fingerprint from its "
+                    + "operator (alknet serve prints it)"
+                    + (check.verification() instanceof HostKeyVerification.KnownHosts ? " and correct this host's line in " + where : "");
+            case UNKNOWN -> "server " + server + " presented host key " + presented + " and it is not listed for this host in "
+                    + where + "; verify the fingerprint with the server's operator (alknet serve prints it), then pass "
+                    + "--host-key-fingerprint " + (seen == null ? "SHA256:..." : seen);
+        };
+        return new AlknetException(ErrorCode.HOST_KEY_REJECTED, message);
+    }
+
     private static AlknetException describe(Exception error, HostKeyCheck check, ClientSessionOptions options) {
         String message = String.valueOf(error.getMessage());
         String lower = message.toLowerCase(Locale.ROOT);
         String server = options.server().toString();
         String seen = check.seenFingerprint();
-        if (lower.contains("server key did not validate") || (seen != null && lower.contains("key")
+        if (check.refusal().isPresent() || lower.contains("server key did not validate") || (seen != null && lower.contains("key")
                 && !lower.contains("authentication") && !lower.contains("no more"))) {
-            String how = switch (check.verification()) {
-                case HostKeyVerification.Pinned pinned -> "it does not match --host-key-fingerprint " + String.join(",", pinned.fingerprints());
-                case HostKeyVerification.KnownHosts known -> "it is not listed for this host in " + known.file();
-                case HostKeyVerification.AcceptAny any -> "it was refused";
-            };
-            return new AlknetException(ErrorCode.HOST_KEY_REJECTED, "server " + server + " presented host key "
-                    + (seen == null ? "(none)" : seen) + " and " + how
-                    + "; verify the fingerprint with the server's operator (alknet serve prints it), then pass --host-key-fingerprint "
-                    + (seen == null ? "SHA256:..." : seen));
+            return hostKeyRefused(check, server, seen);
         }
         if (lower.contains("no more authentication methods") || lower.contains("authentication")
                 || error instanceof SshException && lower.contains("auth")) {

@@ -7,6 +7,7 @@ import io.alknet.api.iface.RemoteListener;
 import io.alknet.api.iface.ServerContext;
 import io.alknet.api.stream.Splice;
 import io.alknet.api.stream.TransportStream;
+import io.alknet.ssh.GatewayPorts;
 import io.alknet.ssh.internal.channel.OutgoingChannel;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,17 +29,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * Serves remote forwards: {@code tcpip-forward} and {@code cancel-tcpip-forward} (and keepalives, so
  * that global replies keep the order of the requests while a bind is in flight). The kernel checks the
  * policy and binds through the {@code tcp} transport; each accepted connection becomes a
- * {@code forwarded-tcpip} channel to the client, spliced with half-close. Wildcard binds become loopback
- * unless {@code gateway-ports} is on, as OpenSSH does with {@code GatewayPorts no}.
+ * {@code forwarded-tcpip} channel to the client, spliced with half-close. The address listened on is what
+ * {@code gateway-ports} makes of the request, as OpenSSH's {@code GatewayPorts}: by default loopback, whatever
+ * address the client names; the policy is asked about that address.
  */
 final class RemoteForwardRequests extends AbstractConnectionServiceRequestHandler {
 
-    private static final Set<String> WILDCARDS = Set.of("", "*", "0.0.0.0", "::");
     private static final AttributeRepository.AttributeKey<State> STATE = new AttributeRepository.AttributeKey<>();
 
-    private final boolean gatewayPorts;
+    private final GatewayPorts gatewayPorts;
 
-    RemoteForwardRequests(boolean gatewayPorts) {
+    RemoteForwardRequests(GatewayPorts gatewayPorts) {
         this.gatewayPorts = gatewayPorts;
     }
 
@@ -76,7 +76,7 @@ final class RemoteForwardRequests extends AbstractConnectionServiceRequestHandle
             inOrder(session, CompletableFuture.completedFuture(false), wantReply, null);
             return RequestHandler.Result.Replied;
         }
-        String bindHost = !gatewayPorts && WILDCARDS.contains(requestedHost) ? "127.0.0.1" : requestedHost;
+        String bindHost = gatewayPorts.bindAddress(requestedHost);
         CompletableFuture<Integer> bound = new CompletableFuture<>();
         context.listenRemote(identity.get(), bindHost, requestedPort,
                         accepted -> forward(session, requestedHost, bound, accepted))
