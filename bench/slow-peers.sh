@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak of issue 19's data-integrity rule: kernel SlowPeersTest scaled up. Every case (slow reader and slow
+# Soak of issue 19's data-integrity rule: integration-tests SlowPeersTest scaled up. Every case (slow reader and slow
 # target, -L/-R/SOCKS5 over tcp, tls and iroh, and through OpenSSH's sshd) moves SLOW_REPEAT bodies of
 # SLOW_BYTES to a peer that takes SLOW_RATE bytes per second, SLOW_PARALLEL at a time, compares SHA-256 and
 # checks for sockets left in CLOSE-WAIT. Prints one line per case ("N of N transfers ... intact").
@@ -19,12 +19,12 @@ SLOW_PARALLEL=${SLOW_PARALLEL:-25}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/alknet/cargo-target}
 
 start=$(date +%s)
-./mvnw -B -q -pl kernel -am verify -Dtest=SlowPeersTest -Dsurefire.failIfNoSpecifiedTests=false \
+./mvnw -B -q -pl integration-tests -am verify -Dtest=SlowPeersTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dalknet.slow.bytes="$SLOW_BYTES" -Dalknet.slow.rate="$SLOW_RATE" \
   -Dalknet.slow.repeat="$SLOW_REPEAT" -Dalknet.slow.parallel="$SLOW_PARALLEL" \
   -Dsurefire.timeout=0 || status=$?
-grep -h "transfers of" kernel/target/surefire-reports/io.alknet.kernel.SlowPeersTest-output.txt || true
+grep -h "transfers of" integration-tests/target/surefire-reports/io.alknet.integration.SlowPeersTest-output.txt || true
 grep -ho 'tests="[0-9]*" errors="[0-9]*" skipped="[0-9]*" failures="[0-9]*"' \
-  kernel/target/surefire-reports/TEST-io.alknet.kernel.SlowPeersTest.xml || true
+  integration-tests/target/surefire-reports/TEST-io.alknet.integration.SlowPeersTest.xml || true
 echo "slow-peers soak: ${SLOW_REPEAT} x ${SLOW_BYTES} bytes at ${SLOW_RATE} B/s per case, $(( $(date +%s) - start ))s, exit ${status:-0}"
 exit "${status:-0}"

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The developer guide's Java snippets are taken from code that compiles and is tested: every ```java
  * block in {@code docs/develop/*.md} must appear, line for line (indentation aside), in a source file of
- * the examples, plugins, interfaces, transports, testkit or kernel tests. A snippet that drifts from the
+ * the examples, plugins, interfaces, transports, testkit, kernel or integration tests. A snippet that drifts from the
  * code fails the build.
  */
 class DocSnippetsTest {
@@ -49,7 +49,7 @@ class DocSnippetsTest {
 
     private static List<String> sources() throws IOException {
         List<String> sources = new ArrayList<>();
-        for (String tree : List.of("examples", "plugins", "interfaces", "transports", "testkit", "kernel/src/test", "kernel/src/main")) {
+        for (String tree : List.of("examples", "plugins", "interfaces", "transports", "testkit", "kernel/src/test", "kernel/src/main", "integration-tests/src/test")) {
             Path dir = ROOT.resolve(tree);
             if (!Files.isDirectory(dir)) {
                 continue;

@@ -1,0 +1,52 @@
+package io.alknet.integration;
+
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ServerOptions;
+import io.alknet.kernel.ClientOptions;
+import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.transport.TransportAddress;
+import io.alknet.ssh.OpenSshKeys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+
+/** Keys, files and a started server for end-to-end tests. */
+final class Fixture {
+
+    final Path dir;
+    final Path hostKey;
+    final Path clientKey;
+    final Path authorizedKeys;
+    final KeyPair host;
+    final KeyPair client;
+
+    Fixture(Path dir) throws IOException {
+        this.dir = dir;
+        hostKey = dir.resolve("host_key");
+        clientKey = dir.resolve("client_key");
+        authorizedKeys = dir.resolve("authorized_keys");
+        host = OpenSshKeys.generate(hostKey, "host");
+        client = OpenSshKeys.generate(clientKey, "alice");
+        Files.writeString(authorizedKeys, OpenSshKeys.publicKeyLine(client.getPublic(), "alice") + "\n");
+    }
+
+    ServerOptions.Builder server() {
+        return ServerOptions.builder()
+                .listen("tcp://127.0.0.1:0")
+                .hostKey(hostKey)
+                .authorizedKeys(authorizedKeys)
+                .stateDirectory(dir.resolve("state"));
+    }
+
+    ClientOptions.Builder client(AlknetServer server) {
+        TransportAddress address = server.listenAddresses().getFirst();
+        return ClientOptions.builder(address)
+                .identity(clientKey)
+                .user("alice")
+                .stateDirectory(dir.resolve("client-state"))
+                .hostKeys(new HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(host.getPublic()))));
+    }
+}

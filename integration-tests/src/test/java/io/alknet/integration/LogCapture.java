@@ -1,0 +1,47 @@
+package io.alknet.integration;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Keeps every formatted log line of the test JVM so tests can assert on what was (not) logged. */
+public final class LogCapture extends AppenderBase<ILoggingEvent> {
+
+    private static final List<String> LINES = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        StringBuilder line = new StringBuilder(event.getLevel() + " " + event.getLoggerName() + " " + event.getFormattedMessage());
+        if (event.getThrowableProxy() != null) {
+            line.append(" ").append(event.getThrowableProxy().getClassName()).append(": ").append(event.getThrowableProxy().getMessage());
+        }
+        LINES.add(line.toString());
+    }
+
+    public static List<String> lines() {
+        return new ArrayList<>(LINES);
+    }
+
+    public static List<String> matching(String needle) {
+        return LINES.stream().filter(line -> line.contains(needle)).toList();
+    }
+
+    /**
+     * The lines containing {@code needle} once one contains {@code until} too, waiting up to 20 s: some lines are
+     * written when the server notices a connection ended, a moment after the client has exited.
+     */
+    public static List<String> awaitMatching(String needle, String until) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (matching(needle).stream().noneMatch(line -> line.contains(until)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return matching(needle);
+    }
+
+    public static void clear() {
+        LINES.clear();
+    }
+}
