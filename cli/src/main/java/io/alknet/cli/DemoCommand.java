@@ -1,7 +1,7 @@
 package io.alknet.cli;
 
 import com.sun.net.httpserver.HttpServer;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.AlknetServer;

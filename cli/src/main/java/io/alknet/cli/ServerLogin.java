@@ -2,7 +2,7 @@ package io.alknet.cli;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
 import picocli.CommandLine.Option;
 

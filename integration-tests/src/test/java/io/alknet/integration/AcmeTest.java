@@ -86,7 +86,7 @@ class AcmeTest {
                 try (AlknetClient client = Alknet.client(ClientOptions.builder(TransportAddress.parse("tls://localhost:" + tlsPort, 0))
                         .identity(fixture.clientKey).user("alice").stateDirectory(dir.resolve("client"))
                         .reconnect(ReconnectPolicy.NEVER)
-                        .hostKeys(new io.alknet.api.iface.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
+                        .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
                         .setting("transport.tls.ca", root.toString())
                         .build())) {
                     assertThat(ping(client)).isTrue();

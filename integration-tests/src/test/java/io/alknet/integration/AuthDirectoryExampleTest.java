@@ -13,7 +13,7 @@ import io.alknet.api.call.Operation;
 import io.alknet.api.call.OperationException;
 import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.OperationType;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.call.Json;
 import io.alknet.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;

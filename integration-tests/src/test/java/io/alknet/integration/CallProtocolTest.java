@@ -201,7 +201,7 @@ class CallProtocolTest {
         try (AlknetServer server = Alknet.server(server(apiKeys).build());
              AlknetClient ssh = Alknet.client(ClientOptions.builder(server.listenAddresses().getFirst())
                      .identity(bobKey).user("bob").stateDirectory(dir.resolve("bob-state"))
-                     .hostKeys(new io.alknet.api.iface.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
+                     .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
                      .build());
              AlknetClient raw = rawClient(server, token(bob))) {
             CallError overSsh = errorOf(ssh.calls().call("/greeter/hello", Map.of("name", "Ada")));

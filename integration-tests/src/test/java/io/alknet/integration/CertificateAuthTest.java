@@ -6,7 +6,7 @@ import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.ServerOptions;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ServerLimits;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;

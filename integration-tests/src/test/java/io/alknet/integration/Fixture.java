@@ -3,7 +3,7 @@ package io.alknet.integration;
 import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ServerOptions;
 import io.alknet.kernel.ClientOptions;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.ssh.OpenSshKeys;
 

@@ -6,7 +6,7 @@ import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.ssh.OpenSshKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

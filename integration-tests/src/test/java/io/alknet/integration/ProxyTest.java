@@ -74,7 +74,7 @@ class ProxyTest {
             try (AlknetClient client = Alknet.client(ClientOptions.builder(address)
                     .identity(fixture.clientKey).user("alice").stateDirectory(dir.resolve("client"))
                     .reconnect(ReconnectPolicy.NEVER)
-                    .hostKeys(new io.alknet.api.iface.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
+                    .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
                     .setting("transport.tls.fingerprint", tls.info().get("tls.certificate-fingerprint"))
                     .setting("transport.tls.proxy", "socks5://127.0.0.1:" + proxyPort)
                     .build())) {
@@ -86,7 +86,7 @@ class ProxyTest {
             int nobody = Loopback.unusedPort();
             assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(address)
                     .identity(fixture.clientKey).stateDirectory(dir.resolve("client2")).reconnect(ReconnectPolicy.NEVER)
-                    .hostKeys(new io.alknet.api.iface.HostKeyVerification.AcceptAny())
+                    .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.AcceptAny())
                     .setting("transport.tls.fingerprint", tls.info().get("tls.certificate-fingerprint"))
                     .setting("transport.tls.proxy", "socks5://127.0.0.1:" + nobody).build()))
                     .isInstanceOf(AlknetException.class).hasMessageContaining("proxy");

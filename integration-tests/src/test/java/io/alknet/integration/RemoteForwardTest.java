@@ -7,7 +7,7 @@ import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;

@@ -79,7 +79,7 @@ class TlsTransportTest {
                 .user("alice")
                 .reconnect(ReconnectPolicy.NEVER)
                 .stateDirectory(dir.resolve("client-state"))
-                .hostKeys(new io.alknet.api.iface.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
+                .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
                 .setting("transport.tls.fingerprint", pin);
     }
 
@@ -265,7 +265,7 @@ class TlsTransportTest {
                 });
                 assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(TransportAddress.parse("tls://127.0.0.1:" + foreign.getLocalPort(), 0))
                         .identity(fixture.clientKey).reconnect(ReconnectPolicy.NEVER).stateDirectory(dir.resolve("c3"))
-                        .hostKeys(new io.alknet.api.iface.HostKeyVerification.AcceptAny())
+                        .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.AcceptAny())
                         .setting("transport.tls.fingerprint", pin).build()))
                         .isInstanceOf(AlknetException.class).hasMessageContaining("did not agree to ALPN 'alknet-ssh'");
             }
@@ -273,14 +273,14 @@ class TlsTransportTest {
             TransportAddress plainToTls = TransportAddress.parse("tcp://127.0.0.1:" + tlsAddress(server).port(), 0);
             assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(plainToTls).identity(fixture.clientKey)
                     .reconnect(ReconnectPolicy.NEVER).stateDirectory(dir.resolve("c5"))
-                    .hostKeys(new io.alknet.api.iface.HostKeyVerification.AcceptAny()).build()))
+                    .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.AcceptAny()).build()))
                     .isInstanceOf(AlknetException.class).hasMessageContaining("needs tls://127.0.0.1:");
             // ... and a TLS client on a plain port
             try (AlknetServer plain = Alknet.server(fixture.server().stateDirectory(dir.resolve("state3")).build())) {
                 TransportAddress wrong = TransportAddress.parse("tls://127.0.0.1:" + plain.listenAddresses().getFirst().port(), 0);
                 assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(wrong).identity(fixture.clientKey)
                         .reconnect(ReconnectPolicy.NEVER).stateDirectory(dir.resolve("c4"))
-                        .hostKeys(new io.alknet.api.iface.HostKeyVerification.AcceptAny())
+                        .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.AcceptAny())
                         .setting("transport.tls.fingerprint", pin).build()))
                         .isInstanceOf(AlknetException.class)
                         .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(io.alknet.api.ErrorCode.PROTOCOL_ERROR))

@@ -1,6 +1,6 @@
 package io.alknet.kernel;
 
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.plugin.Settings;
 import io.alknet.api.transport.TransportAddress;
 

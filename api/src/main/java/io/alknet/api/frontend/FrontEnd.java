@@ -1,6 +1,6 @@
 package io.alknet.api.frontend;
 
-import io.alknet.api.iface.TunnelSession;
+import io.alknet.api.interfaces.TunnelSession;
 
 import java.net.SocketAddress;
 import java.util.List;

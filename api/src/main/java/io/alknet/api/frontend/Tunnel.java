@@ -1,6 +1,6 @@
 package io.alknet.api.frontend;
 
-import io.alknet.api.iface.TunnelSession;
+import io.alknet.api.interfaces.TunnelSession;
 import io.alknet.api.stream.TransportStream;
 
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.alknet.api.plugin;
 
-import io.alknet.api.iface.HttpGateway;
+import io.alknet.api.interfaces.HttpGateway;
 
 import java.nio.file.Path;
 import java.time.Clock;

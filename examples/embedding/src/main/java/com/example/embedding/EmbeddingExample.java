@@ -5,7 +5,7 @@ import io.alknet.api.call.OperationContext;
 import io.alknet.api.call.OperationException;
 import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.OperationType;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.stream.StreamHandler;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.kernel.Alknet;

@@ -2,7 +2,7 @@ package com.example.embedding;
 
 import io.alknet.api.call.CallError;
 import io.alknet.api.call.OperationException;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.AlknetServer;

@@ -1,6 +1,6 @@
 package io.alknet.http;
 
-import io.alknet.api.iface.MessageInterfaceFactory;
+import io.alknet.api.interfaces.MessageInterfaceFactory;
 import io.alknet.api.plugin.AlknetPlugin;
 import io.alknet.http.internal.HttpInterfaceFactory;
 

@@ -1,6 +1,6 @@
 package io.alknet.raw;
 
-import io.alknet.api.iface.StreamInterfaceFactory;
+import io.alknet.api.interfaces.StreamInterfaceFactory;
 import io.alknet.api.plugin.AlknetPlugin;
 import io.alknet.raw.internal.RawInterfaceFactory;
 

@@ -1,7 +1,7 @@
 package io.alknet.ssh;
 
-import io.alknet.api.iface.StreamInterface;
-import io.alknet.api.iface.StreamInterfaceFactory;
+import io.alknet.api.interfaces.StreamInterface;
+import io.alknet.api.interfaces.StreamInterfaceFactory;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 import io.alknet.ssh.internal.SshInterface;

@@ -1,6 +1,6 @@
 package io.alknet.ssh;
 
-import io.alknet.api.iface.StreamInterfaceFactory;
+import io.alknet.api.interfaces.StreamInterfaceFactory;
 import io.alknet.api.plugin.AlknetPlugin;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.alknet.kernel.internal;
 
-import io.alknet.api.iface.ServerConnection;
-import io.alknet.api.iface.StreamInterface;
+import io.alknet.api.interfaces.ServerConnection;
+import io.alknet.api.interfaces.StreamInterface;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Listener;

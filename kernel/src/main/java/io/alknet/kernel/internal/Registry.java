@@ -1,8 +1,8 @@
 package io.alknet.kernel.internal;
 
 import io.alknet.api.frontend.FrontEndFactory;
-import io.alknet.api.iface.MessageInterfaceFactory;
-import io.alknet.api.iface.StreamInterfaceFactory;
+import io.alknet.api.interfaces.MessageInterfaceFactory;
+import io.alknet.api.interfaces.StreamInterfaceFactory;
 import io.alknet.api.identity.IdentityProviderFactory;
 import io.alknet.api.policy.ForwardingPolicyFactory;
 import io.alknet.api.transport.TransportFactory;

@@ -2,7 +2,7 @@ package io.alknet.kernel.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
-import io.alknet.api.iface.RemoteListener;
+import io.alknet.api.interfaces.RemoteListener;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.Transport;

@@ -1,6 +1,6 @@
 package io.alknet.kernel.internal;
 
-import io.alknet.api.iface.HttpGateway;
+import io.alknet.api.interfaces.HttpGateway;
 import io.alknet.api.plugin.PluginContext;
 
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.alknet.http.internal;
 
-import io.alknet.api.iface.InterfaceRequest;
-import io.alknet.api.iface.InterfaceResponse;
-import io.alknet.api.iface.MessageContext;
+import io.alknet.api.interfaces.InterfaceRequest;
+import io.alknet.api.interfaces.InterfaceResponse;
+import io.alknet.api.interfaces.MessageContext;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.call.Json;
 import io.netty.handler.codec.http.QueryStringDecoder;

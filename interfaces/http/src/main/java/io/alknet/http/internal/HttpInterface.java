@@ -1,9 +1,9 @@
 package io.alknet.http.internal;
 
 import io.alknet.api.ErrorCode;
-import io.alknet.api.iface.HttpGateway;
-import io.alknet.api.iface.MessageContext;
-import io.alknet.api.iface.MessageInterface;
+import io.alknet.api.interfaces.HttpGateway;
+import io.alknet.api.interfaces.MessageContext;
+import io.alknet.api.interfaces.MessageInterface;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.netty.Bootstraps;

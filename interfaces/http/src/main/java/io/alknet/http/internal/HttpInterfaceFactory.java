@@ -2,8 +2,8 @@ package io.alknet.http.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
-import io.alknet.api.iface.MessageInterface;
-import io.alknet.api.iface.MessageInterfaceFactory;
+import io.alknet.api.interfaces.MessageInterface;
+import io.alknet.api.interfaces.MessageInterfaceFactory;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 import io.alknet.api.transport.TransportAddress;

@@ -1,8 +1,8 @@
 package io.alknet.raw.internal;
 
 import io.alknet.api.call.ControlChannel;
-import io.alknet.api.iface.StreamInterface;
-import io.alknet.api.iface.StreamInterfaceFactory;
+import io.alknet.api.interfaces.StreamInterface;
+import io.alknet.api.interfaces.StreamInterfaceFactory;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 

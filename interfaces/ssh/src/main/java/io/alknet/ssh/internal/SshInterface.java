@@ -2,11 +2,11 @@ package io.alknet.ssh.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
-import io.alknet.api.iface.ClientSessionOptions;
-import io.alknet.api.iface.ServerConnection;
-import io.alknet.api.iface.ServerContext;
-import io.alknet.api.iface.StreamInterface;
-import io.alknet.api.iface.TunnelSession;
+import io.alknet.api.interfaces.ClientSessionOptions;
+import io.alknet.api.interfaces.ServerConnection;
+import io.alknet.api.interfaces.ServerContext;
+import io.alknet.api.interfaces.StreamInterface;
+import io.alknet.api.interfaces.TunnelSession;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.ssh.OpenSshKeys;

@@ -11,7 +11,7 @@ import io.alknet.api.call.EventEnvelope;
 import io.alknet.api.call.OperationException;
 import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.PubSub;
-import io.alknet.api.iface.TunnelSession;
+import io.alknet.api.interfaces.TunnelSession;
 
 import java.util.List;
 import java.util.Map;

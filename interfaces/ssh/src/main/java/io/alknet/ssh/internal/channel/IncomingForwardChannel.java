@@ -1,6 +1,6 @@
 package io.alknet.ssh.internal.channel;
 
-import io.alknet.api.iface.RemoteForward;
+import io.alknet.api.interfaces.RemoteForward;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.transport.SecurityLevel;
 import org.apache.sshd.client.future.DefaultOpenFuture;

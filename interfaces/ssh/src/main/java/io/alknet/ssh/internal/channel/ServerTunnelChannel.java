@@ -5,7 +5,7 @@ import io.alknet.api.ErrorCode;
 import io.alknet.api.Identity;
 import io.alknet.api.call.ControlChannel;
 import io.alknet.api.call.EnvelopeHandler;
-import io.alknet.api.iface.ServerContext;
+import io.alknet.api.interfaces.ServerContext;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.Splice;
 import io.alknet.api.stream.TransportStream;

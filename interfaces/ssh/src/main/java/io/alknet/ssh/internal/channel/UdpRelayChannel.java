@@ -3,7 +3,7 @@ package io.alknet.ssh.internal.channel;
 import io.alknet.api.Identity;
 import io.alknet.api.datagram.Datagram;
 import io.alknet.api.datagram.DatagramFraming;
-import io.alknet.api.iface.ServerContext;
+import io.alknet.api.interfaces.ServerContext;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.StreamHandler;
 import io.alknet.api.transport.SecurityLevel;

@@ -2,8 +2,8 @@ package io.alknet.ssh.internal.client;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
-import io.alknet.api.iface.ClientSessionOptions;
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.ClientSessionOptions;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.ssh.OpenSshKeys;
 import io.alknet.ssh.SshSettings;

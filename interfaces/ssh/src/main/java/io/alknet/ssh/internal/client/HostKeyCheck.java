@@ -1,6 +1,6 @@
 package io.alknet.ssh.internal.client;
 
-import io.alknet.api.iface.HostKeyVerification;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.ssh.OpenSshKeys;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;

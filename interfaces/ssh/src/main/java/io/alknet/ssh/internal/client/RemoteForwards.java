@@ -1,6 +1,6 @@
 package io.alknet.ssh.internal.client;
 
-import io.alknet.api.iface.RemoteForward;
+import io.alknet.api.interfaces.RemoteForward;
 import io.alknet.ssh.internal.channel.IncomingForwardChannel;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.channel.Channel;

@@ -1,6 +1,6 @@
 package io.alknet.ssh.internal.server;
 
-import io.alknet.api.iface.ServerContext;
+import io.alknet.api.interfaces.ServerContext;
 import org.apache.sshd.common.Service;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;

@@ -1,6 +1,6 @@
 package io.alknet.ssh.internal.server;
 
-import io.alknet.api.iface.ServerContext;
+import io.alknet.api.interfaces.ServerContext;
 import io.alknet.api.identity.Credential;
 import io.alknet.api.identity.IdentityResolution;
 import io.alknet.ssh.internal.io.StreamIoSession;

@@ -1,7 +1,7 @@
 package io.alknet.ssh.internal.server;
 
 import io.alknet.api.Identity;
-import io.alknet.api.iface.ServerContext;
+import io.alknet.api.interfaces.ServerContext;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.session.Session;
 

@@ -1,7 +1,7 @@
 package io.alknet.ssh.internal.server;
 
 import io.alknet.api.Identity;
-import io.alknet.api.iface.ServerConnection;
+import io.alknet.api.interfaces.ServerConnection;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;

@@ -1,6 +1,6 @@
 package io.alknet.transport.tls.internal;
 
-import io.alknet.api.iface.HttpGateway;
+import io.alknet.api.interfaces.HttpGateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

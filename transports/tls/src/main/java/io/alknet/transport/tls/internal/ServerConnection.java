@@ -1,6 +1,6 @@
 package io.alknet.transport.tls.internal;
 
-import io.alknet.api.iface.HttpGateway;
+import io.alknet.api.interfaces.HttpGateway;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.netty.AcceptQueue;

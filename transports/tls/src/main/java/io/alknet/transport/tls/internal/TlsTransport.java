@@ -42,7 +42,7 @@ final class TlsTransport implements Transport {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("alknet.tls");
 
     private final TlsSettings settings;
-    private final java.util.function.Supplier<Optional<io.alknet.api.iface.HttpGateway>> gateways;
+    private final java.util.function.Supplier<Optional<io.alknet.api.interfaces.HttpGateway>> gateways;
     private final java.util.Optional<Acme> acme;
     private TlsContexts.Server certificates;
     private java.util.concurrent.ScheduledExecutorService renewals;
@@ -50,7 +50,7 @@ final class TlsTransport implements Transport {
     private EventLoops.Lease loops;
 
     /** @param gateways the server's HTTP interface, for the stealth listener's authenticated {@code /v1/} requests */
-    TlsTransport(TlsSettings settings, java.nio.file.Path acmeState, java.util.function.Supplier<Optional<io.alknet.api.iface.HttpGateway>> gateways) {
+    TlsTransport(TlsSettings settings, java.nio.file.Path acmeState, java.util.function.Supplier<Optional<io.alknet.api.interfaces.HttpGateway>> gateways) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.gateways = Objects.requireNonNull(gateways, "gateways");
         this.certificates = settings.cert().isPresent() ? new TlsContexts.Server(settings.cert().get(), settings.key().get()) : null;

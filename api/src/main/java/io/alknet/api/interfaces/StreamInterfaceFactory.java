@@ -1,11 +1,11 @@
-package io.alknet.api.iface;
+package io.alknet.api.interfaces;
 
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 
 /**
  * Creates a {@link StreamInterface}. Pure: no threads, sockets or files beyond validating settings
- * (host keys are loaded in {@link StreamInterface#start()}).
+ * (host keys are loaded in {@link StreamInterface#prepareServer()}).
  */
 public interface StreamInterfaceFactory {
 

@@ -1,4 +1,4 @@
-package io.alknet.api.iface;
+package io.alknet.api.interfaces;
 
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;

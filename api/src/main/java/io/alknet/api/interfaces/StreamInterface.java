@@ -1,4 +1,4 @@
-package io.alknet.api.iface;
+package io.alknet.api.interfaces;
 
 import io.alknet.api.stream.TransportStream;
 
@@ -8,8 +8,9 @@ import java.util.concurrent.CompletionStage;
  * Turns transport streams into sessions: the server half through {@link #serve}, the client half
  * through {@link #connect}.
  *
- * <p>Threading: all methods may be called from any thread and never block. Owner: the kernel calls
- * {@link #start()} once before use and {@link #close()} after every session ended.
+ * <p>Threading: all methods may be called from any thread and never block. Owner: the kernel; a server calls
+ * {@link #prepareServer()} once before the first {@link #serve}, and the kernel calls {@link #close()} after every
+ * session ended.
  */
 public interface StreamInterface extends AutoCloseable {
 

@@ -1,4 +1,4 @@
-package io.alknet.api.iface;
+package io.alknet.api.interfaces;
 
 import io.alknet.api.Identity;
 import io.alknet.api.identity.Credential;

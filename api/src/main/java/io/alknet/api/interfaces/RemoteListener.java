@@ -1,4 +1,4 @@
-package io.alknet.api.iface;
+package io.alknet.api.interfaces;
 
 /**
  * A listener the server opened for a client's remote forward. Closed by the interface when the

@@ -1,4 +1,4 @@
-package io.alknet.api.iface;
+package io.alknet.api.interfaces;
 
 import java.nio.file.Path;
 import java.util.List;
