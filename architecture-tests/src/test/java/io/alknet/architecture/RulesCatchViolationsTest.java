@@ -6,10 +6,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.alknet.api.violation.ApiUsesNetty;
 import io.alknet.cli.violation.UsesKernelInternal;
-import io.alknet.forward.violation.PluginUsesOtherPlugin;
+import io.alknet.interfaces.forward.violation.PluginUsesOtherPlugin;
 import io.alknet.kernel.violation.KernelUsesNetty;
 import io.alknet.kernel.violation.KernelUsesPlugin;
-import io.alknet.ssh.violation.PluginUsesKernel;
+import io.alknet.interfaces.ssh.violation.PluginUsesKernel;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -8,7 +8,7 @@ import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ReconnectPolicy;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 
 import java.io.PrintWriter;
 import java.security.KeyPair;

@@ -9,7 +9,7 @@ import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.kernel.ServerOptions;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package io.alknet.cli;
 
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

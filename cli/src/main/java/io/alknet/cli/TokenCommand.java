@@ -1,7 +1,7 @@
 package io.alknet.cli;
 
 import io.alknet.api.identity.AuthToken;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

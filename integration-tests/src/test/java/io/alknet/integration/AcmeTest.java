@@ -6,7 +6,7 @@ import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.api.transport.TransportAddress;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

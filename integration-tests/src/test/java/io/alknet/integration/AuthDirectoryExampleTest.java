@@ -15,7 +15,7 @@ import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.OperationType;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.call.Json;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

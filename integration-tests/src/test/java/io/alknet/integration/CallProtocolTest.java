@@ -20,7 +20,7 @@ import io.alknet.api.identity.AuthToken;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.auth.apikey.ApiKeys;
 import io.alknet.call.Json;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,7 +8,7 @@ import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ServerLimits;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.stream.TransportStream;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,7 +5,7 @@ import io.alknet.kernel.ServerOptions;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import io.alknet.api.ErrorCode;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.TransportAddress;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -3,7 +3,7 @@ package io.alknet.integration;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ServerLimits;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

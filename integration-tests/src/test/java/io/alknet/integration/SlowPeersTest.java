@@ -9,7 +9,7 @@ import io.alknet.kernel.FrontEndSpec;
 import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import io.alknet.testkit.SlowPeers;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,7 +4,7 @@ import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ServerOptions;
 import io.alknet.api.identity.AuthToken;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import io.alknet.kernel.FrontEndSpec;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.stream.TransportStream;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import io.alknet.testkit.Socks5Client;
 import org.junit.jupiter.api.BeforeEach;

@@ -9,7 +9,7 @@ import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.kernel.ServerOptions;
-import io.alknet.ssh.OpenSshKeys;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

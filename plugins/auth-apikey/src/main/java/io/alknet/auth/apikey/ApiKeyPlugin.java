@@ -1,5 +1,6 @@
 package io.alknet.auth.apikey;
 
+import io.alknet.auth.apikey.internal.ApiKeyProviderFactory;
 import io.alknet.api.identity.IdentityProviderFactory;
 import io.alknet.api.plugin.AlknetPlugin;
 

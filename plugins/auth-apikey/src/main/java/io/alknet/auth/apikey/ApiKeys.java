@@ -115,7 +115,7 @@ public final class ApiKeys {
     }
 
     /** The stored hash of {@code key} matches {@code entry}'s, compared in constant time. */
-    static boolean matches(ApiKeyEntry entry, String key) {
+    public static boolean matches(ApiKeyEntry entry, String key) {
         byte[] presented = key.getBytes(StandardCharsets.UTF_8);
         if (entry.hash().startsWith(SALTED)) {
             String[] parts = entry.hash().substring(SALTED.length()).split(":", 2);

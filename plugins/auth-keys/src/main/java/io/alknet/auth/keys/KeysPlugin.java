@@ -1,5 +1,6 @@
 package io.alknet.auth.keys;
 
+import io.alknet.auth.keys.internal.AuthorizedKeysProviderFactory;
 import io.alknet.api.identity.IdentityProviderFactory;
 import io.alknet.api.plugin.AlknetPlugin;
 

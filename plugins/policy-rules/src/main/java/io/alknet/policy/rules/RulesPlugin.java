@@ -1,5 +1,6 @@
 package io.alknet.policy.rules;
 
+import io.alknet.policy.rules.internal.RulesPolicyFactory;
 import io.alknet.api.plugin.AlknetPlugin;
 import io.alknet.api.policy.ForwardingPolicyFactory;
 

@@ -1,5 +1,6 @@
 package io.alknet.transport.tcp;
 
+import io.alknet.transport.tcp.internal.TcpTransportFactory;
 import io.alknet.api.plugin.AlknetPlugin;
 import io.alknet.api.transport.TransportFactory;
 

@@ -1,8 +1,0 @@
-package io.alknet.ssh.violation;
-
-/** Deliberate violation: a plugin class calling the kernel. */
-public final class PluginUsesKernel {
-    public String user() {
-        return io.alknet.kernel.Alknet.defaultUser();
-    }
-}

@@ -1,5 +1,0 @@
-/**
- * Port-forward front ends: {@code -L} local forwards (and, with the server's consent, {@code -R} remote
- * ones). Entry point: {@link io.alknet.forward.ForwardPlugin}.
- */
-package io.alknet.forward;

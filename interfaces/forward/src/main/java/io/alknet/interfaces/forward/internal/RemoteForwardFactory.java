@@ -1,0 +1,27 @@
+package io.alknet.interfaces.forward.internal;
+
+import io.alknet.api.frontend.FrontEnd;
+import io.alknet.api.frontend.FrontEndFactory;
+import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.Settings;
+
+/** Creates {@code -R} forwards. */
+public final class RemoteForwardFactory implements FrontEndFactory {
+
+    @Override
+    public String name() {
+        return "remote-forward";
+    }
+
+    @Override
+    public String specSyntax() {
+        return "[BIND:]PORT:HOST:HOSTPORT";
+    }
+
+    @Override
+    public FrontEnd create(String spec, Settings settings, PluginContext context) {
+        settings.requireOnly(java.util.Set.of());
+        // Like OpenSSH: without a bind address the server listens on its loopback ("localhost").
+        return new RemoteForwardFrontEnd(ForwardSpec.parse("-R", spec, "localhost"));
+    }
+}

@@ -1,0 +1,40 @@
+package io.alknet.interfaces.raw.internal;
+
+import io.alknet.api.call.ControlChannel;
+import io.alknet.api.interfaces.StreamInterface;
+import io.alknet.api.interfaces.StreamInterfaceFactory;
+import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.Settings;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Settings under {@code interface.raw.}: {@code max-frame} (bytes, default 1 MiB), {@code auth-timeout}
+ * (default 30s), {@code allow-insecure} (serve over an unencrypted transport to non-loopback peers; default
+ * false), and for clients {@code credential} (a token from {@code alknet token} or an API key).
+ */
+public final class RawInterfaceFactory implements StreamInterfaceFactory {
+
+    @Override
+    public String name() {
+        return "raw";
+    }
+
+    @Override
+    public StreamInterface create(Settings settings, PluginContext context) {
+        settings.requireOnly(Set.of("max-frame", "auth-timeout", "allow-insecure", "credential"));
+        int maxFrame = settings.integer("max-frame", ControlChannel.DEFAULT_MAX_FRAME);
+        if (maxFrame < 64) {
+            throw new io.alknet.api.AlknetException(io.alknet.api.ErrorCode.INVALID_CONFIG,
+                    "interface.raw.max-frame must be at least 64 bytes, got " + maxFrame);
+        }
+        Duration authTimeout = settings.duration("auth-timeout", Duration.ofSeconds(30));
+        if (authTimeout.isNegative() || authTimeout.isZero()) {
+            throw new io.alknet.api.AlknetException(io.alknet.api.ErrorCode.INVALID_CONFIG,
+                    "interface.raw.auth-timeout must be positive, e.g. 30s; got " + authTimeout);
+        }
+        return new RawInterface(maxFrame, authTimeout,
+                settings.bool("allow-insecure", false), settings.get("credential"));
+    }
+}

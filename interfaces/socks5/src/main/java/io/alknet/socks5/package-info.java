@@ -1,6 +1,0 @@
-/**
- * The SOCKS5 front end: a local proxy whose CONNECT requests become tunnel channels (names are resolved
- * by the server, never locally) and whose UDP ASSOCIATE relays datagrams over the tunnel. Entry point:
- * {@link io.alknet.socks5.Socks5Plugin}.
- */
-package io.alknet.socks5;

@@ -1,0 +1,21 @@
+package io.alknet.interfaces.ssh.internal;
+
+import io.alknet.api.interfaces.StreamInterface;
+import io.alknet.api.interfaces.StreamInterfaceFactory;
+import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.Settings;
+import io.alknet.interfaces.ssh.internal.SshInterface;
+
+/** Creates the SSH interface; keys are loaded when it starts. */
+public final class SshInterfaceFactory implements StreamInterfaceFactory {
+
+    @Override
+    public String name() {
+        return "ssh";
+    }
+
+    @Override
+    public StreamInterface create(Settings settings, PluginContext context) {
+        return new SshInterface(SshSettings.from(settings), context);
+    }
+}

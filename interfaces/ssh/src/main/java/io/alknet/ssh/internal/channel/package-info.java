@@ -1,5 +1,0 @@
-/**
- * Tunnel channels ({@code direct-tcpip}, {@code forwarded-tcpip}) exposed as alknet transport streams,
- * with SSH window flow control mapped onto {@code pauseReading}/{@code resumeReading}.
- */
-package io.alknet.ssh.internal.channel;

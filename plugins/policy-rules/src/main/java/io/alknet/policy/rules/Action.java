@@ -1,7 +1,0 @@
-package io.alknet.policy.rules;
-
-/** What a matching rule does. */
-enum Action {
-    ALLOW,
-    DENY
-}

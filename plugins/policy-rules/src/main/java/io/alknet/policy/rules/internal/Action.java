@@ -1,0 +1,7 @@
+package io.alknet.policy.rules.internal;
+
+/** What a matching rule does. */
+enum Action {
+    ALLOW,
+    DENY
+}

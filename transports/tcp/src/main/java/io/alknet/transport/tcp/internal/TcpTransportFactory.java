@@ -1,0 +1,26 @@
+package io.alknet.transport.tcp.internal;
+
+import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.Settings;
+import io.alknet.api.transport.SecurityLevel;
+import io.alknet.api.transport.Transport;
+import io.alknet.api.transport.TransportFactory;
+
+/** Creates {@link TcpTransport}s. */
+public final class TcpTransportFactory implements TransportFactory {
+
+    @Override
+    public String name() {
+        return "tcp";
+    }
+
+    @Override
+    public SecurityLevel security() {
+        return SecurityLevel.UNPROTECTED;
+    }
+
+    @Override
+    public Transport create(Settings settings, PluginContext context) {
+        return new TcpTransport(TcpSettings.from(settings));
+    }
+}
