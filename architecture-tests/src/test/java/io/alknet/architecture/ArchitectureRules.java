@@ -21,10 +21,10 @@ final class ArchitectureRules {
             .should().onlyDependOnClassesThat().resideInAnyPackage(Modules.API + "..", "java..")
             .as("api depends on the JDK only");
 
-    /** Plugins (and the libraries they share) never depend on the kernel or the CLI. */
+    /** Plugins (and the libraries they share) never depend on the kernel, its convenience layer or the CLI. */
     static final ArchRule PLUGINS_DO_NOT_DEPEND_ON_KERNEL = noClasses()
             .that().resideInAnyPackage(pluginsAndLibraries())
-            .should().dependOnClassesThat().resideInAnyPackage(Modules.KERNEL + "..", Modules.CLI + "..")
+            .should().dependOnClassesThat().resideInAnyPackage(Modules.KERNEL + "..", Modules.DEFAULTS + "..", Modules.CLI + "..")
             .as("plugins never depend on the kernel");
 
     /** A plugin never depends on another plugin. */

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The developer guide's Java snippets are taken from code that compiles and is tested: every ```java
  * block in {@code docs/develop/*.md} must appear, line for line (indentation aside), in a source file of
- * the examples, plugins, interfaces, transports, testkit, kernel or integration tests. A snippet that drifts from the
- * code fails the build.
+ * the examples, plugins, interfaces, transports, testkit, kernel, defaults or integration tests. A snippet that drifts
+ * from the code fails the build.
  */
 class DocSnippetsTest {
 
@@ -47,9 +47,28 @@ class DocSnippetsTest {
         assertThat(snippets).as("Java snippets checked").isGreaterThan(5);
     }
 
+    /**
+     * Every kind of extension in the kernel's table has its page, named after it ({@code front-end.md} for
+     * {@code front-end}), and every page but the index shows code.
+     */
+    @Test
+    void everyExtensionKindHasAPageWithASnippet() throws IOException {
+        Path guide = ROOT.resolve("docs/develop");
+        for (io.alknet.kernel.ExtensionKind<?> kind : io.alknet.kernel.ExtensionKind.ALL) {
+            Path page = guide.resolve(kind.id() + ".md");
+            assertThat(page).as("the developer guide's page for %s", kind.label()).exists();
+        }
+        try (Stream<Path> files = Files.list(guide)) {
+            for (Path page : files.filter(file -> file.toString().endsWith(".md") && !file.endsWith("README.md")).sorted().toList()) {
+                assertThat(JAVA_BLOCK.matcher(Files.readString(page)).find()).as("%s shows a Java snippet", ROOT.relativize(page)).isTrue();
+            }
+        }
+    }
+
     private static List<String> sources() throws IOException {
         List<String> sources = new ArrayList<>();
-        for (String tree : List.of("examples", "plugins", "interfaces", "transports", "testkit", "kernel/src/test", "kernel/src/main", "integration-tests/src/test")) {
+        for (String tree : List.of("examples", "plugins", "interfaces", "transports", "testkit", "kernel/src/test", "kernel/src/main",
+                "defaults/src/main", "integration-tests/src/test")) {
             Path dir = ROOT.resolve(tree);
             if (!Files.isDirectory(dir)) {
                 continue;

@@ -1,5 +1,8 @@
 package io.alknet.architecture;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import io.alknet.api.plugin.AlknetPlugin;
 
 import java.io.IOException;
@@ -28,6 +31,8 @@ final class Modules {
     static final String API = "io.alknet.api";
     static final String KERNEL = "io.alknet.kernel";
     static final String CLI = "io.alknet.cli";
+    /** The convenience layer that names the built-in plugins, for embedders and the CLI. */
+    static final String DEFAULTS = "io.alknet.defaults";
     /** Libraries shared by plugins; not plugins themselves. */
     static final String NETTY_SUPPORT = "io.alknet.netty";
     /** The call protocol's framing, shared by the interfaces that carry it. */
@@ -56,8 +61,19 @@ final class Modules {
     private Modules() {
     }
 
+    /** The production classes of every module on the class path, imported once for all the tests. */
+    static JavaClasses production() {
+        return Production.CLASSES;
+    }
+
+    private static final class Production {
+        static final JavaClasses CLASSES = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.alknet");
+    }
+
     private static List<String> all() {
-        List<String> all = new ArrayList<>(List.of(API, KERNEL, CLI, NETTY_SUPPORT, CALL_FRAMING));
+        List<String> all = new ArrayList<>(List.of(API, KERNEL, CLI, DEFAULTS, NETTY_SUPPORT, CALL_FRAMING));
         all.addAll(PLUGINS);
         return Collections.unmodifiableList(all);
     }

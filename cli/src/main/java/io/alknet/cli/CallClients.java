@@ -4,11 +4,12 @@ import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.call.CallError;
 import io.alknet.api.identity.AuthToken;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ReconnectPolicy;
-import io.alknet.interfaces.ssh.OpenSshKeys;
 
 import java.io.PrintWriter;
 import java.security.KeyPair;
@@ -30,7 +31,7 @@ final class CallClients {
         if (System.getProperty("alknet.netty.threads") == null) {
             System.setProperty("alknet.netty.threads", "1");
         }
-        ClientOptions.Builder options = ClientOptions.builder(login.target(null))
+        ClientOptions.Builder options = BuiltIns.client(login.target(null))
                 .streamInterface(iface)
                 .reconnect(ReconnectPolicy.NEVER)
                 .pluginDirectory(common.pluginDirectory);
@@ -43,7 +44,11 @@ final class CallClients {
                 login.user().ifPresent(options::user);
                 login.identityFiles().forEach(options::identity);
             }
-            case "raw" -> options.setting("interface.raw.credential", rawCredential(login));
+            case "raw" -> {
+                // raw framing has no host key: the transport (TLS, iroh) authenticates the server, or nothing does
+                options.hostKeys(new io.alknet.api.interfaces.HostKeyVerification.AcceptAny());
+                options.setting("interface.raw.credential", rawCredential(login));
+            }
             default -> throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "--interface must be ssh or raw, got '" + iface + "'");
         }
         login.transportSettings().forEach(options::setting);

@@ -2,12 +2,10 @@ package io.alknet.cli;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.plugin.SettingSpec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.toml.TomlMapper;
 
 import java.io.IOException;
@@ -15,15 +13,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * {@code alknet serve --config FILE}: the server's settings as TOML. Command-line flags override the
- * file. Relative paths are relative to the file's directory. Unknown keys and wrong types are errors naming
- * the section, the key and its line, so a typo is never silently ignored. See {@code docs/configuration.md}.
+ * {@code alknet serve --config FILE}: the server's settings as TOML. Command-line flags override the file. Relative
+ * paths are relative to the file's directory. Unknown keys and wrong types are errors naming the section, the key and
+ * its line, so a typo is never silently ignored. See {@code docs/configuration.md}.
+ *
+ * <p>The command's own keys are fixed ({@code [server]} listen, transport, grace, raw_listen; {@code [limits]}; the
+ * free {@code [settings]} table); every other key is one a plugin declares for one of its settings
+ * ({@link SettingSpec#fileKey()}), such as {@code [server.tls] cert} for {@code transport.tls.cert}.
  *
  * <pre>
  * [server]
@@ -32,12 +37,9 @@ import java.util.stream.Collectors;
  *
  * [auth]
  * authorized_keys = "authorized_keys"
- * trusted_user_ca_keys = "user_ca.pub"
- * api_keys = "api_keys"
  *
  * [limits]
  * max_auth_attempts = 10
- * per_source_penalties = "authfail:5s noauth:1s min:15s max:10m"
  *
  * [forwarding]
  * rules = """
@@ -45,53 +47,40 @@ import java.util.stream.Collectors;
  * allow *
  * """
  * </pre>
+ *
+ * @param file     the file
+ * @param server   the command's own {@code [server]} keys
+ * @param limits   {@code [limits]}: reloadable
+ * @param declared the values of the keys plugins declare, by {@code section.key} (paths resolved, lists joined by commas)
+ * @param settings {@code [settings]}: component settings by full key
  */
-record ConfigFile(Path file, Server server, Auth auth, Limits limits, Forwarding forwarding, Map<String, String> settings) {
+record ConfigFile(Path file, Server server, Limits limits, Map<String, String> declared, Map<String, String> settings) {
 
     /** {@code [server]}: static, a change needs a restart. */
-    record Server(List<String> listen, String transport, String hostKey, List<String> ciphers, String gatewayPorts,
-                  String grace, List<String> rawListen, String http, String proxy, Tls tls, Iroh iroh) {
-    }
-
-    /** {@code [server.iroh]}: iroh listeners. */
-    record Iroh(String relay) {
-    }
-
-    /** {@code [server.tls]}: the certificate of tls:// listeners (files or ACME) and stealth mode. */
-    record Tls(String cert, String key, Boolean stealth, String decoyDir, List<String> acmeDomain, String acmeDirectory,
-               String acmeEmail, String acmeCa, Integer acmeHttpPort) {
-    }
-
-    /** {@code [auth]}: reloadable. */
-    record Auth(List<String> authorizedKeys, List<String> trustedUserCaKeys, List<String> apiKeys, Boolean tokens,
-                String tokenMaxAge) {
+    record Server(List<String> listen, String transport, String grace, List<String> rawListen) {
     }
 
     /** {@code [limits]}: reloadable. */
     record Limits(Integer maxAuthAttempts, Integer maxConnectionsPerIp, String maxStartups, String perSourcePenalties) {
     }
 
-    /** {@code [forwarding]}: reloadable; a rules file or the same rules inline. */
-    record Forwarding(String policy, String rules) {
-    }
+    /** What a key of the command's own holds. */
+    private enum Own { STRING, STRINGS, INTEGER }
 
-    /** What the file itself holds, before paths are resolved. */
-    private record Document(Server server, Auth auth, Limits limits, Forwarding forwarding, Map<String, String> settings) {
-    }
+    private static final Map<String, Own> OWN = Map.of(
+            "server.listen", Own.STRINGS, "server.transport", Own.STRING, "server.grace", Own.STRING, "server.raw_listen", Own.STRINGS,
+            "limits.max_auth_attempts", Own.INTEGER, "limits.max_connections_per_ip", Own.INTEGER,
+            "limits.max_startups", Own.STRING, "limits.per_source_penalties", Own.STRING);
+    private static final String SETTINGS = "settings";
 
-    private static final TomlMapper MAPPER = TomlMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .build();
+    private static final TomlMapper MAPPER = TomlMapper.builder().build();
 
     /**
-     * Reads and checks a configuration file.
+     * Reads and checks a configuration file against the command's keys and those {@code plugins} declare.
      *
      * @throws AlknetException {@code INVALID_CONFIG} naming the file, line and key
      */
-    static ConfigFile read(Path file) {
+    static ConfigFile read(Path file, PluginOptions plugins) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -100,19 +89,9 @@ record ConfigFile(Path file, Server server, Auth auth, Limits limits, Forwarding
         } catch (IOException e) {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "cannot read configuration file " + file + ": " + e.getMessage());
         }
-        Document document;
+        JsonNode document;
         try {
-            document = MAPPER.readValue(text, Document.class);
-        } catch (UnrecognizedPropertyException e) {
-            String section = section(e);
-            throw invalid(file, text, e.getPropertyName(), section, "unknown key '" + e.getPropertyName() + "'"
-                    + (section.isEmpty() ? "" : " in [" + section + "]") + "; known: "
-                    + e.getKnownPropertyIds().stream().map(String::valueOf).map(ConfigFile::snake).sorted().collect(Collectors.joining(", ")));
-        } catch (MismatchedInputException e) {
-            String key = e.getPath().isEmpty() ? "" : String.valueOf(e.getPath().getLast().getPropertyName());
-            String section = section(e);
-            throw invalid(file, text, key, section, "'" + key + "'" + (section.isEmpty() ? "" : " in [" + section + "]")
-                    + " has the wrong type: " + firstLine(e.getOriginalMessage()));
+            document = MAPPER.readTree(text);
         } catch (StreamReadException e) {
             String where = e.getLocation() == null || e.getLocation().getLineNr() < 0 ? ""
                     : " line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -121,56 +100,177 @@ record ConfigFile(Path file, Server server, Auth auth, Limits limits, Forwarding
         } catch (JacksonException e) {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "configuration file " + file + ": " + firstLine(e.getOriginalMessage()));
         }
-        Path base = file.toAbsolutePath().getParent();
-        Server server = document.server() == null ? new Server(null, null, null, null, null, null, null, null, null, null, null) : document.server();
-        Tls tls = server.tls() == null ? new Tls(null, null, null, null, null, null, null, null, null) : server.tls();
-        Auth auth = document.auth() == null ? new Auth(null, null, null, null, null) : document.auth();
-        Limits limits = document.limits() == null ? new Limits(null, null, null, null) : document.limits();
-        Forwarding forwarding = document.forwarding() == null ? new Forwarding(null, null) : document.forwarding();
-        if (forwarding.policy() != null && forwarding.rules() != null) {
-            throw invalid(file, text, "rules", "forwarding", "[forwarding] has both 'policy' (a file) and 'rules' (inline); keep one");
+        Map<String, SettingSpec> declaredKeys = new LinkedHashMap<>();
+        plugins.fileKeys().forEach((key, settings) -> declaredKeys.put(key, settings.getFirst().setting()));
+        Reader reader = new Reader(file, text, file.toAbsolutePath().getParent(), declaredKeys);
+        reader.table(document, "");
+        Map<String, Object> own = reader.own;
+        Server server = new Server(strings(own.get("server.listen")), (String) own.get("server.transport"), (String) own.get("server.grace"),
+                strings(own.get("server.raw_listen")));
+        Limits limits = new Limits((Integer) own.get("limits.max_auth_attempts"), (Integer) own.get("limits.max_connections_per_ip"),
+                (String) own.get("limits.max_startups"), (String) own.get("limits.per_source_penalties"));
+        return new ConfigFile(file, server, limits, Map.copyOf(reader.declared), Map.copyOf(reader.settings));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object value) {
+        return (List<String>) value;
+    }
+
+    /** Walks the document, checking every key against what is known. */
+    private static final class Reader {
+        private final Path file;
+        private final String text;
+        private final Path base;
+        private final Map<String, SettingSpec> declaredKeys;
+        private final Map<String, Object> own = new LinkedHashMap<>();
+        private final Map<String, String> declared = new LinkedHashMap<>();
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        Reader(Path file, String text, Path base, Map<String, SettingSpec> declaredKeys) {
+            this.file = file;
+            this.text = text;
+            this.base = base;
+            this.declaredKeys = declaredKeys;
         }
-        tls = new Tls(resolve(base, tls.cert()), resolve(base, tls.key()), tls.stealth(), resolve(base, tls.decoyDir()), tls.acmeDomain(),
-                tls.acmeDirectory(), tls.acmeEmail(), resolve(base, tls.acmeCa()), tls.acmeHttpPort());
-        server = new Server(server.listen(), server.transport(), resolve(base, server.hostKey()), server.ciphers(),
-                server.gatewayPorts(), server.grace(), server.rawListen(), server.http(), server.proxy(), tls, server.iroh());
-        auth = new Auth(resolveAll(base, auth.authorizedKeys()), resolveAll(base, auth.trustedUserCaKeys()),
-                resolveAll(base, auth.apiKeys()), auth.tokens(), auth.tokenMaxAge());
-        forwarding = new Forwarding(resolve(base, forwarding.policy()), forwarding.rules());
-        return new ConfigFile(file, server, auth, limits, forwarding, document.settings() == null ? Map.of() : Map.copyOf(document.settings()));
-    }
 
-    private static String resolve(Path base, String path) {
-        return path == null ? null : base.resolve(path).normalize().toString();
-    }
-
-    private static List<String> resolveAll(Path base, List<String> paths) {
-        return paths == null ? null : paths.stream().map(path -> resolve(base, path)).toList();
-    }
-
-    private static String section(JacksonException e) {
-        if (e.getPath().size() < 2) {
-            return "";
+        void table(JsonNode table, String section) {
+            for (Map.Entry<String, JsonNode> entry : table.properties()) {
+                String name = entry.getKey();
+                String path = section.isEmpty() ? name : section + "." + name;
+                JsonNode value = entry.getValue();
+                if (path.equals(SETTINGS)) {
+                    settingsTable(value);
+                } else if (OWN.containsKey(path)) {
+                    own.put(path, own(value, OWN.get(path), name, section));
+                } else if (declaredKeys.containsKey(path)) {
+                    declared.put(path, declaredValue(value, declaredKeys.get(path), name, section));
+                } else if (isSection(path) && value.isObject()) {
+                    table(value, path);
+                } else {
+                    throw invalid(name, section, "unknown key '" + name + "'" + (section.isEmpty() ? "" : " in [" + section + "]")
+                            + "; known: " + String.join(", ", known(section)));
+                }
+            }
         }
-        return e.getPath().subList(0, e.getPath().size() - 1).stream()
-                .map(reference -> String.valueOf(reference.getPropertyName())).collect(Collectors.joining("."));
-    }
 
-    private static String snake(String camel) {
-        return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        private void settingsTable(JsonNode value) {
+            if (!value.isObject()) {
+                throw invalid(SETTINGS, "", "'settings' has the wrong type: expected a table of \"key\" = \"value\"");
+            }
+            for (Map.Entry<String, JsonNode> setting : value.properties()) {
+                if (!setting.getValue().isValueNode()) {
+                    throw invalid(setting.getKey(), SETTINGS, "'" + setting.getKey() + "' in [settings] has the wrong type: expected a value");
+                }
+                settings.put(setting.getKey(), setting.getValue().asString());
+            }
+        }
+
+        /** Every path that is a section: a proper prefix of a known key. */
+        private boolean isSection(String path) {
+            return allKeys().stream().anyMatch(key -> key.startsWith(path + "."));
+        }
+
+        private List<String> allKeys() {
+            List<String> keys = new ArrayList<>(OWN.keySet());
+            keys.addAll(declaredKeys.keySet());
+            keys.add(SETTINGS);
+            return keys;
+        }
+
+        /** The keys and sub-sections directly under {@code section}. */
+        private TreeSet<String> known(String section) {
+            TreeSet<String> names = new TreeSet<>();
+            String prefix = section.isEmpty() ? "" : section + ".";
+            for (String key : allKeys()) {
+                if (key.startsWith(prefix)) {
+                    String rest = key.substring(prefix.length());
+                    names.add(rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest);
+                }
+            }
+            return names;
+        }
+
+        private Object own(JsonNode value, Own type, String name, String section) {
+            return switch (type) {
+                case STRING -> text(value, name, section);
+                case STRINGS -> texts(value, name, section);
+                case INTEGER -> {
+                    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+                        throw wrongType(name, section, "a whole number");
+                    }
+                    yield value.intValue();
+                }
+            };
+        }
+
+        private String declaredValue(JsonNode value, SettingSpec setting, String name, String section) {
+            return switch (setting.type()) {
+                case STRING, DURATION -> text(value, name, section);
+                case INTEGER -> {
+                    if (value.isIntegralNumber()) {
+                        yield value.asString();
+                    }
+                    throw wrongType(name, section, "a whole number");
+                }
+                case BOOLEAN -> {
+                    if (value.isBoolean()) {
+                        yield Boolean.toString(value.booleanValue());
+                    }
+                    throw wrongType(name, section, "true or false");
+                }
+                case LIST -> String.join(",", texts(value, name, section));
+                case PATH -> resolve(text(value, name, section));
+                case PATHS -> String.join(",", texts(value, name, section).stream().map(this::resolve).toList());
+            };
+        }
+
+        private String text(JsonNode value, String name, String section) {
+            if (!value.isString()) {
+                throw wrongType(name, section, "a string");
+            }
+            return value.asString();
+        }
+
+        /** A string, or a list of them. */
+        private List<String> texts(JsonNode value, String name, String section) {
+            if (value.isString()) {
+                return List.of(value.asString());
+            }
+            if (!value.isArray()) {
+                throw wrongType(name, section, "a string or a list of strings");
+            }
+            List<String> values = new ArrayList<>();
+            for (JsonNode element : value) {
+                if (!element.isString()) {
+                    throw wrongType(name, section, "a string or a list of strings");
+                }
+                values.add(element.asString());
+            }
+            return List.copyOf(values);
+        }
+
+        private String resolve(String path) {
+            return base.resolve(path).normalize().toString();
+        }
+
+        private AlknetException wrongType(String name, String section, String expected) {
+            return invalid(name, section, "'" + name + "'" + (section.isEmpty() ? "" : " in [" + section + "]")
+                    + " has the wrong type: expected " + expected);
+        }
+
+        /** An error naming the line where {@code key} is set (in {@code section} when it has one). */
+        private AlknetException invalid(String key, String section, String reason) {
+            int line = lineOf(text, key, section);
+            return new AlknetException(ErrorCode.INVALID_CONFIG, "configuration file " + file + (line > 0 ? " line " + line : "")
+                    + ": " + reason);
+        }
     }
 
     private static String firstLine(String message) {
         String text = message == null ? "invalid" : message;
         int newline = text.indexOf('\n');
         return newline < 0 ? text : text.substring(0, newline);
-    }
-
-    /** An error naming the line where {@code key} is set (in {@code section} when it has one). */
-    private static AlknetException invalid(Path file, String text, String key, String section, String reason) {
-        int line = lineOf(text, key, section);
-        return new AlknetException(ErrorCode.INVALID_CONFIG, "configuration file " + file + (line > 0 ? " line " + line : "")
-                + ": " + reason);
     }
 
     private static int lineOf(String text, String key, String section) {
@@ -184,7 +284,7 @@ record ConfigFile(Path file, Server server, Auth auth, Limits limits, Forwarding
         for (int i = 0; i < lines.size(); i++) {
             var matcher = header.matcher(lines.get(i));
             if (matcher.find()) {
-                current = matcher.group(1);
+                current = matcher.group(1).strip().toLowerCase(Locale.ROOT);
             } else if (current.equals(section) && assignment.matcher(lines.get(i)).find()) {
                 return i + 1;
             }

@@ -4,6 +4,7 @@ import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.ClientEvent;
@@ -125,7 +126,7 @@ final class ConnectCommand implements Callable<Integer> {
             System.setProperty("alknet.netty.threads", "1");
         }
         TransportAddress target = login.target(address);
-        ClientOptions.Builder options = ClientOptions.builder(target)
+        ClientOptions.Builder options = BuiltIns.client(target)
                 .hostKeys(login.hostKeyVerification())
                 .reconnect(noReconnect ? ReconnectPolicy.NEVER : new ReconnectPolicy(true,
                         Durations.parse("--reconnect-delay", reconnectDelay), Durations.parse("--reconnect-max-delay", reconnectMaxDelay), 0.2))
@@ -136,13 +137,13 @@ final class ConnectCommand implements Callable<Integer> {
         }
         login.user().ifPresent(options::user);
         login.identityFiles().forEach(options::identity);
-        localForwards.forEach(spec -> options.frontEnd(FrontEndSpec.localForward(spec)));
-        remoteForwards.forEach(spec -> options.frontEnd(FrontEndSpec.remoteForward(spec)));
+        localForwards.forEach(spec -> options.frontEnd(BuiltIns.localForward(spec)));
+        remoteForwards.forEach(spec -> options.frontEnd(BuiltIns.remoteForward(spec)));
         if (noSocks && !socks.isEmpty()) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "use either -D/--socks5 or --no-socks5, not both");
         }
         if (!noSocks) {
-            (socks.isEmpty() ? List.of("127.0.0.1:1080") : socks).forEach(spec -> options.frontEnd(FrontEndSpec.socks5(spec)));
+            (socks.isEmpty() ? List.of("127.0.0.1:1080") : socks).forEach(spec -> options.frontEnd(BuiltIns.socks5(spec)));
             socksCredentials(options);
         }
         login.transportSettings().forEach(options::setting);

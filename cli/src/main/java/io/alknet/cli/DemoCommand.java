@@ -2,6 +2,8 @@ package io.alknet.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import io.alknet.api.interfaces.HostKeyVerification;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.AlknetServer;
@@ -9,7 +11,6 @@ import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.kernel.ServerOptions;
-import io.alknet.interfaces.ssh.OpenSshKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,21 +78,21 @@ final class DemoCommand implements Callable<Integer> {
             int webPort = web.getAddress().getPort();
             step(out, "2/5", "a tiny web page listens on http://127.0.0.1:" + webPort + "/");
 
-            server = Alknet.server(ServerOptions.builder()
-                    .listen("tcp://127.0.0.1:0")
-                    .hostKey(hostKey)
-                    .authorizedKeys(authorizedKeys)
+            server = Alknet.server(BuiltIns.server()
+                    .listen(BuiltIns.ssh("tcp://127.0.0.1:0"))
+                    .setting(BuiltIns.HOST_KEY, hostKey)
+                    .setting(BuiltIns.AUTHORIZED_KEYS, authorizedKeys)
                     .stateDirectory(dir.resolve("state"))
                     .build());
             int serverPort = server.listenAddresses().getFirst().port();
             String fingerprint = OpenSshKeys.fingerprint(host.getPublic());
             step(out, "3/5", "alknet serve listens on tcp://127.0.0.1:" + serverPort + " (host key " + fingerprint + ")");
 
-            client = Alknet.client(ClientOptions.builder(server.listenAddresses().getFirst())
+            client = Alknet.client(BuiltIns.client(server.listenAddresses().getFirst())
                     .identity(clientKey)
                     .user("demo")
                     .hostKeys(new HostKeyVerification.Pinned(List.of(fingerprint)))
-                    .frontEnd(FrontEndSpec.localForward("127.0.0.1:0:127.0.0.1:" + webPort))
+                    .frontEnd(BuiltIns.localForward("127.0.0.1:0:127.0.0.1:" + webPort))
                     .stateDirectory(dir.resolve("client-state"))
                     .reconnect(ReconnectPolicy.NEVER)
                     .build());

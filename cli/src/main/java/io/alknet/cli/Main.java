@@ -1,6 +1,9 @@
 package io.alknet.cli;
 
+import io.alknet.kernel.Alknet;
 import picocli.CommandLine;
+
+import java.util.Optional;
 
 /**
  * Runs the {@code alknet} command. Exit codes: 0 success, 1 the command failed (configuration,
@@ -18,10 +21,20 @@ public final class Main {
     /** Runs a command line and returns its exit code (tests call this in-process). */
     public static int run(String... args) {
         Logging.configureFromArguments(args);
-        CommandLine commandLine = new CommandLine(new AlknetCommand());
+        CommandLine commandLine = commandLine();
         commandLine.setExecutionExceptionHandler(new ErrorHandler());
         commandLine.setParameterExceptionHandler(new ErrorHandler());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         return commandLine.execute(args);
+    }
+
+    /**
+     * The {@code alknet} command with the flags the built-in plugins declare added to {@code serve}. Plugins from
+     * {@code --plugin-dir} take their settings through {@code --set} and the configuration file.
+     */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new AlknetCommand());
+        ServeCommand.declare(commandLine.getSubcommands().get("serve"), Alknet.discover(Optional.empty()));
+        return commandLine;
     }
 }

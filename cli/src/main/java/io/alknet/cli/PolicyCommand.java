@@ -11,7 +11,9 @@ import io.alknet.api.policy.ForwardRequest;
 import io.alknet.api.policy.ForwardingPolicy;
 import io.alknet.api.policy.ForwardingPolicyFactory;
 import io.alknet.api.policy.PolicyDecision;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.kernel.Alknet;
+import io.alknet.kernel.ExtensionKind;
 import io.alknet.kernel.PluginCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,7 +94,7 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PluginCatalog catalog = Alknet.discover(Optional.ofNullable(pluginDirectory));
-            PluginCatalog.Contribution<ForwardingPolicyFactory> rules = catalog.forwardingPolicies().get("rules");
+            PluginCatalog.Contribution<ForwardingPolicyFactory> rules = catalog.of(ExtensionKind.FORWARDING_POLICY).get(BuiltIns.RULES);
             if (rules == null) {
                 throw new AlknetException(ErrorCode.UNKNOWN_COMPONENT, "no 'rules' forwarding policy plugin is installed");
             }

@@ -1,17 +1,17 @@
 package io.alknet.integration;
 
+import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ReconnectPolicy;
-import io.alknet.api.transport.TransportAddress;
-import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -68,7 +69,7 @@ class AcmeTest {
             waitForPort(managementPort, ca);
             Fixture fixture = new Fixture(dir);
             try (AlknetServer server = Alknet.server(fixture.server()
-                    .listen("tls://127.0.0.1:0")
+                    .listen(BuiltIns.ssh("tls://127.0.0.1:0"))
                     .setting("transport.tls.acme-domain", "localhost")
                     .setting("transport.tls.acme-directory", "https://localhost:" + acmePort + "/dir")
                     .setting("transport.tls.acme-ca", PEBBLE_HOME.resolve("certs/minica.pem").toString())
@@ -83,7 +84,7 @@ class AcmeTest {
                 Files.writeString(root, fetchInsecure("https://127.0.0.1:" + managementPort + "/roots/0"));
 
                 String first = servedFingerprint(tlsPort);
-                try (AlknetClient client = Alknet.client(ClientOptions.builder(TransportAddress.parse("tls://localhost:" + tlsPort, 0))
+                try (AlknetClient client = Alknet.client(BuiltIns.client(TransportAddress.parse("tls://localhost:" + tlsPort, 0))
                         .identity(fixture.clientKey).user("alice").stateDirectory(dir.resolve("client"))
                         .reconnect(ReconnectPolicy.NEVER)
                         .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))

@@ -1,11 +1,5 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ClientOptions;
-import io.alknet.kernel.FrontEndSpec;
-import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.call.CallError;
@@ -15,7 +9,14 @@ import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.OperationType;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.call.Json;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.FrontEndSpec;
+import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +116,7 @@ class AuthDirectoryExampleTest {
     }
 
     private ClientOptions.Builder client(AlknetServer server, Path key, String user) {
-        return ClientOptions.builder(server.listenAddresses().getFirst())
+        return BuiltIns.client(server.listenAddresses().getFirst())
                 .identity(key)
                 .user(user)
                 .reconnect(ReconnectPolicy.NEVER)
@@ -153,7 +154,7 @@ class AuthDirectoryExampleTest {
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = start();
              AlknetClient carol = Alknet.client(client(server, carolKey, "carol")
-                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + echo.port())).build())) {
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + echo.port())).build())) {
             // the identity is the directory's account, not the key's fingerprint
             assertThat(await(carol.calls().call("/test/whoami", Map.of()))).isEqualTo(Map.of(
                     "id", "carol", "name", "Carol Example", "scopes", List.of("greeter:use", "relay:connect")));

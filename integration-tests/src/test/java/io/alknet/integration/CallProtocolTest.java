@@ -1,13 +1,5 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.ListenerSpec;
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ServerOptions;
-import io.alknet.kernel.ClientOptions;
-import io.alknet.kernel.FrontEndSpec;
-import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.api.call.CallError;
 import io.alknet.api.call.CallOptions;
 import io.alknet.api.call.EventEnvelope;
@@ -17,10 +9,20 @@ import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.OperationType;
 import io.alknet.api.call.PubSub;
 import io.alknet.api.identity.AuthToken;
+import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.auth.apikey.ApiKeys;
 import io.alknet.call.Json;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.FrontEndSpec;
+import io.alknet.kernel.ListenerSpec;
+import io.alknet.kernel.ReconnectPolicy;
+import io.alknet.kernel.ServerOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,8 +99,9 @@ class CallProtocolTest {
 
     private AlknetClient rawClient(AlknetServer server, String credential) {
         TransportAddress raw = server.listenAddresses().get(1);
-        return Alknet.client(ClientOptions.builder(raw)
-                .streamInterface("raw")
+        return Alknet.client(BuiltIns.client(raw)
+                .streamInterface(BuiltIns.RAW)
+                .hostKeys(new HostKeyVerification.AcceptAny()) // raw framing has no host key to verify
                 .setting("interface.raw.credential", credential)
                 .reconnect(ReconnectPolicy.NEVER)
                 .stateDirectory(dir.resolve("raw-client"))
@@ -137,7 +140,7 @@ class CallProtocolTest {
         String scoped = ApiKeys.create(apiKeys, Set.of("greeter:use"), Optional.empty(), "ci", Clock.systemUTC()).key();
         String unscoped = ApiKeys.create(apiKeys, Set.of("other:thing"), Optional.empty(), "ci", Clock.systemUTC()).key();
         try (AlknetServer server = Alknet.server(server(apiKeys).build());
-             AlknetClient ssh = Alknet.client(fixture.client(server).frontEnd(FrontEndSpec.socks5("127.0.0.1:0")).build());
+             AlknetClient ssh = Alknet.client(fixture.client(server).frontEnd(BuiltIns.socks5("127.0.0.1:0")).build());
              AlknetClient raw = rawClient(server, token(fixture.client))) {
             Map<String, Object> input = Map.of("name", "Ada");
             Object overSsh = await(ssh.calls().call("/greeter/hello", input));
@@ -199,7 +202,7 @@ class CallProtocolTest {
         Path apiKeys = dir.resolve("api_keys");
         String unscoped = ApiKeys.create(apiKeys, Set.of("other:thing"), Optional.empty(), "ci", Clock.systemUTC()).key();
         try (AlknetServer server = Alknet.server(server(apiKeys).build());
-             AlknetClient ssh = Alknet.client(ClientOptions.builder(server.listenAddresses().getFirst())
+             AlknetClient ssh = Alknet.client(BuiltIns.client(server.listenAddresses().getFirst())
                      .identity(bobKey).user("bob").stateDirectory(dir.resolve("bob-state"))
                      .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
                      .build());

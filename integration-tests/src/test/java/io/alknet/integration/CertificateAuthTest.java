@@ -1,14 +1,15 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ServerOptions;
-import io.alknet.kernel.ClientOptions;
-import io.alknet.kernel.ServerLimits;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.stream.TransportStream;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.ServerLimits;
+import io.alknet.kernel.ServerOptions;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +83,7 @@ class CertificateAuthTest {
         Path key = certify("mine", ca, "-n", "alice", "-V", "-5m:+1h");
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = Alknet.server(serverWithCa(ca).build());
-             AlknetClient client = Alknet.client(ClientOptions.builder(server.listenAddresses().getFirst())
+             AlknetClient client = Alknet.client(BuiltIns.client(server.listenAddresses().getFirst())
                      .identity(key).user("alice").stateDirectory(dir.resolve("client-state"))
                      .hostKeys(new HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
                      .build())) {

@@ -1,11 +1,12 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.ServerOptions;
-import io.alknet.kernel.ClientOptions;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.ServerOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,16 +35,16 @@ final class Fixture {
     }
 
     ServerOptions.Builder server() {
-        return ServerOptions.builder()
-                .listen("tcp://127.0.0.1:0")
-                .hostKey(hostKey)
-                .authorizedKeys(authorizedKeys)
+        return BuiltIns.server()
+                .listen(BuiltIns.ssh("tcp://127.0.0.1:0"))
+                .setting(BuiltIns.HOST_KEY, hostKey)
+                .setting(BuiltIns.AUTHORIZED_KEYS, authorizedKeys)
                 .stateDirectory(dir.resolve("state"));
     }
 
     ClientOptions.Builder client(AlknetServer server) {
         TransportAddress address = server.listenAddresses().getFirst();
-        return ClientOptions.builder(address)
+        return BuiltIns.client(address)
                 .identity(clientKey)
                 .user("alice")
                 .stateDirectory(dir.resolve("client-state"))

@@ -1,17 +1,18 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ServerOptions;
-import io.alknet.kernel.ClientOptions;
-import io.alknet.kernel.FrontEndSpec;
-import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.FrontEndSpec;
+import io.alknet.kernel.ReconnectPolicy;
+import io.alknet.kernel.ServerOptions;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,12 +70,12 @@ class IrohTunnelTest {
     }
 
     private ServerOptions.Builder irohServer() {
-        return fixture.server().setting("transport.iroh.relay", "none").listen("iroh://127.0.0.1:0");
+        return fixture.server().setting("transport.iroh.relay", "none").listen(BuiltIns.ssh("iroh://127.0.0.1:0"));
     }
 
     private ClientOptions.Builder irohClient(AlknetServer server, Path stateDirectory) {
         TransportAddress address = server.listenAddresses().stream().filter(a -> a.scheme().equals("iroh")).findFirst().orElseThrow();
-        return ClientOptions.builder(address)
+        return BuiltIns.client(address)
                 .identity(fixture.clientKey)
                 .user("alice")
                 .stateDirectory(stateDirectory)
@@ -92,7 +93,7 @@ class IrohTunnelTest {
         byte[] body = Loopback.randomBytes(300_000, 11);
         try (TestWeb web = new TestWeb(body); AlknetServer server = Alknet.server(irohServer().build())) {
             assertThat(server.info().get("iroh.address")).startsWith("iroh://").contains("?addr=127.0.0.1:");
-            try (AlknetClient client = Alknet.client(irohClient(server, aliceState).frontEnd(FrontEndSpec.socks5("127.0.0.1:0")).build())) {
+            try (AlknetClient client = Alknet.client(irohClient(server, aliceState).frontEnd(BuiltIns.socks5("127.0.0.1:0")).build())) {
                 InetSocketAddress socks = (InetSocketAddress) client.frontEndAddresses().getFirst().getFirst();
                 Path out = dir.resolve("fetched");
                 Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--max-time", "30", "--socks5-hostname",

@@ -1,10 +1,11 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,15 +89,15 @@ class MalformedInputTest {
         String valid = Files.readString(fixture.hostKey);
         Path truncated = dir.resolve("truncated");
         Files.writeString(truncated, valid.substring(0, valid.length() / 2) + "\n-----END OPENSSH PRIVATE KEY-----\n");
-        assertThatThrownBy(() -> Alknet.server(fixture.server().hostKey(truncated).build()))
+        assertThatThrownBy(() -> Alknet.server(fixture.server().setting(BuiltIns.HOST_KEY, truncated).build()))
                 .isInstanceOf(AlknetException.class)
                 .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.INVALID_KEY))
                 .hasMessageContaining(truncated.toString()).hasMessageContaining("truncated or corrupt");
         Path pem = dir.resolve("pem");
         Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n");
-        assertThatThrownBy(() -> Alknet.server(fixture.server().hostKey(pem).build()))
+        assertThatThrownBy(() -> Alknet.server(fixture.server().setting(BuiltIns.HOST_KEY, pem).build()))
                 .hasMessageContaining("PEM").hasMessageContaining("OpenSSH format");
-        assertThatThrownBy(() -> Alknet.server(fixture.server().hostKey(dir.resolve("missing")).build()))
+        assertThatThrownBy(() -> Alknet.server(fixture.server().setting(BuiltIns.HOST_KEY, dir.resolve("missing")).build()))
                 .hasMessageContaining("key file not found");
     }
 }

@@ -1,16 +1,17 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ClientOptions;
-import io.alknet.kernel.FrontEndSpec;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.FrontEndSpec;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,12 +111,12 @@ class OpenSshInteropTest {
         Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(sshdHost.getPublic(), ""));
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
              OpenSsh.Running sshd = OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys);
-             AlknetClient client = Alknet.client(ClientOptions.builder(TransportAddress.of("tcp", "127.0.0.1", port))
+             AlknetClient client = Alknet.client(BuiltIns.client(TransportAddress.of("tcp", "127.0.0.1", port))
                      .identity(fixture.clientKey)
                      .user(System.getProperty("user.name"))
                      .hostKeys(new HostKeyVerification.KnownHosts(knownHosts))
                      .stateDirectory(dir.resolve("client-state"))
-                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + echo.port()))
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + echo.port()))
                      .build())) {
             int localPort = ((java.net.InetSocketAddress) client.frontEndAddresses().getFirst().getFirst()).getPort();
             byte[] payload = Loopback.randomBytes(2_000_000, 3);
@@ -129,7 +130,7 @@ class OpenSshInteropTest {
         OpenSshKeys.generate(sshdHostKey, "sshd");
         int port = Loopback.unusedPort();
         try (OpenSsh.Running sshd = OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys)) {
-            ClientOptions options = ClientOptions.builder(TransportAddress.of("tcp", "127.0.0.1", port))
+            ClientOptions options = BuiltIns.client(TransportAddress.of("tcp", "127.0.0.1", port))
                     .identity(fixture.clientKey)
                     .user(System.getProperty("user.name"))
                     .hostKeys(new HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
@@ -148,7 +149,7 @@ class OpenSshInteropTest {
              Loopback.EchoServer allowed = new Loopback.EchoServer()) {
             Path policy = dir.resolve("policy.rules");
             Files.writeString(policy, "deny localhost:" + denied.port() + " name=no-secrets\nallow *\n");
-            try (AlknetServer server = Alknet.server(fixture.server().policy(policy).build())) {
+            try (AlknetServer server = Alknet.server(fixture.server().setting(BuiltIns.POLICY_FILE, policy).build())) {
                 int port = server.listenAddresses().getFirst().port();
                 Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(fixture.host.getPublic(), ""));
                 int deniedLocal = Loopback.unusedPort();
@@ -188,7 +189,7 @@ class OpenSshInteropTest {
     void alknetClientReportsTheServersRefusal() throws Exception {
         Path policy = dir.resolve("policy.rules");
         Files.writeString(policy, "default deny\n");
-        try (AlknetServer server = Alknet.server(fixture.server().policy(policy).build());
+        try (AlknetServer server = Alknet.server(fixture.server().setting(BuiltIns.POLICY_FILE, policy).build());
              AlknetClient client = Alknet.client(fixture.client(server).build())) {
             assertThatThrownBy(() -> client.tunnel().openChannel("127.0.0.1", 9).toCompletableFuture().join())
                     .isInstanceOf(CompletionException.class)

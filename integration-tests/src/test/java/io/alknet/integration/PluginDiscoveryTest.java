@@ -1,12 +1,14 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.PluginCatalog;
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.stream.TransportStream;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ExtensionKind;
+import io.alknet.kernel.PluginCatalog;
 import io.alknet.testkit.Loopback;
 import io.alknet.testkit.PluginJars;
 import org.junit.jupiter.api.Test;
@@ -34,10 +36,10 @@ class PluginDiscoveryTest {
             // the jar when built by the reactor, target/classes when run from an IDE
             assertThat(p.location().toString()).containsAnyOf("alknet-transport-tcp", "transports/tcp");
         });
-        assertThat(catalog.transports()).containsKey("tcp");
-        assertThat(catalog.streamInterfaces()).containsKey("ssh");
-        assertThat(catalog.identityProviders()).containsKey("keys");
-        assertThat(catalog.forwardingPolicies()).containsKey("rules");
+        assertThat(catalog.of(ExtensionKind.TRANSPORT)).containsKey("tcp");
+        assertThat(catalog.of(ExtensionKind.STREAM_INTERFACE)).containsKey("ssh");
+        assertThat(catalog.of(ExtensionKind.IDENTITY_PROVIDER)).containsKey("keys");
+        assertThat(catalog.of(ExtensionKind.FORWARDING_POLICY)).containsKey("rules");
     }
 
     @Test
@@ -90,7 +92,7 @@ class PluginDiscoveryTest {
             assertThat(rejected.location().getFileName().toString()).isEqualTo("evil-tcp.jar");
             assertThat(rejected.reason()).contains("plugin name 'tcp'").contains("alknet-transport-tcp");
         });
-        assertThat(catalog.forwardingPolicies()).doesNotContainKey("evil");
+        assertThat(catalog.of(ExtensionKind.FORWARDING_POLICY)).doesNotContainKey("evil");
         Fixture fixture = new Fixture(dir);
         try (AlknetServer server = Alknet.server(fixture.server().pluginDirectory(plugins).build())) {
             assertThat(server.listenAddresses()).isNotEmpty();
@@ -186,7 +188,7 @@ class PluginDiscoveryTest {
     @Test
     void unknownComponentsNameWhatIsAvailable() throws Exception {
         Fixture fixture = new Fixture(dir);
-        assertThatThrownBy(() -> Alknet.server(fixture.server().listen("quic://127.0.0.1:0").build()))
+        assertThatThrownBy(() -> Alknet.server(fixture.server().listen(BuiltIns.ssh("quic://127.0.0.1:0")).build()))
                 .isInstanceOf(AlknetException.class)
                 .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.UNKNOWN_COMPONENT))
                 .hasMessageContaining("unknown transport 'quic'")

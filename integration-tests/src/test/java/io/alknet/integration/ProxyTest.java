@@ -1,14 +1,15 @@
 package io.alknet.integration;
 
+import io.alknet.api.AlknetException;
+import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.kernel.ReconnectPolicy;
-import io.alknet.api.AlknetException;
-import io.alknet.api.transport.TransportAddress;
-import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,11 +68,11 @@ class ProxyTest {
         int proxyPort = Loopback.unusedPort();
         try (AlknetServer hop = Alknet.server(fixture.server().build());
              OpenSsh.Running proxy = socksProxy(fixture, hop, proxyPort);
-             AlknetServer tls = Alknet.server(fixture.server().listen("tls://127.0.0.1:0").stateDirectory(dir.resolve("tls-state"))
+             AlknetServer tls = Alknet.server(fixture.server().listen(BuiltIns.ssh("tls://127.0.0.1:0")).stateDirectory(dir.resolve("tls-state"))
                      .setting("transport.tls.cert", cert.toString()).setting("transport.tls.key", key.toString()).build())) {
             TransportAddress address = tls.listenAddresses().get(1);
             int before = proxied(proxy);
-            try (AlknetClient client = Alknet.client(ClientOptions.builder(address)
+            try (AlknetClient client = Alknet.client(BuiltIns.client(address)
                     .identity(fixture.clientKey).user("alice").stateDirectory(dir.resolve("client"))
                     .reconnect(ReconnectPolicy.NEVER)
                     .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(fixture.host.getPublic()))))
@@ -84,7 +85,7 @@ class ProxyTest {
 
             // a proxy that is not there: a clear error, not a direct connection
             int nobody = Loopback.unusedPort();
-            assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(address)
+            assertThatThrownBy(() -> Alknet.client(BuiltIns.client(address)
                     .identity(fixture.clientKey).stateDirectory(dir.resolve("client2")).reconnect(ReconnectPolicy.NEVER)
                     .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.AcceptAny())
                     .setting("transport.tls.fingerprint", tls.info().get("tls.certificate-fingerprint"))
@@ -104,7 +105,7 @@ class ProxyTest {
              AlknetServer server = Alknet.server(fixture.server().stateDirectory(dir.resolve("proxied-state"))
                      .setting("transport.tcp.proxy", "socks5://127.0.0.1:" + proxyPort).build());
              AlknetClient client = Alknet.client(fixture.client(server)
-                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + web.port())).build())) {
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + web.port())).build())) {
             int before = proxied(proxy);
             InetSocketAddress local = (InetSocketAddress) client.frontEndAddresses().getFirst().getFirst();
             Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--max-time", "30", "http://127.0.0.1:" + local.getPort() + "/")
@@ -134,10 +135,10 @@ class ProxyTest {
         try (TestWeb web = new TestWeb(body);
              RecordingSocks5Proxy proxy = new RecordingSocks5Proxy(Map.of("web.proxy-only.invalid", web.port(),
                      "secret.proxy-only.invalid", web.port(), "db.proxy-only.invalid", web.port()));
-             AlknetServer server = Alknet.server(fixture.server().policy(policy)
+             AlknetServer server = Alknet.server(fixture.server().setting(BuiltIns.POLICY_FILE, policy)
                      .setting("transport.tcp.proxy", "socks5://127.0.0.1:" + proxy.port()).build());
              AlknetClient client = Alknet.client(fixture.client(server)
-                     .frontEnd(FrontEndSpec.localForward("0:web.proxy-only.invalid:80")).build())) {
+                     .frontEnd(BuiltIns.localForward("0:web.proxy-only.invalid:80")).build())) {
             InetSocketAddress local = (InetSocketAddress) client.frontEndAddresses().getFirst().getFirst();
             Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--max-time", "30", "http://127.0.0.1:" + local.getPort() + "/")
                     .redirectErrorStream(true).start();
@@ -174,7 +175,7 @@ class ProxyTest {
              RecordingSocks5Proxy proxy = new RecordingSocks5Proxy(Map.of());
              AlknetServer server = Alknet.server(fixture.server()
                      .setting("transport.tcp.proxy", "socks5://127.0.0.1:" + proxy.port()).build());
-             AlknetClient client = Alknet.client(fixture.client(server).frontEnd(FrontEndSpec.socks5("127.0.0.1:0")).build());
+             AlknetClient client = Alknet.client(fixture.client(server).frontEnd(BuiltIns.socks5("127.0.0.1:0")).build());
              java.net.Socket control = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
                      ((InetSocketAddress) client.frontEndAddresses().getFirst().getFirst()).getPort());
              java.net.DatagramSocket app = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {

@@ -1,12 +1,13 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.ClientEvent;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ServerOptions;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ClientEvent;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.kernel.ReconnectPolicy;
+import io.alknet.kernel.ServerOptions;
 import io.alknet.testkit.Loopback;
 import io.alknet.testkit.Socks5Client;
 import org.junit.jupiter.api.Test;
@@ -38,9 +39,9 @@ class ReconnectTest {
         try (Loopback.EchoServer echo = new Loopback.EchoServer()) {
             AlknetServer first = startServer(fixture, serverPort);
             try (AlknetClient client = Alknet.client(fixture.client(first)
-                    .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + echo.port()))
-                    .frontEnd(FrontEndSpec.socks5("127.0.0.1:0"))
-                    .frontEnd(FrontEndSpec.remoteForward(remotePort + ":127.0.0.1:" + echo.port()))
+                    .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + echo.port()))
+                    .frontEnd(BuiltIns.socks5("127.0.0.1:0"))
+                    .frontEnd(BuiltIns.remoteForward(remotePort + ":127.0.0.1:" + echo.port()))
                     .reconnect(new ReconnectPolicy(true, Duration.ofMillis(100), Duration.ofMillis(400), 0.2))
                     .events(events::add)
                     .build())) {
@@ -78,10 +79,10 @@ class ReconnectTest {
     }
 
     private static AlknetServer startServer(Fixture fixture, int port) {
-        return Alknet.server(ServerOptions.builder()
-                .listen("tcp://127.0.0.1:" + port)
-                .hostKey(fixture.hostKey)
-                .authorizedKeys(fixture.authorizedKeys)
+        return Alknet.server(BuiltIns.server()
+                .listen(BuiltIns.ssh("tcp://127.0.0.1:" + port))
+                .setting(BuiltIns.HOST_KEY, fixture.hostKey)
+                .setting(BuiltIns.AUTHORIZED_KEYS, fixture.authorizedKeys)
                 .stateDirectory(fixture.dir.resolve("state"))
                 .build());
     }

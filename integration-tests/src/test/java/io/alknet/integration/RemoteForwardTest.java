@@ -1,15 +1,16 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ClientOptions;
-import io.alknet.kernel.FrontEndSpec;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ClientOptions;
+import io.alknet.kernel.FrontEndSpec;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +51,7 @@ class RemoteForwardTest {
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = Alknet.server(fixture.server().build());
              AlknetClient client = Alknet.client(fixture.client(server)
-                     .frontEnd(FrontEndSpec.remoteForward(remotePort + ":127.0.0.1:" + echo.port())).build())) {
+                     .frontEnd(BuiltIns.remoteForward(remotePort + ":127.0.0.1:" + echo.port())).build())) {
             byte[] payload = Loopback.randomBytes(1_000_000, 4);
             assertThat(Loopback.roundTrip(remotePort, payload)).isEqualTo(payload);
             assertThat(client.connected()).isTrue();
@@ -62,8 +63,8 @@ class RemoteForwardTest {
         Path policy = dir.resolve("policy.rules");
         Files.writeString(policy, "deny *:* direction=remote name=no-listeners\nallow *\n");
         int remotePort = Loopback.unusedPort();
-        try (AlknetServer server = Alknet.server(fixture.server().policy(policy).build())) {
-            ClientOptions options = fixture.client(server).frontEnd(FrontEndSpec.remoteForward(remotePort + ":127.0.0.1:9")).build();
+        try (AlknetServer server = Alknet.server(fixture.server().setting(BuiltIns.POLICY_FILE, policy).build())) {
+            ClientOptions options = fixture.client(server).frontEnd(BuiltIns.remoteForward(remotePort + ":127.0.0.1:9")).build();
             assertThatThrownBy(() -> Alknet.client(options))
                     .isInstanceOf(AlknetException.class)
                     .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.FORWARD_DENIED))
@@ -83,12 +84,12 @@ class RemoteForwardTest {
         Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(sshdHost.getPublic(), ""));
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
              OpenSsh.Running sshd = OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys);
-             AlknetClient client = Alknet.client(ClientOptions.builder(TransportAddress.of("tcp", "127.0.0.1", port))
+             AlknetClient client = Alknet.client(BuiltIns.client(TransportAddress.of("tcp", "127.0.0.1", port))
                      .identity(fixture.clientKey)
                      .user(System.getProperty("user.name"))
                      .hostKeys(new HostKeyVerification.KnownHosts(knownHosts))
                      .stateDirectory(dir.resolve("client-state"))
-                     .frontEnd(FrontEndSpec.remoteForward(remotePort + ":127.0.0.1:" + echo.port()))
+                     .frontEnd(BuiltIns.remoteForward(remotePort + ":127.0.0.1:" + echo.port()))
                      .build())) {
             byte[] payload = Loopback.randomBytes(800_000, 8);
             assertThat(Loopback.roundTrip(remotePort, payload)).isEqualTo(payload);
@@ -170,7 +171,7 @@ class RemoteForwardTest {
                                 + "needs an allow rule that names the port");
             }
             assertThat(ListeningSockets.on(80)).doesNotContain(InetAddress.ofLiteral("127.0.0.1"));
-            ClientOptions options = fixture.client(server).frontEnd(FrontEndSpec.remoteForward("80:127.0.0.1:" + echo.port())).build();
+            ClientOptions options = fixture.client(server).frontEnd(BuiltIns.remoteForward("80:127.0.0.1:" + echo.port())).build();
             assertThatThrownBy(() -> Alknet.client(options))
                     .isInstanceOf(AlknetException.class)
                     .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.FORWARD_DENIED))

@@ -1,15 +1,16 @@
 package io.alknet.integration;
 
+import io.alknet.api.interfaces.HostKeyVerification;
+import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ServerOptions;
+import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.kernel.ReconnectPolicy;
-import io.alknet.api.interfaces.HostKeyVerification;
-import io.alknet.api.transport.TransportAddress;
-import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.ServerOptions;
 import io.alknet.testkit.Loopback;
 import io.alknet.testkit.SlowPeers;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,13 +83,13 @@ class SlowPeersTest {
                         .redirectErrorStream(true).start();
                 String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0).as(output).isTrue();
-                yield fixture.server().listen("tls://127.0.0.1:0")
+                yield fixture.server().listen(BuiltIns.ssh("tls://127.0.0.1:0"))
                         .setting("transport.tls.cert", cert.toString()).setting("transport.tls.key", key.toString());
             }
             case "iroh" -> {
                 String unavailable = new io.alknet.transport.iroh.internal.IrohTransportFactory().unavailableReason().orElse(null);
                 assumeTrue(unavailable == null, () -> "iroh unavailable: " + unavailable);
-                yield fixture.server().listen("iroh://127.0.0.1:0").setting("transport.iroh.relay", "none");
+                yield fixture.server().listen(BuiltIns.ssh("iroh://127.0.0.1:0")).setting("transport.iroh.relay", "none");
             }
             default -> throw new IllegalArgumentException(transport);
         };
@@ -96,7 +97,7 @@ class SlowPeersTest {
 
     private ClientOptions.Builder client(AlknetServer server, String transport) {
         TransportAddress address = server.listenAddresses().stream().filter(a -> a.scheme().equals(transport)).findFirst().orElseThrow();
-        ClientOptions.Builder builder = ClientOptions.builder(address)
+        ClientOptions.Builder builder = BuiltIns.client(address)
                 .identity(fixture.clientKey)
                 .user("alice")
                 .stateDirectory(dir.resolve("client-state"))
@@ -119,7 +120,7 @@ class SlowPeersTest {
         try (SlowPeers.Source source = new SlowPeers.Source(body, false);
              AlknetServer server = Alknet.server(server(transport).build());
              AlknetClient client = Alknet.client(client(server, transport)
-                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + source.port())).build())) {
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + source.port())).build())) {
             int local = frontEndPort(client);
             expectDownloads(() -> SlowPeers.download(local, RATE));
             assertThat(SlowPeers.closeWait(10, local, source.port())).as("sockets left in CLOSE-WAIT").isEmpty();
@@ -132,7 +133,7 @@ class SlowPeersTest {
         try (SlowPeers.Sink sink = new SlowPeers.Sink(RATE);
              AlknetServer server = Alknet.server(server(transport).build());
              AlknetClient client = Alknet.client(client(server, transport)
-                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + sink.port())).build())) {
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + sink.port())).build())) {
             int local = frontEndPort(client);
             expectUploads(() -> SlowPeers.upload(local, body));
             assertThat(SlowPeers.closeWait(10, local, sink.port())).as("sockets left in CLOSE-WAIT").isEmpty();
@@ -148,7 +149,7 @@ class SlowPeersTest {
     void curlWithALimitRateDownloadsThroughSocks5(String transport) throws Exception {
         try (SlowPeers.Source source = new SlowPeers.Source(body, true);
              AlknetServer server = Alknet.server(server(transport).build());
-             AlknetClient client = Alknet.client(client(server, transport).frontEnd(FrontEndSpec.socks5("127.0.0.1:0")).build())) {
+             AlknetClient client = Alknet.client(client(server, transport).frontEnd(BuiltIns.socks5("127.0.0.1:0")).build())) {
             int socks = frontEndPort(client);
             int[] n = {0};
             expectDownloads(() -> {
@@ -178,7 +179,7 @@ class SlowPeersTest {
         try (SlowPeers.Source source = new SlowPeers.Source(body, false);
              AlknetServer server = Alknet.server(server(transport).build());
              AlknetClient client = Alknet.client(client(server, transport)
-                     .frontEnd(FrontEndSpec.remoteForward(remote + ":127.0.0.1:" + source.port())).build())) {
+                     .frontEnd(BuiltIns.remoteForward(remote + ":127.0.0.1:" + source.port())).build())) {
             assertThat(client.connected()).isTrue();
             expectDownloads(() -> SlowPeers.download(remote, RATE));
             assertThat(SlowPeers.closeWait(10, remote, source.port())).as("sockets left in CLOSE-WAIT").isEmpty();
@@ -192,7 +193,7 @@ class SlowPeersTest {
         try (SlowPeers.Sink sink = new SlowPeers.Sink(RATE);
              AlknetServer server = Alknet.server(server(transport).build());
              AlknetClient client = Alknet.client(client(server, transport)
-                     .frontEnd(FrontEndSpec.remoteForward(remote + ":127.0.0.1:" + sink.port())).build())) {
+                     .frontEnd(BuiltIns.remoteForward(remote + ":127.0.0.1:" + sink.port())).build())) {
             assertThat(client.connected()).isTrue();
             expectUploads(() -> SlowPeers.upload(remote, body));
             assertThat(SlowPeers.closeWait(10, remote, sink.port())).as("sockets left in CLOSE-WAIT").isEmpty();
@@ -209,14 +210,14 @@ class SlowPeersTest {
         try (SlowPeers.Source source = new SlowPeers.Source(body, false);
              SlowPeers.Sink sink = new SlowPeers.Sink(RATE);
              OpenSsh.Running sshd = OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys);
-             AlknetClient client = Alknet.client(ClientOptions.builder(TransportAddress.of("tcp", "127.0.0.1", port))
+             AlknetClient client = Alknet.client(BuiltIns.client(TransportAddress.of("tcp", "127.0.0.1", port))
                      .identity(fixture.clientKey)
                      .user(System.getProperty("user.name"))
                      .hostKeys(new HostKeyVerification.KnownHosts(knownHosts))
                      .stateDirectory(dir.resolve("client-state"))
                      .reconnect(ReconnectPolicy.NEVER)
-                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + source.port()))
-                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + sink.port()))
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + source.port()))
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + sink.port()))
                      .build())) {
             int download = ((InetSocketAddress) client.frontEndAddresses().get(0).getFirst()).getPort();
             int upload = ((InetSocketAddress) client.frontEndAddresses().get(1).getFirst()).getPort();

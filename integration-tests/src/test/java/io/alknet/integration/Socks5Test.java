@@ -1,8 +1,9 @@
 package io.alknet.integration;
 
+import io.alknet.defaults.BuiltIns;
 import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.testkit.Loopback;
 import io.alknet.testkit.Socks5Client;
@@ -45,7 +46,7 @@ class Socks5Test {
     }
 
     private AlknetClient clientWithSocks(AlknetServer server) {
-        return Alknet.client(fixture.client(server).frontEnd(FrontEndSpec.socks5("127.0.0.1:0")).build());
+        return Alknet.client(fixture.client(server).frontEnd(BuiltIns.socks5("127.0.0.1:0")).build());
     }
 
     private static int socksPort(AlknetClient client) {
@@ -126,7 +127,7 @@ class Socks5Test {
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = Alknet.server(fixture.server().build());
              AlknetClient client = Alknet.client(fixture.client(server).setting("frontend.socks5.username", "ada")
-                     .setting("frontend.socks5.password", "s3cret").frontEnd(FrontEndSpec.socks5("127.0.0.1:0")).build())) {
+                     .setting("frontend.socks5.password", "s3cret").frontEnd(BuiltIns.socks5("127.0.0.1:0")).build())) {
             int port = socksPort(client);
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 socket.setSoTimeout(10_000);
@@ -169,7 +170,7 @@ class Socks5Test {
     void aPolicyDenialIsConnectionNotAllowedByRuleset() throws Exception {
         Path policy = dir.resolve("policy.rules");
         Files.writeString(policy, "default deny\n");
-        try (AlknetServer server = Alknet.server(fixture.server().policy(policy).build());
+        try (AlknetServer server = Alknet.server(fixture.server().setting(BuiltIns.POLICY_FILE, policy).build());
              AlknetClient client = clientWithSocks(server);
              Socket socket = new Socket(InetAddress.getLoopbackAddress(), socksPort(client))) {
             socket.setSoTimeout(10_000);

@@ -1,16 +1,16 @@
 package io.alknet.integration;
 
+import io.alknet.api.identity.AuthToken;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ServerOptions;
-import io.alknet.api.identity.AuthToken;
-import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +60,7 @@ class StealthConnectionsTest {
 
     private ServerOptions.Builder stealthServer() throws IOException {
         return fixture.server()
-                .listen("tls://127.0.0.1:0")
+                .listen(BuiltIns.ssh("tls://127.0.0.1:0"))
                 .setting("transport.tls.cert", cert.toString())
                 .setting("transport.tls.key", key.toString())
                 .setting("transport.tls.stealth", "true")

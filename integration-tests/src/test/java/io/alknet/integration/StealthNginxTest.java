@@ -1,5 +1,6 @@
 package io.alknet.integration;
 
+import io.alknet.defaults.BuiltIns;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ServerOptions;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -194,7 +195,7 @@ class StealthNginxTest {
 
     private ServerOptions.Builder stealthServer(Optional<Path> decoy) throws IOException {
         ServerOptions.Builder builder = fixture.server()
-                .listen("tls://127.0.0.1:0")
+                .listen(BuiltIns.ssh("tls://127.0.0.1:0"))
                 .setting("transport.tls.cert", cert.toString())
                 .setting("transport.tls.key", key.toString())
                 .setting("transport.tls.stealth", "true")

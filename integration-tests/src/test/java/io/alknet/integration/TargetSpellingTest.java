@@ -1,13 +1,14 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.FrontEndSpec;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.stream.TransportStream;
+import io.alknet.defaults.BuiltIns;
 import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.FrontEndSpec;
 import io.alknet.testkit.Loopback;
 import io.alknet.testkit.Socks5Client;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,8 +78,8 @@ class TargetSpellingTest {
         try (Loopback.EchoServer v4 = new Loopback.EchoServer();
              Loopback.EchoServer v6 = new Loopback.EchoServer(InetAddress.ofLiteral("::1"));
              Loopback.EchoServer allowed = new Loopback.EchoServer();
-             AlknetServer server = Alknet.server(fixture.server().policy(policy(v4.port(), v6.port())).build());
-             AlknetClient client = Alknet.client(fixture.client(server).frontEnd(FrontEndSpec.socks5("127.0.0.1:0")).build())) {
+             AlknetServer server = Alknet.server(fixture.server().setting(BuiltIns.POLICY_FILE, policy(v4.port(), v6.port())).build());
+             AlknetClient client = Alknet.client(fixture.client(server).frontEnd(BuiltIns.socks5("127.0.0.1:0")).build())) {
             int socks = ((java.net.InetSocketAddress) client.frontEndAddresses().getFirst().getFirst()).getPort();
             for (Map.Entry<String, String> spelling : spellings(v4.port(), v6.port()).entrySet()) {
                 String host = host(spelling.getKey());
@@ -107,7 +108,7 @@ class TargetSpellingTest {
         try (Loopback.EchoServer v4 = new Loopback.EchoServer();
              Loopback.EchoServer v6 = new Loopback.EchoServer(InetAddress.ofLiteral("::1"));
              Loopback.EchoServer allowed = new Loopback.EchoServer();
-             AlknetServer server = Alknet.server(fixture.server().policy(policy(v4.port(), v6.port())).build())) {
+             AlknetServer server = Alknet.server(fixture.server().setting(BuiltIns.POLICY_FILE, policy(v4.port(), v6.port())).build())) {
             int port = server.listenAddresses().getFirst().port();
             Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(fixture.host.getPublic(), ""));
             Map<String, String> spellings = spellings(v4.port(), v6.port());

@@ -1,21 +1,21 @@
 package io.alknet.integration;
 
+import io.alknet.api.AlknetException;
+import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ServerOptions;
+import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.kernel.ReconnectPolicy;
-import io.alknet.api.AlknetException;
-import io.alknet.api.transport.TransportAddress;
-import io.alknet.interfaces.ssh.OpenSshKeys;
+import io.alknet.kernel.ServerOptions;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,7 +64,7 @@ class TlsTransportTest {
 
     private ServerOptions.Builder tlsServer(boolean stealth, Path certificate, Path privateKey) {
         return fixture.server()
-                .listen("tls://127.0.0.1:0")
+                .listen(BuiltIns.ssh("tls://127.0.0.1:0"))
                 .setting("transport.tls.cert", certificate.toString())
                 .setting("transport.tls.key", privateKey.toString())
                 .setting("transport.tls.stealth", Boolean.toString(stealth));
@@ -74,7 +75,7 @@ class TlsTransportTest {
     }
 
     private ClientOptions.Builder tlsClient(AlknetServer server, String pin) {
-        return ClientOptions.builder(tlsAddress(server))
+        return BuiltIns.client(tlsAddress(server))
                 .identity(fixture.clientKey)
                 .user("alice")
                 .reconnect(ReconnectPolicy.NEVER)
@@ -90,7 +91,7 @@ class TlsTransportTest {
              AlknetServer server = Alknet.server(tlsServer(true, cert, key).build())) {
             String pin = server.info().get("tls.certificate-fingerprint");
             assertThat(pin).startsWith("SHA256:");
-            try (AlknetClient client = Alknet.client(tlsClient(server, pin).frontEnd(FrontEndSpec.socks5("127.0.0.1:0")).build())) {
+            try (AlknetClient client = Alknet.client(tlsClient(server, pin).frontEnd(BuiltIns.socks5("127.0.0.1:0")).build())) {
                 InetSocketAddress socks = (InetSocketAddress) client.frontEndAddresses().getFirst().getFirst();
                 Path out = dir.resolve("fetched");
                 run("curl", "-sS", "--fail", "--max-time", "30", "--socks5-hostname", "127.0.0.1:" + socks.getPort(),
@@ -237,7 +238,7 @@ class TlsTransportTest {
         run("openssl", "pkcs12", "-in", store.toString(), "-passin", "pass:changeit", "-nocerts", "-nodes", "-out", expiredKey.toString());
 
         try (AlknetServer server = Alknet.server(tlsServer(false, cert, key).build());
-             AlknetServer expired = Alknet.server(fixture.server().listen("tls://127.0.0.1:0")
+             AlknetServer expired = Alknet.server(fixture.server().listen(BuiltIns.ssh("tls://127.0.0.1:0"))
                      .setting("transport.tls.cert", expiredCert.toString()).setting("transport.tls.key", expiredKey.toString())
                      .stateDirectory(dir.resolve("state2")).build())) {
             String pin = server.info().get("tls.certificate-fingerprint");
@@ -263,7 +264,7 @@ class TlsTransportTest {
                         }
                     }
                 });
-                assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(TransportAddress.parse("tls://127.0.0.1:" + foreign.getLocalPort(), 0))
+                assertThatThrownBy(() -> Alknet.client(BuiltIns.client(TransportAddress.parse("tls://127.0.0.1:" + foreign.getLocalPort(), 0))
                         .identity(fixture.clientKey).reconnect(ReconnectPolicy.NEVER).stateDirectory(dir.resolve("c3"))
                         .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.AcceptAny())
                         .setting("transport.tls.fingerprint", pin).build()))
@@ -271,14 +272,14 @@ class TlsTransportTest {
             }
             // 5. a plain TCP client on the TLS port
             TransportAddress plainToTls = TransportAddress.parse("tcp://127.0.0.1:" + tlsAddress(server).port(), 0);
-            assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(plainToTls).identity(fixture.clientKey)
+            assertThatThrownBy(() -> Alknet.client(BuiltIns.client(plainToTls).identity(fixture.clientKey)
                     .reconnect(ReconnectPolicy.NEVER).stateDirectory(dir.resolve("c5"))
                     .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.AcceptAny()).build()))
                     .isInstanceOf(AlknetException.class).hasMessageContaining("needs tls://127.0.0.1:");
             // ... and a TLS client on a plain port
             try (AlknetServer plain = Alknet.server(fixture.server().stateDirectory(dir.resolve("state3")).build())) {
                 TransportAddress wrong = TransportAddress.parse("tls://127.0.0.1:" + plain.listenAddresses().getFirst().port(), 0);
-                assertThatThrownBy(() -> Alknet.client(ClientOptions.builder(wrong).identity(fixture.clientKey)
+                assertThatThrownBy(() -> Alknet.client(BuiltIns.client(wrong).identity(fixture.clientKey)
                         .reconnect(ReconnectPolicy.NEVER).stateDirectory(dir.resolve("c4"))
                         .hostKeys(new io.alknet.api.interfaces.HostKeyVerification.AcceptAny())
                         .setting("transport.tls.fingerprint", pin).build()))

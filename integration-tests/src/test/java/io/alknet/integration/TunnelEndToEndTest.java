@@ -1,13 +1,14 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.FrontEndSpec;
 import ch.qos.logback.classic.LoggerContext;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.stream.TransportStream;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.FrontEndSpec;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class TunnelEndToEndTest {
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = Alknet.server(fixture.server().build());
              AlknetClient client = Alknet.client(fixture.client(server)
-                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + echo.port())).build())) {
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + echo.port())).build())) {
             InetSocketAddress local = (InetSocketAddress) client.frontEndAddresses().getFirst().getFirst();
             byte[] payload = Loopback.randomBytes(3 * 1024 * 1024, 42);
             byte[] echoed = Loopback.roundTrip(local.getPort(), payload);
@@ -56,7 +57,7 @@ class TunnelEndToEndTest {
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
              AlknetServer server = Alknet.server(fixture.server().setting("interface.ssh.rekey-limit", "262144").build());
              AlknetClient client = Alknet.client(fixture.client(server).setting("interface.ssh.rekey-limit", "262144")
-                     .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + echo.port())).build())) {
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + echo.port())).build())) {
             InetSocketAddress local = (InetSocketAddress) client.frontEndAddresses().getFirst().getFirst();
             byte[] payload = Loopback.randomBytes(12 * 1024 * 1024, 43);
             assertThat(Loopback.roundTrip(local.getPort(), payload)).isEqualTo(payload);

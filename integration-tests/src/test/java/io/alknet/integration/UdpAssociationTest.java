@@ -1,8 +1,9 @@
 package io.alknet.integration;
 
+import io.alknet.defaults.BuiltIns;
 import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.testkit.Loopback;
 import io.alknet.testkit.Socks5Client;
@@ -44,7 +45,7 @@ class UdpAssociationTest {
     }
 
     private AlknetClient client(AlknetServer server, String socks) {
-        return Alknet.client(fixture.client(server).frontEnd(FrontEndSpec.socks5(socks)).build());
+        return Alknet.client(fixture.client(server).frontEnd(BuiltIns.socks5(socks)).build());
     }
 
     private static int socksPort(AlknetClient client) {

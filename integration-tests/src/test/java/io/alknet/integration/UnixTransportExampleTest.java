@@ -1,12 +1,13 @@
 package io.alknet.integration;
 
-import io.alknet.kernel.ListenerSpec;
-import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetServer;
-import io.alknet.kernel.AlknetClient;
-import io.alknet.kernel.ServerOptions;
-import io.alknet.kernel.FrontEndSpec;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.kernel.Alknet;
+import io.alknet.kernel.AlknetClient;
+import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.FrontEndSpec;
+import io.alknet.kernel.ListenerSpec;
+import io.alknet.kernel.ServerOptions;
 import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,10 +45,10 @@ class UnixTransportExampleTest {
         Path socket = dir.resolve("alknet.sock");
 
         Fixture fixture = new Fixture(dir);
-        ServerOptions serverOptions = ServerOptions.builder()
+        ServerOptions serverOptions = BuiltIns.server()
                 .listen(new ListenerSpec(TransportAddress.parse("unix://localhost:0?path=" + socket, 0), "ssh"))
-                .hostKey(fixture.hostKey)
-                .authorizedKeys(fixture.authorizedKeys)
+                .setting(BuiltIns.HOST_KEY, fixture.hostKey)
+                .setting(BuiltIns.AUTHORIZED_KEYS, fixture.authorizedKeys)
                 .stateDirectory(dir.resolve("state"))
                 .pluginDirectory(plugins)
                 .build();
@@ -60,7 +61,7 @@ class UnixTransportExampleTest {
 
             try (AlknetClient client = Alknet.client(fixture.client(server)
                     .pluginDirectory(plugins)
-                    .frontEnd(FrontEndSpec.localForward("0:127.0.0.1:" + echo.port()))
+                    .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + echo.port()))
                     .build())) {
                 InetSocketAddress local = (InetSocketAddress) client.frontEndAddresses().getFirst().getFirst();
                 byte[] payload = Loopback.randomBytes(3 * 1024 * 1024, 44);

@@ -24,12 +24,18 @@ import java.util.Optional;
  *
  * <pre>{@code
  * try (AlknetServer server = Alknet.server(ServerOptions.builder()
- *         .listen("tcp://127.0.0.1:2222")
- *         .authorizedKeys(Path.of("authorized_keys"))
+ *         .listen("tcp://127.0.0.1:2222", "ssh")
+ *         .identityProviders(List.of("keys"))
+ *         .forwardingPolicy("rules")
+ *         .setting("identity.keys.authorized-keys", Path.of("authorized_keys"))
+ *         .setting(KernelSettings.FORWARD_TRANSPORT, "tcp")
  *         .build())) {
  *     server.awaitTermination();
  * }
  * }</pre>
+ *
+ * The kernel itself names no plugin: {@code io.alknet.defaults.BuiltIns} holds the names of the built-in ones and
+ * builders that choose them.
  */
 public final class Alknet {
 
@@ -47,7 +53,14 @@ public final class Alknet {
 
     /** Starts a server; returns once every listener is bound. */
     public static AlknetServer server(ServerOptions options) {
-        PluginCatalog catalog = discover(options.pluginDirectory());
+        return server(options, discover(options.pluginDirectory()));
+    }
+
+    /**
+     * Starts a server with the plugins of {@code catalog}, found before by {@link #discover} (say to read what they
+     * declare first); returns once every listener is bound.
+     */
+    public static AlknetServer server(ServerOptions options, PluginCatalog catalog) {
         Injector injector = inject(new KernelModule(catalog, options.settings(), options.stateDirectory(), Clock.systemUTC()),
                 new AbstractModule() {
                     @Override

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * Everything a client needs.
  *
  * @param server          the server address, e.g. {@code tcp://example.com:2222}
- * @param streamInterface the interface to speak ({@code ssh})
+ * @param streamInterface the stream interface to speak
  * @param user            the user name to log in as
  * @param identityFiles   private keys to authenticate with
  * @param hostKeys        how to verify the server
@@ -67,7 +67,7 @@ public record ClientOptions(
     /** A mutable builder. */
     public static final class Builder {
         private final TransportAddress server;
-        private String streamInterface = "ssh";
+        private String streamInterface;
         private String user = Alknet.defaultUser();
         private final List<Path> identityFiles = new ArrayList<>();
         private HostKeyVerification hostKeys;
@@ -138,13 +138,18 @@ public record ClientOptions(
             return this;
         }
 
+        /**
+         * @throws IllegalStateException when no stream interface or no host key verification was chosen (an interface
+         *     without host keys, such as raw framing, relies on the transport: say so with
+         *     {@link HostKeyVerification.AcceptAny})
+         */
         public ClientOptions build() {
-            if (hostKeys == null && streamInterface.equals("ssh")) {
-                throw new IllegalStateException("host key verification is required: pin a fingerprint or give a known_hosts file");
+            if (streamInterface == null) {
+                throw new IllegalStateException("choose the stream interface to speak (io.alknet.defaults.BuiltIns.client() "
+                        + "chooses the built-in one)");
             }
             if (hostKeys == null) {
-                // interfaces without host keys (raw framing) rely on the transport to authenticate the server
-                hostKeys = new HostKeyVerification.AcceptAny();
+                throw new IllegalStateException("host key verification is required: pin a fingerprint or give a known_hosts file");
             }
             return new ClientOptions(server, streamInterface, user, identityFiles, hostKeys, frontEnds, settings,
                     Optional.ofNullable(pluginDirectory), stateDirectory, reconnect, gracePeriod, events);

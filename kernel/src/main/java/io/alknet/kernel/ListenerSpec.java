@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * One server listener: a transport address and the stream interface that serves its connections.
  *
- * @param address   where to listen, e.g. {@code tcp://127.0.0.1:2222}
- * @param streamInterface the interface name, e.g. {@code ssh}
+ * @param address         where to listen, e.g. {@code tcp://127.0.0.1:2222}
+ * @param streamInterface the name of the stream interface serving it
  */
 public record ListenerSpec(TransportAddress address, String streamInterface) {
 
@@ -17,8 +17,8 @@ public record ListenerSpec(TransportAddress address, String streamInterface) {
         Objects.requireNonNull(streamInterface, "streamInterface");
     }
 
-    /** Parses {@code scheme://host:port} served by SSH. */
-    public static ListenerSpec ssh(String uri) {
-        return new ListenerSpec(TransportAddress.parse(uri, 2222), "ssh");
+    /** Parses {@code scheme://host:port} (a missing port binds any free one) served by {@code streamInterface}. */
+    public static ListenerSpec parse(String uri, String streamInterface) {
+        return new ListenerSpec(TransportAddress.parse(uri, 0), streamInterface);
     }
 }

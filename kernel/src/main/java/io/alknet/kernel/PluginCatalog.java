@@ -1,49 +1,62 @@
 package io.alknet.kernel;
 
-import io.alknet.api.frontend.FrontEndFactory;
-import io.alknet.api.interfaces.MessageInterfaceFactory;
-import io.alknet.api.interfaces.StreamInterfaceFactory;
-import io.alknet.api.identity.IdentityProviderFactory;
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
 import io.alknet.api.plugin.AlknetPlugin;
-import io.alknet.api.policy.ForwardingPolicyFactory;
-import io.alknet.api.transport.TransportFactory;
+import io.alknet.api.plugin.ExtensionFactory;
+import io.alknet.api.plugin.SettingSpec;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
 
 /**
- * The plugins alknet found, and what each contributes, keyed by name. Built by
+ * The plugins alknet found, and what each contributes, by {@link ExtensionKind} and name. Built by
  * {@link Alknet#discover(java.util.Optional)}; immutable.
  *
- * @param plugins            every loaded plugin, built-ins first, in a stable order
- * @param rejected           plugin jars that were not loaded, with the reason
- * @param transports         transport factories by scheme
- * @param streamInterfaces   stream interface factories by name
- * @param messageInterfaces  message interface factories by name
- * @param identityProviders  identity provider factories by name
- * @param forwardingPolicies forwarding policy factories by name
- * @param frontEnds          front end factories by name
+ * @param plugins       every loaded plugin, built-ins first, in a stable order
+ * @param rejected      plugin jars that were not loaded, with the reason
+ * @param contributions the factories of each kind ({@link ExtensionKind#ALL}), by name, in plugin order
  */
-public record PluginCatalog(
-        List<PluginInfo> plugins, List<Rejected> rejected,
-        Map<String, Contribution<TransportFactory>> transports,
-        Map<String, Contribution<StreamInterfaceFactory>> streamInterfaces,
-        Map<String, Contribution<MessageInterfaceFactory>> messageInterfaces,
-        Map<String, Contribution<IdentityProviderFactory>> identityProviders,
-        Map<String, Contribution<ForwardingPolicyFactory>> forwardingPolicies,
-        Map<String, Contribution<FrontEndFactory>> frontEnds) {
+public record PluginCatalog(List<PluginInfo> plugins, List<Rejected> rejected,
+                            Map<ExtensionKind<?>, Map<String, Contribution<?>>> contributions) {
 
     public PluginCatalog {
         plugins = List.copyOf(plugins);
         rejected = List.copyOf(rejected);
-        transports = Map.copyOf(transports);
-        streamInterfaces = Map.copyOf(streamInterfaces);
-        messageInterfaces = Map.copyOf(messageInterfaces);
-        identityProviders = Map.copyOf(identityProviders);
-        forwardingPolicies = Map.copyOf(forwardingPolicies);
-        frontEnds = Map.copyOf(frontEnds);
+        Map<ExtensionKind<?>, Map<String, Contribution<?>>> copy = new LinkedHashMap<>();
+        for (ExtensionKind<?> kind : ExtensionKind.ALL) {
+            copy.put(kind, Collections.unmodifiableMap(new LinkedHashMap<>(contributions.getOrDefault(kind, Map.of()))));
+        }
+        contributions = Collections.unmodifiableMap(copy);
+    }
+
+    /** The factories of {@code kind}, by name, in plugin order. */
+    @SuppressWarnings("unchecked")
+    public <F extends ExtensionFactory> Map<String, Contribution<F>> of(ExtensionKind<F> kind) {
+        Map<String, ?> contributed = contributions.getOrDefault(kind, Map.of());
+        return (Map<String, Contribution<F>>) contributed;
+    }
+
+    /**
+     * The factory of {@code kind} called {@code name}.
+     *
+     * @throws AlknetException {@code UNKNOWN_COMPONENT} naming what is available
+     */
+    public <F extends ExtensionFactory> Contribution<F> require(ExtensionKind<F> kind, String name) {
+        Map<String, Contribution<F>> available = of(kind);
+        Contribution<F> contribution = available.get(name);
+        if (contribution == null) {
+            throw new AlknetException(ErrorCode.UNKNOWN_COMPONENT, "unknown " + kind.label() + " '" + name + "'; available: "
+                    + (available.isEmpty() ? "none" : String.join(", ", new TreeSet<>(available.keySet())))
+                    + " (a plugin jar in --plugin-dir can add more)");
+        }
+        return contribution;
     }
 
     /**
@@ -77,7 +90,18 @@ public record PluginCatalog(
     public record Rejected(Path location, String reason) {
     }
 
-    /** A factory and the plugin that contributed it. */
-    public record Contribution<F>(F factory, PluginInfo plugin) {
+    /**
+     * A factory, the plugin that contributed it, and the settings it declares.
+     *
+     * @param factory  the factory
+     * @param plugin   the plugin that contributed it
+     * @param settings what {@link ExtensionFactory#settings()} declared; empty when the factory declares nothing
+     */
+    public record Contribution<F>(F factory, PluginInfo plugin, Optional<List<SettingSpec>> settings) {
+        public Contribution {
+            Objects.requireNonNull(factory, "factory");
+            Objects.requireNonNull(plugin, "plugin");
+            settings = settings.map(List::copyOf);
+        }
     }
 }

@@ -12,11 +12,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything a server needs. Settings are component settings by full key
- * ({@code interface.ssh.host-key}, {@code identity.keys.authorized-keys}, {@code policy.rules.file}).
+ * Everything a server needs. Settings are component settings by full key ({@code <kind>.<name>.<setting>}, as the
+ * plugins declare them: {@code alknet plugins --settings} lists them) and the kernel's own ({@link KernelSettings}).
+ * The kernel names no plugin: the identity providers, the forwarding policy and the transport forwards go through are
+ * chosen here; {@code io.alknet.defaults.BuiltIns.server()} starts a builder with the built-in choices.
  *
  * @param listeners            the listeners to serve; every one is served
- * @param settings             component settings by full key; unknown keys are refused by their component
+ * @param settings             component settings by full key; an unknown key fails the start, naming the closest valid one
  * @param identityProviders    identity providers to ask, in order
  * @param forwardingPolicy     the forwarding policy's name
  * @param pluginDirectory      extra plugin jars, one class loader per jar
@@ -66,12 +68,12 @@ public record ServerOptions(
         return new Builder();
     }
 
-    /** A mutable builder with the defaults a server normally wants. */
+    /** A mutable builder; the identity providers and the forwarding policy must be chosen. */
     public static final class Builder {
         private final List<ListenerSpec> listeners = new ArrayList<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
-        private List<String> identityProviders = List.of("keys");
-        private String forwardingPolicy = "rules";
+        private List<String> identityProviders;
+        private String forwardingPolicy;
         private Path pluginDirectory;
         private Path stateDirectory = Alknet.defaultStateDirectory();
         private Duration gracePeriod = Duration.ofSeconds(2);
@@ -82,8 +84,9 @@ public record ServerOptions(
             return this;
         }
 
-        public Builder listen(String uri) {
-            return listen(ListenerSpec.ssh(uri));
+        /** A listener on {@code uri} (a missing port binds any free one) served by {@code streamInterface}. */
+        public Builder listen(String uri, String streamInterface) {
+            return listen(ListenerSpec.parse(uri, streamInterface));
         }
 
         public Builder setting(String key, String value) {
@@ -91,16 +94,9 @@ public record ServerOptions(
             return this;
         }
 
-        public Builder hostKey(Path file) {
-            return setting("interface.ssh.host-key", file.toString());
-        }
-
-        public Builder authorizedKeys(Path file) {
-            return setting("identity.keys.authorized-keys", file.toString());
-        }
-
-        public Builder policy(Path file) {
-            return setting("policy.rules.file", file.toString());
+        /** A setting naming a file. */
+        public Builder setting(String key, Path file) {
+            return setting(key, Objects.requireNonNull(file, "file").toString());
         }
 
         public Builder identityProviders(List<String> names) {
@@ -153,7 +149,14 @@ public record ServerOptions(
             return this;
         }
 
+        /**
+         * @throws IllegalStateException when no identity provider or no forwarding policy was chosen
+         */
         public ServerOptions build() {
+            if (identityProviders == null || forwardingPolicy == null) {
+                throw new IllegalStateException("choose the identity providers and the forwarding policy (alknet plugins lists "
+                        + "them; io.alknet.defaults.BuiltIns.server() chooses the built-in ones)");
+            }
             return new ServerOptions(listeners, settings, identityProviders, forwardingPolicy,
                     Optional.ofNullable(pluginDirectory), stateDirectory, gracePeriod, limits);
         }

@@ -28,7 +28,8 @@ class OptionsToStringTest {
                 .setting("transport.tls.proxy", "socks5://ada:" + PROXY_PASSWORD + "@127.0.0.1:1080")
                 .setting("example.auth-token", TOKEN)
                 .setting("transport.tcp.connect-timeout", "7s")
-                .frontEnd(FrontEndSpec.socks5("127.0.0.1:1080"))
+                .streamInterface("ssh")
+                .frontEnd(new FrontEndSpec("socks5", "127.0.0.1:1080"))
                 .build();
         String shown = options.toString();
         assertThat(shown).doesNotContain(SOCKS_PASSWORD, API_KEY, PROXY_PASSWORD, TOKEN)
@@ -41,7 +42,9 @@ class OptionsToStringTest {
     @Test
     void serverOptionsMaskEverySecret() {
         ServerOptions options = ServerOptions.builder()
-                .listen("tcp://127.0.0.1:0")
+                .listen("tcp://127.0.0.1:0", "ssh")
+                .identityProviders(List.of("keys"))
+                .forwardingPolicy("rules")
                 .setting("transport.tcp.proxy", "http://user:" + PROXY_PASSWORD + "@127.0.0.1:3128")
                 .setting("interface.http.api-key", API_KEY)
                 .setting("transport.iroh.secret-key", "/state/iroh.key")

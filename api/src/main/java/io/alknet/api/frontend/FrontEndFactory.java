@@ -1,5 +1,6 @@
 package io.alknet.api.frontend;
 
+import io.alknet.api.plugin.ExtensionFactory;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 
@@ -7,9 +8,10 @@ import io.alknet.api.plugin.Settings;
  * Creates front ends from a user's spec string (for example {@code -L} takes
  * {@code [BIND:]PORT:HOST:HOSTPORT}).
  */
-public interface FrontEndFactory {
+public interface FrontEndFactory extends ExtensionFactory {
 
     /** Unique name, e.g. {@code local-forward}. */
+    @Override
     String name();
 
     /** The syntax of {@link #create}'s spec, for help texts. */

@@ -1,6 +1,7 @@
 package io.alknet.api.frontend;
 
 import io.alknet.api.interfaces.TunnelSession;
+import io.alknet.api.stream.Splice;
 import io.alknet.api.stream.TransportStream;
 
 import java.util.Optional;
@@ -34,4 +35,20 @@ public interface Tunnel {
 
     /** The current session, if one is up. */
     Optional<TunnelSession> session();
+
+    /**
+     * Joins a local connection with a channel of this tunnel, {@link Splice#start Splice.start(local, channel)}: bytes
+     * from {@code local} go up the channel, the channel's come down. The client counts them in its statistics (the
+     * splice counts them already); front ends use this rather than {@code Splice.start} for the channels they open.
+     */
+    default Splice splice(TransportStream local, TransportStream channel) {
+        return Splice.start(local, channel);
+    }
+
+    /**
+     * Tells the client's statistics about bytes a front end carried through a channel without {@link #splice}, such
+     * as the datagrams of a UDP relay: {@code up} sent into the tunnel, {@code down} received from it.
+     */
+    default void carried(long up, long down) {
+    }
 }

@@ -22,6 +22,19 @@ public sealed interface Credential {
     String label();
 
     /**
+     * The authentication method for log lines: {@code publickey}, {@code publickey-cert}, {@code token} or
+     * {@code apikey} (the fail2ban format's {@code method=}).
+     */
+    default String method() {
+        return switch (this) {
+            case PublicKey key -> "publickey";
+            case Certificate certificate -> "publickey-cert";
+            case Token token -> "token";
+            case ApiKey apiKey -> "apikey";
+        };
+    }
+
+    /**
      * An SSH public key.
      *
      * @param keyType     the SSH key type, e.g. {@code ssh-ed25519}

@@ -1,5 +1,6 @@
 package io.alknet.api.identity;
 
+import io.alknet.api.plugin.ExtensionFactory;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 
@@ -7,9 +8,10 @@ import io.alknet.api.plugin.Settings;
  * Creates {@link IdentityProvider}s. Called at startup and again on every configuration reload; a
  * failure on reload keeps the previous provider.
  */
-public interface IdentityProviderFactory {
+public interface IdentityProviderFactory extends ExtensionFactory {
 
     /** Unique name, e.g. {@code keys}. */
+    @Override
     String name();
 
     /**

@@ -1,5 +1,6 @@
 package io.alknet.api.interfaces;
 
+import io.alknet.api.plugin.ExtensionFactory;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 
@@ -7,9 +8,10 @@ import io.alknet.api.plugin.Settings;
  * Creates a {@link StreamInterface}. Pure: no threads, sockets or files beyond validating settings
  * (host keys are loaded in {@link StreamInterface#prepareServer()}).
  */
-public interface StreamInterfaceFactory {
+public interface StreamInterfaceFactory extends ExtensionFactory {
 
     /** Unique name, e.g. {@code ssh}. */
+    @Override
     String name();
 
     /**

@@ -3,6 +3,7 @@ package io.alknet.api.plugin;
 import io.alknet.api.frontend.FrontEndFactory;
 import io.alknet.api.interfaces.MessageInterfaceFactory;
 import io.alknet.api.interfaces.StreamInterfaceFactory;
+import io.alknet.api.identity.CredentialProviderFactory;
 import io.alknet.api.identity.IdentityProviderFactory;
 import io.alknet.api.policy.ForwardingPolicyFactory;
 import io.alknet.api.transport.TransportFactory;
@@ -49,6 +50,11 @@ public interface AlknetPlugin {
 
     /** Client front ends (local forwards, SOCKS5, …) this plugin provides. */
     default List<FrontEndFactory> frontEnds() {
+        return List.of();
+    }
+
+    /** Credential providers (outbound credentials for handlers, {@code env.credentials(service)}) this plugin provides. */
+    default List<CredentialProviderFactory> credentialProviders() {
         return List.of();
     }
 

@@ -1,14 +1,16 @@
 package io.alknet.api.policy;
 
+import io.alknet.api.plugin.ExtensionFactory;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 
 /**
  * Creates {@link ForwardingPolicy} instances, at startup and on every reload.
  */
-public interface ForwardingPolicyFactory {
+public interface ForwardingPolicyFactory extends ExtensionFactory {
 
     /** Unique name, e.g. {@code rules}. */
+    @Override
     String name();
 
     /**

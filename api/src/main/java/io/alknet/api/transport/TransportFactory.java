@@ -1,5 +1,6 @@
 package io.alknet.api.transport;
 
+import io.alknet.api.plugin.ExtensionFactory;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
 
@@ -10,9 +11,10 @@ import io.alknet.api.plugin.Settings;
  * <p>Factories are pure: {@link #create} opens no socket, starts no thread and reads no file beyond
  * validating its settings.
  */
-public interface TransportFactory {
+public interface TransportFactory extends ExtensionFactory {
 
     /** The scheme, e.g. {@code tcp}; unique across all plugins. */
+    @Override
     String name();
 
     /** The protection transports of this factory give. */

@@ -8,14 +8,14 @@ import io.alknet.api.call.OperationType;
 import io.alknet.api.interfaces.HostKeyVerification;
 import io.alknet.api.stream.StreamHandler;
 import io.alknet.api.stream.TransportStream;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ClientOptions;
-import io.alknet.kernel.FrontEndSpec;
 import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.kernel.ServerOptions;
-import io.alknet.interfaces.ssh.OpenSshKeys;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -118,10 +118,10 @@ public final class EmbeddingExample {
 
         try (EchoService echo = new EchoService();
              // 2. the server: SSH over tcp on a free loopback port, keys from authorized_keys
-             AlknetServer server = Alknet.server(ServerOptions.builder()
-                     .listen("tcp://127.0.0.1:0")
-                     .hostKey(hostKeyFile)
-                     .authorizedKeys(authorizedKeys)
+             AlknetServer server = Alknet.server(BuiltIns.server()
+                     .listen(BuiltIns.ssh("tcp://127.0.0.1:0"))
+                     .setting(BuiltIns.HOST_KEY, hostKeyFile)
+                     .setting(BuiltIns.AUTHORIZED_KEYS, authorizedKeys)
                      .stateDirectory(work.resolve("server-state"))
                      .build())) {
             server.operations().register(Operation.of(greetSpec(), EmbeddingExample::greet));
@@ -132,11 +132,11 @@ public final class EmbeddingExample {
             byte[] forwardEcho;
             AlknetClient closed;
             // 3. the client: pins the host key, logs in with the client key, and runs a -L forward to the echo service
-            try (AlknetClient client = Alknet.client(ClientOptions.builder(server.listenAddresses().getFirst())
+            try (AlknetClient client = Alknet.client(BuiltIns.client(server.listenAddresses().getFirst())
                     .identity(clientKeyFile)
                     .user("embedding-app")
                     .hostKeys(new HostKeyVerification.Pinned(List.of(hostFingerprint)))
-                    .frontEnd(FrontEndSpec.localForward("127.0.0.1:0:127.0.0.1:" + echo.port()))
+                    .frontEnd(BuiltIns.localForward("127.0.0.1:0:127.0.0.1:" + echo.port()))
                     .reconnect(ReconnectPolicy.NEVER)
                     .stateDirectory(work.resolve("client-state"))
                     .build())) {

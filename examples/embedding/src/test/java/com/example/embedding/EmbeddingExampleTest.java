@@ -3,13 +3,14 @@ package com.example.embedding;
 import io.alknet.api.call.CallError;
 import io.alknet.api.call.OperationException;
 import io.alknet.api.interfaces.HostKeyVerification;
+import io.alknet.defaults.BuiltIns;
+import io.alknet.interfaces.ssh.OpenSshKeys;
 import io.alknet.kernel.Alknet;
 import io.alknet.kernel.AlknetClient;
 import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.kernel.ServerOptions;
-import io.alknet.interfaces.ssh.OpenSshKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,8 +58,8 @@ class EmbeddingExampleTest {
         Path authorizedKeys = dir.resolve("authorized_keys");
         Files.writeString(authorizedKeys, "scopes=\"" + EmbeddingExample.SCOPE + "\" " + OpenSshKeys.publicKeyLine(scoped.getPublic(), "scoped")
                 + "\n" + OpenSshKeys.publicKeyLine(plain.getPublic(), "plain") + "\n");
-        try (AlknetServer server = Alknet.server(ServerOptions.builder().listen("tcp://127.0.0.1:0").hostKey(hostKeyFile)
-                .authorizedKeys(authorizedKeys).stateDirectory(dir.resolve("server-state")).build())) {
+        try (AlknetServer server = Alknet.server(BuiltIns.server().listen(BuiltIns.ssh("tcp://127.0.0.1:0")).setting(BuiltIns.HOST_KEY, hostKeyFile)
+                .setting(BuiltIns.AUTHORIZED_KEYS, authorizedKeys).stateDirectory(dir.resolve("server-state")).build())) {
             server.operations().register(io.alknet.api.call.Operation.of(EmbeddingExample.greetSpec(), EmbeddingExample::greet));
             try (AlknetClient withScope = client(server, host, scopedKey, "scoped");
                  AlknetClient withoutScope = client(server, host, plainKey, "plain")) {
@@ -90,7 +91,7 @@ class EmbeddingExampleTest {
     }
 
     private AlknetClient client(AlknetServer server, KeyPair host, Path key, String user) {
-        return Alknet.client(ClientOptions.builder(server.listenAddresses().getFirst())
+        return Alknet.client(BuiltIns.client(server.listenAddresses().getFirst())
                 .identity(key).user(user).reconnect(ReconnectPolicy.NEVER)
                 .stateDirectory(dir.resolve(user + "-state"))
                 .hostKeys(new HostKeyVerification.Pinned(List.of(OpenSshKeys.fingerprint(host.getPublic()))))

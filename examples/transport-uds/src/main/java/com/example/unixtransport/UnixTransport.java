@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,7 +28,9 @@ import java.util.function.Supplier;
  * Dials and listens on Unix-domain sockets: {@code unix://localhost?path=/run/alknet.sock}. The socket file
  * is the {@code path} query parameter (percent-encode spaces and other reserved characters); the host is
  * only there because the address syntax needs one ({@code localhost} by convention), and the port is
- * ignored (callers such as the CLI fill in a default one); listeners report it as {@code 0}.
+ * ignored (callers such as the CLI fill in a default one); listeners report it as {@code 0}. With the
+ * {@code directory} setting, an address without a path names a socket there: {@code unix://db:5432} is
+ * {@code DIRECTORY/db-5432.sock}, so a server whose forward transport is {@code unix} reaches its targets by name.
  *
  * <p>Security: {@link SecurityLevel#UNPROTECTED}. The bytes never leave the machine, and the file's
  * permissions decide who may connect, but the transport itself neither authenticates the peer nor
@@ -41,7 +44,12 @@ final class UnixTransport implements Transport {
     static final String SCHEME = "unix";
 
     private final Set<UnixListener> listeners = ConcurrentHashMap.newKeySet();
+    private final Optional<Path> directory;
     private volatile boolean closed;
+
+    UnixTransport(Optional<Path> directory) {
+        this.directory = directory;
+    }
 
     @Override
     public String scheme() {
@@ -53,11 +61,17 @@ final class UnixTransport implements Transport {
         return SecurityLevel.UNPROTECTED;
     }
 
+    /** Names are socket files in the directory, never looked up in DNS. */
+    @Override
+    public boolean resolvesNamesRemotely() {
+        return directory.isPresent();
+    }
+
     @Override
     public CompletionStage<TransportStream> connect(TransportAddress address) {
         Path path;
         try {
-            path = socketPath(address);
+            path = socketPath(address, directory);
         } catch (AlknetException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -78,7 +92,7 @@ final class UnixTransport implements Transport {
     public CompletionStage<Listener> listen(TransportAddress address) {
         Path path;
         try {
-            path = socketPath(address);
+            path = socketPath(address, directory);
         } catch (AlknetException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -124,14 +138,16 @@ final class UnixTransport implements Transport {
         }
     }
 
-    /** The socket file of {@code address}; refuses a missing path. */
-    static Path socketPath(TransportAddress address) {
+    /** The socket file of {@code address}: its path, else HOST-PORT.sock in {@code directory}; refuses neither. */
+    static Path socketPath(TransportAddress address, Optional<Path> directory) {
         if (!SCHEME.equals(address.scheme())) {
             throw invalid(address, "the scheme is not " + SCHEME);
         }
-        String path = address.param("path").filter(p -> !p.isBlank())
-                .orElseThrow(() -> invalid(address, "the socket path is missing"));
-        return Path.of(path);
+        Optional<String> path = address.param("path").filter(p -> !p.isBlank());
+        if (path.isEmpty() && directory.isPresent() && address.host().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            return directory.get().resolve(address.host() + "-" + address.port() + ".sock");
+        }
+        return Path.of(path.orElseThrow(() -> invalid(address, "the socket path is missing")));
     }
 
     private static AlknetException invalid(TransportAddress address, String reason) {

@@ -3,6 +3,9 @@ package io.alknet.kernel.internal;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.call.Operation;
+import io.alknet.api.identity.CredentialProvider;
+import io.alknet.kernel.ExtensionKind;
+import io.alknet.kernel.KernelSettings;
 import io.alknet.kernel.PluginCatalog;
 import io.alknet.kernel.internal.call.Calls;
 import org.slf4j.Logger;
@@ -13,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Builds a process's {@link Calls} from the plugins' operations and the {@code calls.*} settings. */
+/**
+ * Builds a process's {@link Calls} from the plugins' operations and credential providers and the {@code calls.*}
+ * settings.
+ */
 final class CallSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.calls");
@@ -21,7 +27,8 @@ final class CallSetup {
     private CallSetup() {
     }
 
-    static Calls calls(PluginCatalog catalog, Map<String, String> settings) {
+    static Calls calls(Components components) {
+        PluginCatalog catalog = components.catalog();
         List<Map.Entry<Operation, ClassLoader>> contributed = new ArrayList<>();
         for (PluginCatalog.PluginInfo plugin : catalog.plugins()) {
             try {
@@ -32,7 +39,7 @@ final class CallSetup {
                 LOG.error("plugin.operations.failed plugin={} jar={} error=\"{}\"", plugin.name(), plugin.jarName(), e.toString());
             }
         }
-        String buffer = settings.getOrDefault("calls.pubsub-buffer", String.valueOf(Calls.DEFAULT_EVENT_BUFFER));
+        String buffer = components.setting(KernelSettings.PUBSUB_BUFFER).orElse(String.valueOf(Calls.DEFAULT_EVENT_BUFFER));
         int eventBuffer;
         try {
             eventBuffer = Integer.parseInt(buffer.strip());
@@ -40,9 +47,24 @@ final class CallSetup {
             eventBuffer = -1;
         }
         if (eventBuffer < 1) {
-            throw new AlknetException(ErrorCode.INVALID_CONFIG, "calls.pubsub-buffer must be a positive number of events, got '"
+            throw new AlknetException(ErrorCode.INVALID_CONFIG, KernelSettings.PUBSUB_BUFFER + " must be a positive number of events, got '"
                     + buffer + "'");
         }
-        return new Calls(contributed, Optional.empty(), Map.of(), eventBuffer);
+        return new Calls(contributed, credentials(components), Map.of(), eventBuffer);
+    }
+
+    /** Every contributed credential provider, asked in plugin order; none when no plugin contributes one. */
+    private static Optional<CredentialProvider> credentials(Components components) {
+        List<CredentialProvider> providers = new ArrayList<>();
+        try {
+            for (String name : components.catalog().of(ExtensionKind.CREDENTIAL_PROVIDER).keySet()) {
+                providers.add(components.create(ExtensionKind.CREDENTIAL_PROVIDER, name,
+                        (factory, settings) -> factory.create(settings, components.context())));
+            }
+        } catch (RuntimeException e) {
+            providers.forEach(CredentialProviders::closeQuietly);
+            throw e;
+        }
+        return providers.isEmpty() ? Optional.empty() : Optional.of(new CredentialProviders(providers));
     }
 }

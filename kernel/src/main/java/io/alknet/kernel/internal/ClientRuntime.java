@@ -7,6 +7,7 @@ import io.alknet.api.frontend.Tunnel;
 import io.alknet.api.interfaces.ClientSessionOptions;
 import io.alknet.api.interfaces.StreamInterface;
 import io.alknet.api.interfaces.TunnelSession;
+import io.alknet.api.stream.Splice;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.Identity;
@@ -18,6 +19,7 @@ import io.alknet.kernel.internal.call.ClientCalls;
 import io.alknet.kernel.ClientEvent;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ClientStats;
+import io.alknet.kernel.ExtensionKind;
 import io.alknet.kernel.FrontEndSpec;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -60,6 +62,8 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     private final AtomicLong totalStreams = new AtomicLong();
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
+    /** Splices still running; their bytes move to the totals when they end. */
+    private final java.util.Set<Splice> splices = new java.util.HashSet<>();
     private Transport transport;
     private StreamInterface streamInterface;
     private volatile TunnelSession session;
@@ -69,7 +73,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
 
     @Inject
     public ClientRuntime(ClientOptions options, Components components, io.alknet.kernel.PluginCatalog catalog) {
-        this.calls = new ClientCalls(closer.register(CallSetup.calls(catalog, options.settings())));
+        this.calls = new ClientCalls(closer.register(CallSetup.calls(components)));
         this.options = options;
         this.components = components;
     }
@@ -82,14 +86,13 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     public ClientRuntime start() {
         try {
             for (FrontEndSpec spec : options.frontEnds()) {
-                frontEnds.add(closer.register(components.create("front end", "frontend", components.registry().frontEnds(),
-                        spec.frontEnd(), (factory, settings) -> factory.create(spec.spec(), settings, components.context()))));
+                frontEnds.add(closer.register(components.create(ExtensionKind.FRONT_END, spec.frontEnd(),
+                        (factory, settings) -> factory.create(spec.spec(), settings, components.context()))));
             }
-            transport = closer.register(components.create("transport", "transport", components.registry().transports(),
-                    options.server().scheme(), (factory, settings) -> factory.create(settings, components.context())));
+            transport = closer.register(components.create(ExtensionKind.TRANSPORT, options.server().scheme(),
+                    (factory, settings) -> factory.create(settings, components.context())));
             transport.start();
-            streamInterface = closer.register(components.create("stream interface", "interface",
-                    components.registry().streamInterfaces(), options.streamInterface(),
+            streamInterface = closer.register(components.create(ExtensionKind.STREAM_INTERFACE, options.streamInterface(),
                     (factory, settings) -> factory.create(settings, components.context())));
             TunnelSession first = await(connectOnce(), "cannot connect to " + options.server());
             for (FrontEnd frontEnd : frontEnds) {
@@ -259,12 +262,46 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
         openStreams.incrementAndGet();
         totalStreams.incrementAndGet();
         channel.closeFuture().whenComplete((ignored, error) -> openStreams.decrementAndGet());
-        return new CountingStream(channel, bytesUp, bytesDown);
+        return channel;
+    }
+
+    /** Splices as the default does, and counts the splice's bytes in {@link #stats()} (live ones too). */
+    @Override
+    public Splice splice(TransportStream local, TransportStream channel) {
+        Splice splice = Splice.start(local, channel);
+        synchronized (splices) {
+            splices.add(splice);
+        }
+        splice.done().whenComplete((ignored, error) -> {
+            synchronized (splices) {
+                if (splices.remove(splice)) {
+                    bytesUp.addAndGet(splice.bytesLeftToRight());
+                    bytesDown.addAndGet(splice.bytesRightToLeft());
+                }
+            }
+        });
+        return splice;
+    }
+
+    @Override
+    public void carried(long up, long down) {
+        bytesUp.addAndGet(up);
+        bytesDown.addAndGet(down);
     }
 
     @Override
     public ClientStats stats() {
-        return new ClientStats(connected(), openStreams.get(), totalStreams.get(), bytesUp.get(), bytesDown.get());
+        long up;
+        long down;
+        synchronized (splices) {
+            up = bytesUp.get();
+            down = bytesDown.get();
+            for (Splice splice : splices) {
+                up += splice.bytesLeftToRight();
+                down += splice.bytesRightToLeft();
+            }
+        }
+        return new ClientStats(connected(), openStreams.get(), totalStreams.get(), up, down);
     }
 
     @Override

@@ -1,46 +1,49 @@
 package io.alknet.kernel.internal;
 
-import io.alknet.api.AlknetException;
-import io.alknet.api.ErrorCode;
+import io.alknet.api.plugin.ExtensionFactory;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.api.plugin.Settings;
+import io.alknet.kernel.ExtensionKind;
+import io.alknet.kernel.PluginCatalog;
 import io.alknet.kernel.PluginCatalog.Contribution;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /**
- * Creates components from the catalog's factories: looks the factory up by name (a missing one names
- * what is available), slices its settings by prefix, and calls it with the plugin's class loader.
+ * Creates components from the catalog's factories: looks the factory up by kind and name (a missing one names what is
+ * available), slices its settings by prefix, and calls it with the plugin's class loader. The settings are checked
+ * against what the plugins declare when this is built ({@link KnownSettings}), so a typo fails before anything starts.
  */
 public final class Components {
 
-    private static final Set<String> KNOWN_PREFIXES = Set.of("transport.", "interface.", "identity.", "policy.", "frontend.", "calls.");
-
-    private final Registry registry;
+    private final PluginCatalog catalog;
+    private final KnownSettings known;
     private final Map<String, String> settings;
     private final PluginContext context;
 
-    public Components(Registry registry, Map<String, String> settings, PluginContext context) {
-        this.registry = registry;
+    /** @throws io.alknet.api.AlknetException {@code INVALID_CONFIG} for an unknown setting or a value of the wrong type */
+    public Components(PluginCatalog catalog, Map<String, String> settings, PluginContext context) {
+        this(catalog, KnownSettings.of(catalog), settings, context);
+    }
+
+    private Components(PluginCatalog catalog, KnownSettings known, Map<String, String> settings, PluginContext context) {
+        this.catalog = catalog;
+        this.known = known;
         this.settings = Map.copyOf(settings);
         this.context = context;
-        for (String key : settings.keySet()) {
-            if (KNOWN_PREFIXES.stream().noneMatch(key::startsWith)) {
-                throw new AlknetException(ErrorCode.INVALID_CONFIG, "unknown setting '" + key
-                        + "'; settings start with one of " + new TreeSet<>(KNOWN_PREFIXES));
-            }
-        }
+        known.check(this.settings);
     }
 
     /**
      * The same components with the settings under {@code prefixes} replaced by those of {@code newSettings}
      * (the others are kept).
      */
-    public Components withDynamicSettings(java.util.List<String> prefixes, Map<String, String> newSettings) {
+    public Components withDynamicSettings(List<String> prefixes, Map<String, String> newSettings) {
         Map<String, String> merged = new LinkedHashMap<>();
         settings.forEach((key, value) -> {
             if (prefixes.stream().noneMatch(key::startsWith)) {
@@ -52,18 +55,26 @@ public final class Components {
                 merged.put(key, value);
             }
         });
-        return new Components(registry, merged, context);
+        return new Components(catalog, known, merged, context);
     }
 
-    public Registry registry() {
-        return registry;
+    public PluginCatalog catalog() {
+        return catalog;
     }
 
     public PluginContext context() {
         return context;
     }
 
-    /** The settings under {@code prefix} (e.g. {@code transport.tcp.}), prefix removed. */
+    /** The value of a full key, e.g. {@code server.forward-transport}. */
+    public java.util.Optional<String> setting(String key) {
+        return java.util.Optional.ofNullable(settings.get(key)).map(String::strip).filter(value -> !value.isEmpty());
+    }
+
+    /**
+     * The settings under {@code prefix} (e.g. {@code transport.tcp.}), prefix removed; the declared secrets and those
+     * {@link Settings#isSecretKey} recognises are masked when printed.
+     */
     public Settings settings(String prefix) {
         Map<String, String> slice = new LinkedHashMap<>();
         settings.forEach((key, value) -> {
@@ -71,30 +82,15 @@ public final class Components {
                 slice.put(key.substring(prefix.length()), value);
             }
         });
-        return Settings.of(prefix, slice);
+        Set<String> secrets = new HashSet<>(known.secrets(prefix));
+        slice.keySet().stream().filter(Settings::isSecretKey).forEach(secrets::add);
+        return new Settings(prefix, slice, secrets);
     }
 
-    /**
-     * Finds {@code name} among {@code available} and creates the component.
-     *
-     * @param kind   for messages: "transport", "stream interface", …
-     * @param prefix settings prefix kind, e.g. {@code transport}
-     */
-    public <F, C> C create(String kind, String prefix, Map<String, Contribution<F>> available, String name,
-                           BiFunction<F, Settings, C> create) {
-        Contribution<F> contribution = lookup(kind, available, name);
-        Settings slice = settings(prefix + "." + name + ".");
-        return PluginCalls.withLoader(contribution.plugin().classLoader(),
-                () -> create.apply(contribution.factory(), slice));
-    }
-
-    public static <F> Contribution<F> lookup(String kind, Map<String, Contribution<F>> available, String name) {
-        Contribution<F> contribution = available.get(name);
-        if (contribution == null) {
-            throw new AlknetException(ErrorCode.UNKNOWN_COMPONENT, "unknown " + kind + " '" + name + "'; available: "
-                    + (available.isEmpty() ? "none" : String.join(", ", new TreeSet<>(available.keySet())))
-                    + " (a plugin jar in --plugin-dir can add more)");
-        }
-        return contribution;
+    /** Finds {@code name} among the factories of {@code kind} and creates the component with its settings. */
+    public <F extends ExtensionFactory, C> C create(ExtensionKind<F> kind, String name, BiFunction<F, Settings, C> create) {
+        Contribution<F> contribution = catalog.require(kind, name);
+        Settings slice = settings(kind.settingsPrefix(name));
+        return PluginCalls.withLoader(contribution.plugin().classLoader(), () -> create.apply(contribution.factory(), slice));
     }
 }

@@ -106,12 +106,12 @@ final class ConnectionContext implements ServerContext {
         synchronized (refusedQueries) {
             refusedQueries.clear(); // keys offered before the one that logged in were no attack
         }
-        audit.authSuccess(peer, presented.user(), method(presented), presented.label(), resolved);
+        audit.authSuccess(peer, presented.user(), presented.method(), presented.label(), resolved);
     }
 
     @Override
     public boolean authenticationFailed(Credential presented, String reason) {
-        audit.authFailure(peer, presented.user(), method(presented), presented.label(), reason);
+        audit.authFailure(peer, presented.user(), presented.method(), presented.label(), reason);
         return countFailure();
     }
 
@@ -130,7 +130,7 @@ final class ConnectionContext implements ServerContext {
 
     @Override
     public boolean queryRefused(Credential presented, String reason) {
-        return deferFailure(() -> audit.authFailure(peer, presented.user(), method(presented), presented.label(), reason));
+        return deferFailure(() -> audit.authFailure(peer, presented.user(), presented.method(), presented.label(), reason));
     }
 
     @Override
@@ -174,35 +174,26 @@ final class ConnectionContext implements ServerContext {
         return failures.get() > 0 ? SourceGuard.Outcome.AUTH_FAILED : SourceGuard.Outcome.NO_AUTH;
     }
 
-    private static String method(Credential credential) {
-        return switch (credential) {
-            case Credential.PublicKey key -> "publickey";
-            case Credential.Certificate certificate -> "publickey-cert";
-            case Credential.Token token -> "token";
-            case Credential.ApiKey apiKey -> "apikey";
-        };
-    }
-
     @Override
     public CompletionStage<TransportStream> openTarget(Identity who, String host, int port) {
-        return debugOutcome(outbound.open(stream, peer, who, host, port), who, "forward", "local");
+        return debugOutcome(outbound.open(stream, peer, who, host, port), who, "forward.opened", "forward.failed", "local");
     }
 
     @Override
     public CompletionStage<java.net.InetSocketAddress> resolveDatagramTarget(Identity who, String host, int port) {
-        return debugOutcome(outbound.resolveDatagram(peer, who, host, port), who, "udp.relay", "local");
+        return debugOutcome(outbound.resolveDatagram(peer, who, host, port), who, "udp.relay.opened", "udp.relay.failed", "local");
     }
 
     /** DEBUG lines for operators: who opened what kind of forward and how it ended, never where to. */
-    private <T> CompletionStage<T> debugOutcome(CompletionStage<T> stage, Identity who, String what, String direction) {
+    private <T> CompletionStage<T> debugOutcome(CompletionStage<T> stage, Identity who, String opened, String failed, String direction) {
         if (!LOG.isDebugEnabled()) {
             return stage;
         }
         return stage.whenComplete((result, error) -> {
             if (error == null) {
-                LOG.debug("{}.opened remote_addr={} identity={} direction={}", what, peer.remoteHost(), LogFields.safe(who.label()), direction);
+                LOG.debug("{} remote_addr={} identity={} direction={}", opened, peer.remoteHost(), LogFields.safe(who.label()), direction);
             } else {
-                LOG.debug("{}.failed remote_addr={} identity={} direction={} code={}", what, peer.remoteHost(), LogFields.safe(who.label()),
+                LOG.debug("{} remote_addr={} identity={} direction={} code={}", failed, peer.remoteHost(), LogFields.safe(who.label()),
                         direction, AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED));
             }
         });
@@ -215,7 +206,8 @@ final class ConnectionContext implements ServerContext {
         if (!decision.allowed()) {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason()));
         }
-        return debugOutcome(remoteListeners.listen(bindHost, bindPort, accepted), who, "forward.listen", "remote");
+        return debugOutcome(remoteListeners.listen(bindHost, bindPort, accepted), who, "forward.listen.opened",
+                "forward.listen.failed", "remote");
     }
 
     @Override

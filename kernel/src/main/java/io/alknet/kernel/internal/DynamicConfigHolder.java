@@ -2,6 +2,7 @@ package io.alknet.kernel.internal;
 
 import io.alknet.api.identity.IdentityProvider;
 import io.alknet.api.policy.ForwardingPolicy;
+import io.alknet.kernel.ExtensionKind;
 import io.alknet.kernel.ServerLimits;
 import io.alknet.kernel.ServerOptions;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ public final class DynamicConfigHolder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.config");
     /** The settings a reload may change; all others are static (restart to change). */
-    static final List<String> DYNAMIC_PREFIXES = List.of("identity.", "policy.");
+    static final List<String> DYNAMIC_PREFIXES = List.of(ExtensionKind.IDENTITY_PROVIDER.prefix() + ".",
+            ExtensionKind.FORWARDING_POLICY.prefix() + ".");
 
     private final Clock clock;
     private final AtomicReference<DynamicConfig> current = new AtomicReference<>();
@@ -99,11 +101,11 @@ public final class DynamicConfigHolder implements AutoCloseable {
         Components components = from.components();
         try {
             for (String name : from.identityProviders()) {
-                providers.add(components.create("identity provider", "identity", components.registry().identityProviders(),
-                        name, (factory, settings) -> factory.create(settings, components.context())));
+                providers.add(components.create(ExtensionKind.IDENTITY_PROVIDER, name,
+                        (factory, settings) -> factory.create(settings, components.context())));
             }
-            ForwardingPolicy policy = components.create("forwarding policy", "policy", components.registry().forwardingPolicies(),
-                    from.policy(), (factory, settings) -> factory.create(settings, components.context()));
+            ForwardingPolicy policy = components.create(ExtensionKind.FORWARDING_POLICY, from.policy(),
+                    (factory, settings) -> factory.create(settings, components.context()));
             return new DynamicConfig(generation, clock.instant(), providers, policy, from.limits());
         } catch (RuntimeException e) {
             providers.forEach(DynamicConfigHolder::closeQuietly);

@@ -33,18 +33,21 @@ import java.util.concurrent.Executors;
  * outbound proxy, names are not looked up here at all (the proxy resolves them, spec decision 7) and the
  * policy decides on the name. A target is read by {@link TargetHost}: ambiguous numeric spellings are
  * refused, never guessed. Destinations never reach a log or an error message.
+ *
+ * <p>Targets are dialled through the transport named by {@code server.forward-transport}; without one, the server
+ * forwards nothing and says so.
  */
 final class Outbound implements AutoCloseable {
 
     private static final String RESERVED_REASON = "alknet-* names are reserved for the control channel";
 
-    private final Transport transport;
+    private final Optional<Transport> forwards;
     private final DynamicConfigHolder config;
     private final AuditLog audit;
     private final ExecutorService resolver = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("alknet-resolve-", 0).factory());
 
-    Outbound(Transport transport, DynamicConfigHolder config, AuditLog audit) {
-        this.transport = Objects.requireNonNull(transport, "transport");
+    Outbound(Optional<Transport> forwards, DynamicConfigHolder config, AuditLog audit) {
+        this.forwards = Objects.requireNonNull(forwards, "forwards");
         this.config = Objects.requireNonNull(config, "config");
         this.audit = Objects.requireNonNull(audit, "audit");
     }
@@ -54,12 +57,16 @@ final class Outbound implements AutoCloseable {
         if (refusal != null) {
             return denied(via, identity, Direction.LOCAL, refusal);
         }
+        if (forwards.isEmpty()) {
+            return CompletableFuture.failedFuture(forwardingOff());
+        }
+        Transport transport = forwards.get();
         Optional<InetAddress> literal = TargetHost.literal(host);
         try {
             if (literal.isPresent()) {
                 // An address literal needs no lookup: decide and dial on the caller's (the session's) thread,
                 // saving two thread hand-offs on every channel open.
-                return connect(session, allowed(via, identity, host, port, Protocol.TCP, List.of(literal.get())), 0, port, null);
+                return connect(transport, session, allowed(via, identity, host, port, Protocol.TCP, List.of(literal.get())), 0, port, null);
             }
             if (transport.resolvesNamesRemotely()) {
                 ForwardRequest request = new ForwardRequest(identity, Direction.LOCAL, host, port, Optional.empty(), via.transport());
@@ -74,13 +81,16 @@ final class Outbound implements AutoCloseable {
         }
         CompletableFuture<List<InetAddress>> allowed = CompletableFuture.supplyAsync(
                 () -> allowed(via, identity, host, port, Protocol.TCP, resolve(host)), resolver);
-        return allowed.thenCompose(addresses -> connect(session, addresses, 0, port, null));
+        return allowed.thenCompose(addresses -> connect(transport, session, addresses, 0, port, null));
     }
 
     /** The address a relayed UDP datagram for {@code host:port} may go to (policy-checked, resolved once). */
     CompletionStage<InetSocketAddress> resolveDatagram(PeerInfo via, Identity identity, String host, int port) {
         PolicyDecision refusal = refusal(identity, host);
-        if (refusal == null && transport.resolvesNamesRemotely()) {
+        if (refusal == null && forwards.isEmpty()) {
+            return CompletableFuture.failedFuture(forwardingOff());
+        }
+        if (refusal == null && forwards.get().resolvesNamesRemotely()) {
             // the proxy carries TCP only: a datagram would leave from here, and a name would be looked up here
             refusal = PolicyDecision.deny("proxy", "UDP is not relayed while forward targets go through an outbound proxy");
         }
@@ -110,6 +120,12 @@ final class Outbound implements AutoCloseable {
             return PolicyDecision.deny("target-syntax", e.getMessage());
         }
         return null;
+    }
+
+    /** What a forward gets from a server without a forward transport. */
+    static AlknetException forwardingOff() {
+        return new AlknetException(ErrorCode.UNSUPPORTED, "this server forwards nothing: it has no "
+                + io.alknet.kernel.KernelSettings.FORWARD_TRANSPORT + " setting");
     }
 
     private static List<InetAddress> resolve(String host) {
@@ -157,8 +173,8 @@ final class Outbound implements AutoCloseable {
     }
 
     /** Tries the allowed addresses in order, the next one when a connection fails. */
-    private CompletionStage<TransportStream> connect(TransportStream session, List<InetAddress> addresses, int index, int port,
-                                                     Throwable lastError) {
+    private CompletionStage<TransportStream> connect(Transport transport, TransportStream session, List<InetAddress> addresses,
+                                                     int index, int port, Throwable lastError) {
         if (index >= addresses.size()) {
             return CompletableFuture.failedFuture(lastError);
         }
@@ -167,7 +183,7 @@ final class Outbound implements AutoCloseable {
             if (error == null) {
                 return CompletableFuture.completedFuture(stream);
             }
-            return connect(session, addresses, index + 1, port, unwrap(error));
+            return connect(transport, session, addresses, index + 1, port, unwrap(error));
         }).thenCompose(stage -> stage);
     }
 

@@ -3,6 +3,9 @@ package io.alknet.kernel.internal;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.plugin.AlknetPlugin;
+import io.alknet.api.plugin.ExtensionFactory;
+import io.alknet.api.plugin.SettingSpec;
+import io.alknet.kernel.ExtensionKind;
 import io.alknet.kernel.PluginCatalog;
 import io.alknet.kernel.PluginCatalog.Contribution;
 import io.alknet.kernel.PluginCatalog.PluginInfo;
@@ -22,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -160,15 +162,38 @@ public final class PluginDiscovery {
                         + ": plugin name '" + name + "' must be lower case letters, digits and dashes");
             }
             List<String> contributions = new ArrayList<>();
-            plugin.transports().forEach(f -> contributions.add("transport:" + f.name()
-                    + f.unavailableReason().map(reason -> " (unavailable: " + reason + ")").orElse("")));
-            plugin.streamInterfaces().forEach(f -> contributions.add("stream-interface:" + f.name()));
-            plugin.messageInterfaces().forEach(f -> contributions.add("message-interface:" + f.name()));
-            plugin.identityProviders().forEach(f -> contributions.add("identity-provider:" + f.name()));
-            plugin.forwardingPolicies().forEach(f -> contributions.add("forwarding-policy:" + f.name()));
-            plugin.frontEnds().forEach(f -> contributions.add("front-end:" + f.name()));
+            for (ExtensionKind<?> kind : ExtensionKind.ALL) {
+                describe(kind, plugin, contributions);
+            }
             return new PluginInfo(name, location, builtIn, contributions, plugin, loader);
         });
+    }
+
+    /** Adds {@code kind:name} for each factory of {@code kind}, and checks its declared settings. */
+    private static <F extends ExtensionFactory> void describe(ExtensionKind<F> kind, AlknetPlugin plugin, List<String> contributions) {
+        for (F factory : kind.contributed().apply(plugin)) {
+            String name = factory.name();
+            declaredSettings(kind, factory);
+            contributions.add(kind.id() + ":" + name + kind.unavailable().apply(factory).map(reason -> " (unavailable: " + reason + ")").orElse(""));
+        }
+    }
+
+    /** What {@code factory} declares, checked: no name twice, no flag twice. */
+    private static <F extends ExtensionFactory> Optional<List<SettingSpec>> declaredSettings(ExtensionKind<F> kind, F factory) {
+        Optional<List<SettingSpec>> declared = factory.settings();
+        if (declared == null) {
+            throw new AlknetException(ErrorCode.PLUGIN_CONFLICT, kind.label() + " '" + factory.name() + "' returned null from settings()");
+        }
+        declared.ifPresent(settings -> {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (SettingSpec setting : settings) {
+                if (!names.add(setting.name())) {
+                    throw new AlknetException(ErrorCode.PLUGIN_CONFLICT, kind.label() + " '" + factory.name() + "' declares setting '"
+                            + setting.name() + "' twice");
+                }
+            }
+        });
+        return declared;
     }
 
     /**
@@ -209,24 +234,22 @@ public final class PluginDiscovery {
         }
         plugins.clear();
         plugins.addAll(accepted);
-        return new PluginCatalog(plugins, rejected,
-                index("transport", AlknetPlugin::transports, f -> f.name()),
-                index("stream interface", AlknetPlugin::streamInterfaces, f -> f.name()),
-                index("message interface", AlknetPlugin::messageInterfaces, f -> f.name()),
-                index("identity provider", AlknetPlugin::identityProviders, f -> f.name()),
-                index("forwarding policy", AlknetPlugin::forwardingPolicies, f -> f.name()),
-                index("front end", AlknetPlugin::frontEnds, f -> f.name()));
+        Map<ExtensionKind<?>, Map<String, Contribution<?>>> contributed = new LinkedHashMap<>();
+        for (ExtensionKind<?> kind : ExtensionKind.ALL) {
+            contributed.put(kind, index(kind));
+        }
+        return new PluginCatalog(plugins, rejected, contributed);
     }
 
-    private <F> Map<String, Contribution<F>> index(
-            String kind, Function<AlknetPlugin, List<F>> factories, Function<F, String> nameOf) {
-        Map<String, Contribution<F>> result = new LinkedHashMap<>();
+    private <F extends ExtensionFactory> Map<String, Contribution<?>> index(ExtensionKind<F> kind) {
+        Map<String, Contribution<?>> result = new LinkedHashMap<>();
         for (PluginInfo plugin : plugins) {
-            for (F factory : PluginCalls.withLoader(plugin.classLoader(), () -> factories.apply(plugin.plugin()))) {
-                String name = PluginCalls.withLoader(plugin.classLoader(), () -> nameOf.apply(factory));
-                Contribution<F> previous = result.putIfAbsent(name, new Contribution<>(factory, plugin));
+            for (F factory : PluginCalls.withLoader(plugin.classLoader(), () -> kind.contributed().apply(plugin.plugin()))) {
+                String name = PluginCalls.withLoader(plugin.classLoader(), factory::name);
+                Optional<List<SettingSpec>> settings = PluginCalls.withLoader(plugin.classLoader(), () -> declaredSettings(kind, factory));
+                Contribution<?> previous = result.putIfAbsent(name, new Contribution<>(factory, plugin, settings));
                 if (previous != null) {
-                    throw conflict(kind + " '" + name + "'", previous.plugin(), plugin);
+                    throw conflict(kind.label() + " '" + name + "'", previous.plugin(), plugin);
                 }
             }
         }

@@ -11,26 +11,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * Listeners for clients' remote forwards, bound through the {@code tcp} transport (so the connections
- * they accept are ordinary transport streams, with half-close and back-pressure).
+ * Listeners for clients' remote forwards, bound through the server's forward transport (so the connections
+ * they accept are ordinary transport streams, with half-close and back-pressure); none without one.
  */
 final class RemoteListeners {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.server");
 
-    private final Transport transport;
+    private final Optional<Transport> forwards;
 
-    RemoteListeners(Transport transport) {
-        this.transport = Objects.requireNonNull(transport, "transport");
+    RemoteListeners(Optional<Transport> forwards) {
+        this.forwards = Objects.requireNonNull(forwards, "forwards");
     }
 
     CompletionStage<RemoteListener> listen(String host, int port, Consumer<TransportStream> accepted) {
+        if (forwards.isEmpty()) {
+            return CompletableFuture.failedFuture(Outbound.forwardingOff());
+        }
+        Transport transport = forwards.get();
         TransportAddress address;
         try {
             address = TransportAddress.of(transport.scheme(), host, port);

@@ -89,7 +89,7 @@ final class ServerCalls implements MessageContext {
         Credential credential = presented.startsWith(API_KEY_PREFIX)
                 ? new Credential.ApiKey(request.peer(), "", presented)
                 : new Credential.Token(request.peer(), "", presented);
-        String method = credential instanceof Credential.ApiKey ? "apikey" : "token";
+        String method = credential.method();
         IdentityResolution resolution = ConnectionContext.resolveWith(config.current(), credential);
         if (!(resolution instanceof IdentityResolution.Resolved resolved)) {
             String reason = resolution instanceof IdentityResolution.Rejected rejected ? rejected.reason() : "unknown_credential";

@@ -13,6 +13,8 @@ import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.kernel.AlknetServer;
+import io.alknet.kernel.ExtensionKind;
+import io.alknet.kernel.KernelSettings;
 import io.alknet.kernel.ListenerSpec;
 import io.alknet.kernel.PluginCatalog;
 import io.alknet.kernel.internal.call.Calls;
@@ -86,10 +88,13 @@ public final class ServerRuntime implements AlknetServer {
                     options.forwardingPolicy(), options.limits(), clock));
             DynamicConfigHolder dynamic = config;
             SourceGuard guard = new SourceGuard(() -> dynamic.current().limits(), clock, audit);
-            // forward targets are dialled over the tcp transport
-            outbound = closer.register(new Outbound(transport("tcp"), config, audit));
-            remoteListeners = new RemoteListeners(transport("tcp"));
-            Calls shared = closer.register(CallSetup.calls(catalog, options.settings()));
+            Optional<Transport> forwards = components.setting(KernelSettings.FORWARD_TRANSPORT).map(this::transport);
+            if (forwards.isEmpty()) {
+                LOG.info("server.forwarding.off reason=\"no {} setting\"", KernelSettings.FORWARD_TRANSPORT);
+            }
+            outbound = closer.register(new Outbound(forwards, config, audit));
+            remoteListeners = new RemoteListeners(forwards);
+            Calls shared = closer.register(CallSetup.calls(components));
             shared.serverOperations(this::status, this::reload);
             calls = new ServerCalls(shared, config, audit, guard);
             for (ListenerSpec spec : options.listeners()) {
@@ -119,12 +124,12 @@ public final class ServerRuntime implements AlknetServer {
 
     /** Starts every message interface that has an {@code interface.NAME.listen} setting. */
     private void startMessageInterfaces() {
-        for (String name : components.registry().messageInterfaces().keySet()) {
-            if (!options.settings().containsKey("interface." + name + ".listen")) {
+        for (String name : catalog.of(ExtensionKind.MESSAGE_INTERFACE).keySet()) {
+            if (!options.settings().containsKey(ExtensionKind.MESSAGE_INTERFACE.settingsPrefix(name) + "listen")) {
                 continue;
             }
-            MessageInterface messageInterface = components.create("message interface", "interface",
-                    components.registry().messageInterfaces(), name, (factory, settings) -> factory.create(settings, context));
+            MessageInterface messageInterface = components.create(ExtensionKind.MESSAGE_INTERFACE, name,
+                    (factory, settings) -> factory.create(settings, context));
             closer.register(messageInterface);
             join(PluginCalls.withLoader(messageInterface.getClass().getClassLoader(), () -> messageInterface.start(calls)),
                     "cannot start the " + name + " interface");
@@ -169,8 +174,7 @@ public final class ServerRuntime implements AlknetServer {
     private synchronized Transport transport(String scheme) {
         Transport transport = transports.get(scheme);
         if (transport == null) {
-            transport = components.create("transport", "transport", components.registry().transports(), scheme,
-                    (factory, settings) -> factory.create(settings, context));
+            transport = components.create(ExtensionKind.TRANSPORT, scheme, (factory, settings) -> factory.create(settings, context));
             closer.register(transport);
             transport.start();
             transports.put(scheme, transport);
@@ -181,8 +185,7 @@ public final class ServerRuntime implements AlknetServer {
     private synchronized StreamInterface streamInterface(String name) {
         StreamInterface streamInterface = interfaces.get(name);
         if (streamInterface == null) {
-            streamInterface = components.create("stream interface", "interface", components.registry().streamInterfaces(),
-                    name, (factory, settings) -> factory.create(settings, context));
+            streamInterface = components.create(ExtensionKind.STREAM_INTERFACE, name, (factory, settings) -> factory.create(settings, context));
             closer.register(streamInterface);
             StreamInterface created = streamInterface;
             Map<String, String> facts = PluginCalls.withLoader(created.getClass().getClassLoader(), created::prepareServer);

@@ -35,13 +35,16 @@ public final class Calls implements AutoCloseable {
             Thread.ofPlatform().daemon().name("alknet-call-timers").factory());
     private final Dispatcher dispatcher;
     private final int eventBuffer;
+    private final Optional<CredentialProvider> credentials;
 
     /**
      * @param contributed the plugins' operations, each with its plugin's class loader
+     * @param credentials what handlers get from {@code env.credentials(service)}; closed with this
      */
     public Calls(List<Map.Entry<Operation, ClassLoader>> contributed, Optional<CredentialProvider> credentials,
                  Map<Class<?>, Object> services, int eventBuffer) {
         this.eventBuffer = eventBuffer;
+        this.credentials = credentials;
         this.dispatcher = new Dispatcher(table, timers, services, credentials);
         BuiltIns.registerCommon(table);
         for (Map.Entry<Operation, ClassLoader> entry : contributed) {
@@ -108,5 +111,6 @@ public final class Calls implements AutoCloseable {
     @Override
     public void close() {
         timers.shutdownNow();
+        credentials.ifPresent(CredentialProvider::close);
     }
 }

@@ -5,7 +5,6 @@ import io.alknet.api.ErrorCode;
 import io.alknet.api.frontend.FrontEnd;
 import io.alknet.api.frontend.Tunnel;
 import io.alknet.api.stream.PeerInfo;
-import io.alknet.api.stream.Splice;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.netty.Bootstraps;
 import io.alknet.netty.EventLoops;
@@ -82,7 +81,7 @@ final class LocalForward implements FrontEnd {
                 local.abort();
                 return;
             }
-            Splice.start(local, channel);
+            tunnel.splice(local, channel);
         });
     }
 

@@ -3,7 +3,11 @@ package io.alknet.interfaces.forward.internal;
 import io.alknet.api.frontend.FrontEnd;
 import io.alknet.api.frontend.FrontEndFactory;
 import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
+
+import java.util.List;
+import java.util.Optional;
 
 /** Creates {@code -L} forwards. */
 public final class LocalForwardFactory implements FrontEndFactory {
@@ -16,6 +20,11 @@ public final class LocalForwardFactory implements FrontEndFactory {
     @Override
     public String specSyntax() {
         return "[BIND:]PORT:HOST:HOSTPORT";
+    }
+
+    @Override
+    public Optional<List<SettingSpec>> settings() {
+        return Optional.of(List.of());
     }
 
     @Override

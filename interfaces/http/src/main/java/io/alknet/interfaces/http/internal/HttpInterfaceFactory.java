@@ -5,9 +5,12 @@ import io.alknet.api.ErrorCode;
 import io.alknet.api.interfaces.MessageInterface;
 import io.alknet.api.interfaces.MessageInterfaceFactory;
 import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 import io.alknet.api.transport.TransportAddress;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,14 +23,28 @@ import java.util.Set;
  */
 public final class HttpInterfaceFactory implements MessageInterfaceFactory {
 
+    static final List<SettingSpec> DECLARED = List.of(
+            SettingSpec.string("listen", "Serve the call protocol over HTTP (POST /v1/call/OP, GET /v1/ops; bearer token or API "
+                            + "key) on this address, e.g. --http 127.0.0.1:8080. With --stealth, the TLS port passes /v1/ requests "
+                            + "that carry a credential to it too (in-process, with the real client address).")
+                    .withFlag("--http").withLabel("HOST:PORT").inFile("server.http"),
+            SettingSpec.integer("max-body", 1 << 20, "The largest request body in bytes."),
+            SettingSpec.list("trusted-proxies", "IP addresses of reverse proxies in front of the interface, whose "
+                    + "X-Forwarded-For names the real client. Never list an address other local programs can connect from."));
+
     @Override
     public String name() {
         return "http";
     }
 
     @Override
+    public Optional<List<SettingSpec>> settings() {
+        return Optional.of(DECLARED);
+    }
+
+    @Override
     public MessageInterface create(Settings settings, PluginContext context) {
-        settings.requireOnly(Set.of("listen", "max-body", "trusted-proxies"));
+        settings.requireOnly(SettingSpec.names(DECLARED));
         String listen = settings.require("listen");
         TransportAddress address;
         try {

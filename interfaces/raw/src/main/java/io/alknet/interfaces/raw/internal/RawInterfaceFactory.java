@@ -4,10 +4,12 @@ import io.alknet.api.call.ControlChannel;
 import io.alknet.api.interfaces.StreamInterface;
 import io.alknet.api.interfaces.StreamInterfaceFactory;
 import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 
 import java.time.Duration;
-import java.util.Set;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Settings under {@code interface.raw.}: {@code max-frame} (bytes, default 1 MiB), {@code auth-timeout}
@@ -16,14 +18,25 @@ import java.util.Set;
  */
 public final class RawInterfaceFactory implements StreamInterfaceFactory {
 
+    static final List<SettingSpec> DECLARED = List.of(
+            SettingSpec.integer("max-frame", ControlChannel.DEFAULT_MAX_FRAME, "The largest frame in bytes (at least 64)."),
+            SettingSpec.duration("auth-timeout", "30s", "Time a connection has to send its credential."),
+            SettingSpec.bool("allow-insecure", false, "Serve over an unencrypted transport to peers that are not on loopback."),
+            SettingSpec.string("credential", "Client: a token from 'alknet token' or an API key.").asSecret());
+
     @Override
     public String name() {
         return "raw";
     }
 
     @Override
+    public Optional<List<SettingSpec>> settings() {
+        return Optional.of(DECLARED);
+    }
+
+    @Override
     public StreamInterface create(Settings settings, PluginContext context) {
-        settings.requireOnly(Set.of("max-frame", "auth-timeout", "allow-insecure", "credential"));
+        settings.requireOnly(SettingSpec.names(DECLARED));
         int maxFrame = settings.integer("max-frame", ControlChannel.DEFAULT_MAX_FRAME);
         if (maxFrame < 64) {
             throw new io.alknet.api.AlknetException(io.alknet.api.ErrorCode.INVALID_CONFIG,

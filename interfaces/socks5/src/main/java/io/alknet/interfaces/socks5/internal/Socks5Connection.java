@@ -4,7 +4,6 @@ import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.frontend.Tunnel;
 import io.alknet.api.stream.PeerInfo;
-import io.alknet.api.stream.Splice;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.netty.EventLoops;
@@ -228,7 +227,7 @@ final class Socks5Connection extends ChannelInboundHandlerAdapter {
         for (ByteBuf bytes : early) {
             pipeline.fireChannelRead(bytes);
         }
-        Splice.start(local, remote);
+        tunnel.splice(local, remote);
     }
 
     private static void removeIfPresent(ChannelPipeline pipeline, String name) {

@@ -5,9 +5,12 @@ import io.alknet.api.ErrorCode;
 import io.alknet.api.frontend.FrontEnd;
 import io.alknet.api.frontend.FrontEndFactory;
 import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
 
 /** Creates SOCKS5 listeners from {@code [BIND:]PORT} ({@code -D}). */
 public final class Socks5FrontEndFactory implements FrontEndFactory {
@@ -20,6 +23,11 @@ public final class Socks5FrontEndFactory implements FrontEndFactory {
     @Override
     public String specSyntax() {
         return "[BIND:]PORT";
+    }
+
+    @Override
+    public Optional<List<SettingSpec>> settings() {
+        return Optional.of(Socks5Settings.DECLARED);
     }
 
     @Override

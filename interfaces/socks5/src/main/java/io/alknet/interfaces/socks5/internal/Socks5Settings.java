@@ -2,12 +2,13 @@ package io.alknet.interfaces.socks5.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Settings of the SOCKS5 front end ({@code frontend.socks5.*}).
@@ -19,10 +20,14 @@ import java.util.Set;
  */
 record Socks5Settings(Optional<String> username, Optional<byte[]> password, Duration handshakeTimeout, boolean udp) {
 
-    static final Set<String> KEYS = Set.of("username", "password", "handshake-timeout", "udp");
+    static final List<SettingSpec> DECLARED = List.of(
+            SettingSpec.string("username", "Require SOCKS5 clients to log in (RFC 1929) with this user name."),
+            SettingSpec.string("password", "The password SOCKS5 clients log in with.").asSecret(),
+            SettingSpec.duration("handshake-timeout", "30s", "How long a client may take to send its request."),
+            SettingSpec.bool("udp", true, "Serve UDP ASSOCIATE."));
 
     static Socks5Settings from(Settings settings) {
-        settings.requireOnly(KEYS);
+        settings.requireOnly(SettingSpec.names(DECLARED));
         Optional<String> username = settings.get("username");
         Optional<byte[]> password = settings.get("password").map(p -> p.getBytes(StandardCharsets.UTF_8));
         if (username.isPresent() != password.isPresent()) {

@@ -54,6 +54,7 @@ final class UdpAssociation {
 
     private final ChannelHandlerContext control;
     private final TransportStream relay;
+    private final Tunnel tunnel;
     private final InetAddress clientIp;
     private Channel udp;
     private volatile InetSocketAddress client;
@@ -63,9 +64,10 @@ final class UdpAssociation {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private UdpAssociation(ChannelHandlerContext control, TransportStream relay) {
+    private UdpAssociation(ChannelHandlerContext control, TransportStream relay, Tunnel tunnel) {
         this.control = control;
         this.relay = relay;
+        this.tunnel = tunnel;
         this.clientIp = ((InetSocketAddress) control.channel().remoteAddress()).getAddress();
     }
 
@@ -82,7 +84,7 @@ final class UdpAssociation {
                 relay.abort();
                 return;
             }
-            new UdpAssociation(ctx, relay).bind(loops);
+            new UdpAssociation(ctx, relay, tunnel).bind(loops);
         }));
     }
 
@@ -154,6 +156,7 @@ final class UdpAssociation {
             return;
         }
         sent.incrementAndGet();
+        tunnel.carried(size, 0);
         relay.write(frame).whenComplete((ignored, error) -> pending.addAndGet(-size));
     }
 
@@ -168,6 +171,7 @@ final class UdpAssociation {
 
         @Override
         public void onData(ByteBuffer data) {
+            tunnel.carried(0, data.remaining());
             java.util.List<Datagram> datagrams;
             try {
                 datagrams = decoder.feed(data);

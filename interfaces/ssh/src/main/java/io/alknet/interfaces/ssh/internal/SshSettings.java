@@ -1,5 +1,6 @@
 package io.alknet.interfaces.ssh.internal;
 
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 import io.alknet.interfaces.ssh.internal.Algorithms;
 
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Settings of the ssh interface ({@code interface.ssh.*}).
@@ -31,11 +31,29 @@ public record SshSettings(
         Duration idleTimeout, Duration keepAlive, int keepAliveMax, GatewayPorts gatewayPorts, long windowSize, long packetSize,
         long rekeyBytes) {
 
-    static final Set<String> KEYS = Set.of("host-key", "ciphers", "max-auth-attempts", "auth-timeout", "idle-timeout",
-            "keepalive", "keepalive-max", "gateway-ports", "window-size", "packet-size", "rekey-limit");
+    static final List<SettingSpec> DECLARED = List.of(
+            SettingSpec.path("host-key", "Host key (OpenSSH private key). Default: generated once into the state directory.")
+                    .withFlag("--host-key", "--key").inFile("server.host_key"),
+            SettingSpec.list("ciphers", "SSH cipher preference, like ssh -c (default: aes128-gcm, aes256-gcm, "
+                            + "chacha20-poly1305, aes128-ctr, aes256-ctr).")
+                    .withFlag("--cipher").withLabel("NAME").inFile("server.ciphers"),
+            SettingSpec.integer("max-auth-attempts", 10, "Failed authentications per connection before the SSH layer "
+                    + "disconnects (0 = unlimited); alknet serve sets it from --max-auth-attempts."),
+            SettingSpec.duration("auth-timeout", "30s", "Time a connection has to authenticate."),
+            SettingSpec.duration("idle-timeout", "0s", "Close sessions idle this long (0 = never)."),
+            SettingSpec.duration("keepalive", "15s", "Client keepalive interval (0 = off)."),
+            SettingSpec.integer("keepalive-max", 3, "Unanswered keepalives before the client drops the session."),
+            SettingSpec.string("gateway-ports", "Where remote forwards (-R) listen, as OpenSSH's GatewayPorts: no (default) "
+                            + "loopback only, whatever the client asks; yes (or the bare flag) every interface; clientspecified the "
+                            + "address the client names. The policy still decides, and ports below 1024 need a policy rule that names them.")
+                    .withDefault("no").withFlag("--gateway-ports").withLabel("no|yes|clientspecified").withBareValue("yes")
+                    .inFile("server.gateway_ports"),
+            SettingSpec.integer("window-size", 2 * 1024 * 1024, "SSH channel window in bytes."),
+            SettingSpec.integer("packet-size", 32 * 1024, "Maximum SSH packet payload in bytes."),
+            SettingSpec.integer("rekey-limit", 1L << 30, "Re-key after this many bytes, as MINA and OpenSSH."));
 
     public static SshSettings from(Settings settings) {
-        settings.requireOnly(KEYS);
+        settings.requireOnly(SettingSpec.names(DECLARED));
         List<String> ciphers = settings.list("ciphers");
         Algorithms.ciphers(ciphers); // validate now: a bad name fails at startup, not at the first session
         return new SshSettings(

@@ -1,11 +1,14 @@
 package io.alknet.policy.rules.internal;
 
 import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 import io.alknet.api.policy.ForwardingPolicy;
 import io.alknet.api.policy.ForwardingPolicyFactory;
 
-import java.util.Set;
+import java.util.List;
+import java.util.Optional;
+
 
 /**
  * Creates a {@link RulesPolicy} from {@code policy.rules.file} or the same syntax inline in
@@ -15,7 +18,10 @@ import java.util.Set;
  */
 public final class RulesPolicyFactory implements ForwardingPolicyFactory {
 
-    static final Set<String> KEYS = Set.of("file", "text");
+    static final List<SettingSpec> DECLARED = List.of(
+            SettingSpec.path("file", "Forwarding policy rules (see 'alknet policy explain --help').")
+                    .withFlag("--policy").inFile("forwarding.policy"),
+            SettingSpec.string("text", "The same rules inline (not both).").inFile("forwarding.rules"));
 
     @Override
     public String name() {
@@ -23,8 +29,13 @@ public final class RulesPolicyFactory implements ForwardingPolicyFactory {
     }
 
     @Override
+    public Optional<List<SettingSpec>> settings() {
+        return Optional.of(DECLARED);
+    }
+
+    @Override
     public ForwardingPolicy create(Settings settings, PluginContext context) {
-        settings.requireOnly(KEYS);
+        settings.requireOnly(SettingSpec.names(DECLARED));
         if (settings.get("file").isPresent() && settings.get("text").isPresent()) {
             throw new io.alknet.api.AlknetException(io.alknet.api.ErrorCode.INVALID_CONFIG,
                     "give the forwarding rules either as a file (policy.rules.file) or inline (policy.rules.text), not both");

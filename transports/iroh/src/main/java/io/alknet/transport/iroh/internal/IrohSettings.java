@@ -2,10 +2,12 @@ package io.alknet.transport.iroh.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -28,13 +30,25 @@ import java.util.Set;
 record IrohSettings(String relay, Optional<String> proxy, Optional<String> secretKey, Duration connectTimeout, int threads,
                     Duration idleTimeout) {
 
-    static final Set<String> KEYS = Set.of("relay", "proxy", "secret-key", "connect-timeout", "threads", "idle-timeout");
+    static final List<SettingSpec> DECLARED = List.of(
+            SettingSpec.string("relay", "For iroh listeners: the relay to register with instead of n0's public relays "
+                            + "('default'), or 'none' for direct addresses only (LANs, tests), e.g. --iroh-relay none.")
+                    .withDefault("default").withFlag("--iroh-relay").withLabel("URL|none").inFile("server.iroh.relay"),
+            SettingSpec.string("proxy", "Send the endpoint's relay traffic through this proxy (socks5://HOST:PORT or "
+                            + "http://HOST:PORT); serve --proxy sets it when there is an iroh listener.")
+                    .withFlag("--proxy").withLabel("URL").inFile("server.proxy"),
+            SettingSpec.string("secret-key", "Where the endpoint's secret key is kept (default STATE_DIR/iroh_secret_key), "
+                    + "or 'ephemeral' for a fresh key per start."),
+            SettingSpec.duration("connect-timeout", "15s", "How long a dial may take."),
+            SettingSpec.integer("threads", "The endpoint's runtime threads, 1 to 64 (default: half the cores, 1 to 4)."),
+            SettingSpec.duration("idle-timeout", "30s", "How long a silent peer keeps its connection before it counts as gone "
+                    + "(at least 1s)."));
 
     static final String RELAY_DEFAULT = "default";
     static final String RELAY_NONE = "none";
 
     static IrohSettings from(Settings settings) {
-        settings.requireOnly(KEYS);
+        settings.requireOnly(SettingSpec.names(DECLARED));
         String relay = settings.get("relay").map(String::strip).orElse(RELAY_DEFAULT);
         String lower = relay.toLowerCase(Locale.ROOT);
         if (lower.equals("disabled") || lower.equals("off")) {

@@ -3,11 +3,13 @@ package io.alknet.transport.iroh.internal;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportFactory;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Creates {@link IrohTransport}s; refuses with the reason when the native library cannot be used. */
@@ -26,6 +28,11 @@ public final class IrohTransportFactory implements TransportFactory {
     @Override
     public Optional<String> unavailableReason() {
         return Optional.ofNullable(Native.unavailableReason());
+    }
+
+    @Override
+    public Optional<List<SettingSpec>> settings() {
+        return Optional.of(IrohSettings.DECLARED);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.alknet.transport.tls.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Settings of the tls transport ({@code transport.tls.*}).
@@ -43,12 +43,48 @@ record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Opt
     /** Let's Encrypt production (the CLI's default, as the spec says). */
     static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
 
-    static final Set<String> KEYS = Set.of("cert", "key", "stealth", "decoy-dir", "handshake-timeout", "sniff-timeout",
-            "keepalive-timeout", "fingerprint", "ca", "server-name", "connect-timeout", "proxy",
-            "acme-domain", "acme-directory", "acme-email", "acme-http-port", "acme-renew-before", "acme-check-interval", "acme-ca");
+    static final List<SettingSpec> DECLARED = List.of(
+            SettingSpec.path("cert", "PEM certificate chain for tls:// listeners, e.g. --tls-cert /etc/alknet/fullchain.pem.")
+                    .withFlag("--tls-cert").inFile("server.tls.cert"),
+            SettingSpec.path("key", "Its private key (unencrypted PKCS#8 PEM, 'BEGIN PRIVATE KEY'), e.g. --tls-key /etc/alknet/key.pem.")
+                    .withFlag("--tls-key").inFile("server.tls.key"),
+            SettingSpec.bool("stealth", false, "On tls:// listeners, answer everything that is not SSH like an nginx web server "
+                            + "(404s), e.g. --listen tls://0.0.0.0:443 --stealth.")
+                    .withFlag("--stealth").inFile("server.tls.stealth"),
+            SettingSpec.path("decoy-dir", "With --stealth, serve the files of DIR to web visitors instead of 404s, "
+                            + "e.g. --decoy-dir /var/www/html.")
+                    .withFlag("--decoy-dir").withLabel("DIR").inFile("server.tls.decoy_dir"),
+            SettingSpec.duration("handshake-timeout", "10s", "How long a TLS handshake may take (a stealth listener uses "
+                    + "sniff-timeout instead)."),
+            SettingSpec.duration("sniff-timeout", "60s", "nginx's client_header_timeout: how long a stealth listener waits for "
+                    + "a complete request head, or for a request or its body to go on."),
+            SettingSpec.duration("keepalive-timeout", "75s", "nginx's keepalive_timeout: how long a stealth listener keeps an "
+                    + "idle connection open after an answer."),
+            SettingSpec.list("fingerprint", "Client: pin the server certificate (SHA256:base64 or hex, comma separated)."),
+            SettingSpec.path("ca", "Client: trust this PEM CA file instead of the system store."),
+            SettingSpec.string("server-name", "Client: the SNI name (default: the host of the address unless it is an IP literal)."),
+            SettingSpec.duration("connect-timeout", "10s", "Client: how long a dial may take."),
+            SettingSpec.string("proxy", "Client: carry the TLS connection through this proxy (socks5://HOST:PORT or "
+                    + "http://HOST:PORT)."),
+            SettingSpec.list("acme-domain", "Get (and renew) the certificate for tls:// listeners from an ACME CA for these names, "
+                            + "answering HTTP-01 on --acme-http-port, e.g. --acme-domain tunnel.example.com. Kept in the state directory.")
+                    .withFlag("--acme-domain").withLabel("NAME").inFile("server.tls.acme_domain"),
+            SettingSpec.string("acme-directory", "The ACME directory, e.g. "
+                            + "--acme-directory https://acme-staging-v02.api.letsencrypt.org/directory.")
+                    .withDefault(LETS_ENCRYPT).withFlag("--acme-directory").withLabel("URL").inFile("server.tls.acme_directory"),
+            SettingSpec.string("acme-email", "Contact address for the ACME account, e.g. --acme-email ops@example.com.")
+                    .withFlag("--acme-email").withLabel("ADDRESS").inFile("server.tls.acme_email"),
+            SettingSpec.integer("acme-http-port", 80, "Where to answer the HTTP-01 challenge while ordering, e.g. "
+                            + "--acme-http-port 8080 behind a port redirect.")
+                    .withFlag("--acme-http-port").withLabel("PORT").inFile("server.tls.acme_http_port"),
+            SettingSpec.duration("acme-renew-before", "30d", "Renew an ACME certificate this long before it expires."),
+            SettingSpec.duration("acme-check-interval", "12h", "How often the certificate's expiry is checked."),
+            SettingSpec.path("acme-ca", "Trust this PEM CA for the ACME server's own HTTPS (a private ACME CA such as step-ca), "
+                            + "e.g. --acme-ca root.pem.")
+                    .withFlag("--acme-ca").inFile("server.tls.acme_ca"));
 
     static TlsSettings from(Settings settings) {
-        settings.requireOnly(KEYS);
+        settings.requireOnly(SettingSpec.names(DECLARED));
         Optional<Path> cert = settings.path("cert");
         Optional<Path> key = settings.path("key");
         List<String> acmeDomains = settings.list("acme-domain");

@@ -1,10 +1,14 @@
 package io.alknet.transport.tls.internal;
 
 import io.alknet.api.plugin.PluginContext;
+import io.alknet.api.plugin.SettingSpec;
 import io.alknet.api.plugin.Settings;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportFactory;
+
+import java.util.List;
+import java.util.Optional;
 
 /** Creates {@link TlsTransport}s from the {@code transport.tls.*} settings (see {@link TlsSettings}). */
 public final class TlsTransportFactory implements TransportFactory {
@@ -17,6 +21,11 @@ public final class TlsTransportFactory implements TransportFactory {
     @Override
     public SecurityLevel security() {
         return SecurityLevel.TLS;
+    }
+
+    @Override
+    public Optional<List<SettingSpec>> settings() {
+        return Optional.of(TlsSettings.DECLARED);
     }
 
     @Override
