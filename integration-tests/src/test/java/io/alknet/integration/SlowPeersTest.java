@@ -35,6 +35,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -197,6 +198,40 @@ class SlowPeersTest {
             assertThat(client.connected()).isTrue();
             expectUploads(() -> SlowPeers.upload(remote, body));
             assertThat(SlowPeers.closeWait(10, remote, sink.port())).as("sockets left in CLOSE-WAIT").isEmpty();
+        }
+    }
+
+    /**
+     * A target that resets the connection halfway: the application on the other end of the tunnel gets a reset
+     * too, never a clean end of a truncated download (the server aborts the channel, CLOSE without EOF, and the
+     * client resets its local connection).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tcp", "tls", "iroh"})
+    void aResetMidDownloadReachesTheApplicationAsAReset(String transport) throws Exception {
+        try (SlowPeers.Resetter source = new SlowPeers.Resetter(body, body.length / 2);
+             AlknetServer server = Alknet.server(server(transport).build());
+             AlknetClient client = Alknet.client(client(server, transport)
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + source.port())).build())) {
+            int local = frontEndPort(client);
+            assertThatThrownBy(() -> SlowPeers.download(local, RATE)).as("what the application's read ends with")
+                    .isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
+            assertThat(SlowPeers.closeWait(10, local, source.port())).as("sockets left in CLOSE-WAIT").isEmpty();
+        }
+    }
+
+    /** An application that resets its upload halfway: the target sees a reset too, never a clean end. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tcp", "tls", "iroh"})
+    void aResetMidUploadReachesTheTargetAsAReset(String transport) throws Exception {
+        try (SlowPeers.Sink sink = new SlowPeers.Sink(RATE);
+             AlknetServer server = Alknet.server(server(transport).build());
+             AlknetClient client = Alknet.client(client(server, transport)
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + sink.port())).build())) {
+            int local = frontEndPort(client);
+            SlowPeers.uploadThenReset(local, body, body.length / 2);
+            assertThat(sink.nextEnd(60)).as("how the target's input ended").startsWith("error:");
+            assertThat(SlowPeers.closeWait(10, local, sink.port())).as("sockets left in CLOSE-WAIT").isEmpty();
         }
     }
 

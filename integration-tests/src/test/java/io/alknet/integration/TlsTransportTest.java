@@ -195,6 +195,28 @@ class TlsTransportTest {
         }
     }
 
+    /**
+     * A stranger's call with a large announced body is answered at once, as nginx answers it, before any of the body
+     * is sent: the credential is checked on the head, so the stealth port never holds a body for a stranger (it held
+     * up to 1 MiB per connection) and waiting for the body cannot tell it from nginx.
+     */
+    @Test
+    void aStrangersCallIsAnsweredBeforeItsBody() throws Exception {
+        int httpPort = Loopback.unusedPort();
+        try (AlknetServer server = Alknet.server(tlsServer(true, cert, key).setting("interface.http.listen", "127.0.0.1:" + httpPort).build());
+             SSLSocket socket = TrustingTls.socket(tlsAddress(server).port(), null)) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(("POST /v1/call/health/ping HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer alk_wrong\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            byte[] head = new byte[64];
+            int n = socket.getInputStream().read(head); // a timeout here: the answer waited for the body
+            assertThat(new String(head, 0, Math.max(n, 0), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 404 Not Found\r\nServer: nginx\r\n");
+            LogCapture.awaitMatching("auth.failure", "reason=");
+            assertThat(LogCapture.matching("auth.failure")).anySatisfy(line -> assertThat(line).contains("transport=tls"));
+        }
+    }
+
     private static String withoutDate(String response) {
         return response.replaceFirst("\r\nDate: [^\r]*\r\n", "\r\nDate: -\r\n");
     }

@@ -206,7 +206,7 @@ public final class NettyTransportStream implements TransportStream {
                         end.run();
                     } else {
                         before.addListener(f -> end.run());
-                        watchProgress(before, -1);
+                        watchProgress(before, pendingBytes());
                     }
                 }
             }
@@ -222,14 +222,18 @@ public final class NettyTransportStream implements TransportStream {
             if (pending.isDone() || !channel.isOpen()) {
                 return;
             }
-            var buffer = channel.unsafe().outboundBuffer();
-            long pendingBytes = buffer == null ? 0 : buffer.totalPendingWriteBytes();
+            long pendingBytes = pendingBytes();
             if (pendingBytes == pendingBytesBefore) {
                 abortWith(new IOException("the peer read nothing for " + SEND_TIMEOUT + " ms while the stream was ending"));
                 return;
             }
             watchProgress(pending, pendingBytes);
         }, SEND_TIMEOUT, TimeUnit.MILLISECONDS);
+    }
+
+    private long pendingBytes() {
+        var buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /** Every write before it is on the socket: ends our direction. */
@@ -401,7 +405,8 @@ public final class NettyTransportStream implements TransportStream {
                     buf.release();
                 }
             }
-            held.clear();
+            held = null;
+            closedHeld = false; // a close that waited behind the dropped events is told now, below or when the channel closes
         }
         if (channel.isOpen()) {
             if (channel.isActive() && channel.config() instanceof SocketChannelConfig socket) {

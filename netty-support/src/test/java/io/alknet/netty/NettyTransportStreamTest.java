@@ -8,6 +8,8 @@ import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.TransportAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The end of a connection over a real loopback socket: the end of input and an output shutdown or close
@@ -110,6 +113,84 @@ class NettyTransportStreamTest {
             stream.close();
             assertThat(peer.getInputStream().readAllBytes()).isEqualTo(reply);
             stream.closeFuture().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A close held behind data a paused handler has not taken yet, then an abort (a splice whose far side failed):
+     * the held data is dropped, and the handler is still told the end, once, with an error.
+     */
+    @Test
+    void anAbortAfterAHeldCloseStillTellsTheHandlerOnceWithAnError() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        NettyTransportStream stream = NettyTransportStream.attach(channel, PeerInfo.socket("tcp", SecurityLevel.UNPROTECTED, null, null));
+        List<Throwable> closed = new CopyOnWriteArrayList<>();
+        stream.start(new StreamHandler() {
+            @Override
+            public void onData(ByteBuffer data) {
+                data.position(data.limit());
+                stream.pauseReading(); // a slow sink
+            }
+
+            @Override
+            public void onClosed(Throwable error) {
+                closed.add(error == null ? new AssertionError("a clean end") : error);
+            }
+        });
+        channel.runPendingTasks();
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {2})); // held: reading is paused
+        stream.close();
+        channel.runPendingTasks();
+        channel.runPendingTasks();
+        assertThat(stream.closeFuture().toCompletableFuture()).isDone();
+        assertThat(closed).as("told only after the held data").isEmpty();
+        stream.abort();
+        channel.runPendingTasks();
+        stream.resumeReading();
+        channel.runPendingTasks();
+        assertThat(closed).as("the end, told once").singleElement().isInstanceOf(java.io.IOException.class);
+    }
+
+    /**
+     * A peer that reads nothing while our close waits for its queued writes: after the send timeout (1 s in this
+     * module's tests, 60 s by default) the stream is aborted, so the connection ends whatever the peer does, and
+     * our handler is told an error, not a clean end.
+     */
+    @Test
+    void aCloseThatAPeerNeverReadsEndsAfterTheSendTimeout() throws Exception {
+        assertThat(NettyTransportStream.SEND_TIMEOUT).as("-Dalknet.send-timeout from this module's pom").isEqualTo(1000);
+        try (Socket peer = new Socket()) {
+            peer.setReceiveBufferSize(16 * 1024);
+            peer.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), listener.address().port()));
+            TransportStream stream = listener.accept().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            java.util.concurrent.CompletableFuture<Throwable> closed = new java.util.concurrent.CompletableFuture<>();
+            stream.start(new StreamHandler() {
+                @Override
+                public void onData(ByteBuffer data) {
+                    data.position(data.limit());
+                }
+
+                @Override
+                public void onClosed(Throwable error) {
+                    closed.complete(error);
+                }
+            });
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < 256; i++) { // 16 MiB: far more than the socket buffers hold
+                stream.write(ByteBuffer.wrap(chunk));
+            }
+            stream.close();
+            assertThat(closed.get(30, TimeUnit.SECONDS)).as("the error the stream ended with").isNotNull()
+                    .hasMessageContaining("read nothing");
+            peer.setSoTimeout(10_000);
+            InputStream in = peer.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            assertThatThrownBy(() -> {
+                while (in.read(buffer) >= 0) {
+                    // what arrived before the reset
+                }
+            }).as("the peer sees a reset, not an end of data").isInstanceOf(java.net.SocketException.class);
         }
     }
 

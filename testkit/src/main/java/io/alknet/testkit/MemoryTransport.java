@@ -151,6 +151,7 @@ public final class MemoryTransport implements Transport {
         private boolean draining;
         private boolean outputDone;
         private boolean inputDone;
+        private Throwable failure; // guarded by this: what finish() ended the stream with
 
         /** Data (with the writer's completion) or, when {@code data} is null, the peer's end-of-stream. */
         private record Inbound(ByteBuffer data, CompletableFuture<Void> written) {
@@ -168,14 +169,19 @@ public final class MemoryTransport implements Transport {
 
         @Override
         public void start(StreamHandler streamHandler) {
+            boolean ended;
+            Throwable error;
             synchronized (this) {
                 if (handler != null) {
                     throw new IllegalStateException("stream already started");
                 }
                 handler = streamHandler;
+                // decided under the lock finish() takes: exactly one of the two tells the handler
+                ended = closed.isDone();
+                error = failure;
             }
-            if (closed.isDone()) {
-                Thread.ofVirtual().start(() -> streamHandler.onClosed(null));
+            if (ended) {
+                Thread.ofVirtual().start(() -> streamHandler.onClosed(error));
                 return;
             }
             pump();
@@ -306,6 +312,7 @@ public final class MemoryTransport implements Transport {
                 if (closed.isDone()) {
                     return;
                 }
+                failure = error;
                 closed.complete(null);
                 dropped = new ArrayDeque<>(inbound);
                 inbound.clear();

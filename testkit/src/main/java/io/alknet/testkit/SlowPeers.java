@@ -238,6 +238,7 @@ public final class SlowPeers {
      */
     public static final class Sink extends Server {
         private final long bytesPerSecond;
+        private final java.util.concurrent.BlockingQueue<String> ends = new java.util.concurrent.LinkedBlockingQueue<>();
 
         public Sink(long bytesPerSecond) throws IOException {
             this.bytesPerSecond = bytesPerSecond;
@@ -245,8 +246,50 @@ public final class SlowPeers {
 
         @Override
         void serve(Socket client) throws IOException {
-            Read read = readSlowly(client.getInputStream(), bytesPerSecond);
+            Read read;
+            try {
+                read = readSlowly(client.getInputStream(), bytesPerSecond);
+            } catch (IOException e) {
+                ends.add("error: " + e.getMessage());
+                throw e;
+            }
+            ends.add("end after " + read.count() + " bytes");
             client.getOutputStream().write((read.sha256() + "\n").getBytes(StandardCharsets.US_ASCII));
         }
+
+        /** How the next connection's input ended: {@code end after N bytes}, or {@code error: …} (a reset). */
+        public String nextEnd(long seconds) throws InterruptedException {
+            String end = ends.poll(seconds, TimeUnit.SECONDS);
+            if (end == null) {
+                throw new AssertionError("no connection ended within " + seconds + " s");
+            }
+            return end;
+        }
+    }
+
+    /** Sends the first {@code before} bytes of {@code body} to every connection, then resets it (an RST, not a FIN). */
+    public static final class Resetter extends Server {
+        private final byte[] body;
+        private final int before;
+
+        public Resetter(byte[] body, int before) throws IOException {
+            this.body = body.clone();
+            this.before = before;
+        }
+
+        @Override
+        void serve(Socket client) throws IOException {
+            client.getOutputStream().write(body, 0, before);
+            client.setSoLinger(true, 0);
+            client.close();
+        }
+    }
+
+    /** Connects to {@code port}, sends the first {@code before} bytes of {@code body} and resets the connection. */
+    public static void uploadThenReset(int port, byte[] body, int before) throws IOException {
+        Socket socket = connect(port);
+        socket.getOutputStream().write(body, 0, before);
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 }

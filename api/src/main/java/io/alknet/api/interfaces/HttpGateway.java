@@ -22,6 +22,18 @@ public interface HttpGateway {
     CompletionStage<Response> handle(Request request);
 
     /**
+     * Whether a request with these headers would be answered as an authenticated caller: asked before its body is
+     * read, so a listener that must not reveal the service keeps no body for a stranger and answers it at once. A
+     * refusal is logged and counted as a refused request; the request is then not passed to {@link #handle}.
+     * Default: true.
+     *
+     * @param headers the request headers by lower-case name
+     */
+    default CompletionStage<Boolean> accepts(PeerInfo peer, Map<String, String> headers) {
+        return java.util.concurrent.CompletableFuture.completedFuture(true);
+    }
+
+    /**
      * One request.
      *
      * @param peer    the connection it came on

@@ -71,7 +71,7 @@ final class AcceptLoop implements AutoCloseable {
     private void serve(TransportStream stream) {
         PeerInfo peer = stream.peer();
         if (guard.admit(peer) != null) {
-            stream.abort(); // refused before any protocol bytes; the guard logged why
+            stream.close(); // refused before any protocol bytes (the guard logged why): closed, as sshd closes a penalized source
             return;
         }
         long started = System.nanoTime();

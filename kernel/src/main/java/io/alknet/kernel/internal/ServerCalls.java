@@ -9,6 +9,7 @@ import io.alknet.api.interfaces.InterfaceResponse;
 import io.alknet.api.interfaces.MessageContext;
 import io.alknet.api.identity.Credential;
 import io.alknet.api.identity.IdentityResolution;
+import io.alknet.api.stream.PeerInfo;
 import io.alknet.kernel.internal.call.CallEngine;
 import io.alknet.kernel.internal.call.Calls;
 import io.alknet.kernel.internal.call.PubSubHub;
@@ -73,43 +74,65 @@ final class ServerCalls implements MessageContext {
 
     @Override
     public CompletionStage<InterfaceResponse> handle(InterfaceRequest request) {
-        if (guard.admitRequest(request.peer()) != null) {
+        return switch (authenticate(request.peer(), request.authToken())) {
+            case Refused refused -> CompletableFuture.completedFuture(refused.response());
+            case Accepted accepted -> {
+                Map<String, Object> metadata = new LinkedHashMap<>(request.metadata());
+                yield calls.invoke(accepted.identity(), request.operationPath(), request.input(), metadata, HTTP_TIMEOUT)
+                        .handle((result, failure) -> {
+                            if (failure == null) {
+                                Map<String, Object> body = new LinkedHashMap<>();
+                                body.put("data", result);
+                                return new InterfaceResponse(200, body, Map.of());
+                            }
+                            CallError error = Calls.errorOf(failure);
+                            return error(status(error.code()), error);
+                        });
+            }
+        };
+    }
+
+    @Override
+    public CompletionStage<Boolean> accepts(PeerInfo peer, Optional<String> authToken) {
+        return CompletableFuture.completedFuture(authenticate(peer, authToken) instanceof Accepted);
+    }
+
+    private sealed interface Authentication permits Accepted, Refused {
+    }
+
+    private record Accepted(Identity identity) implements Authentication {
+    }
+
+    private record Refused(InterfaceResponse response) implements Authentication {
+    }
+
+    /** The request's credential against the newest configuration; a refusal is logged and earns its penalty. */
+    private Authentication authenticate(PeerInfo peer, Optional<String> authToken) {
+        if (guard.admitRequest(peer) != null) {
             // the source sits in the penalty box that SSH logins feed too: no credential is even looked at
-            return CompletableFuture.completedFuture(new InterfaceResponse(429, Map.of("error", new CallError(CallError.OVERLOADED,
+            return new Refused(new InterfaceResponse(429, Map.of("error", new CallError(CallError.OVERLOADED,
                     "too many failed logins from this address: try again later", true, Optional.empty()).toPayload()),
                     Map.of("Connection", "close")));
         }
-        if (request.authToken().isEmpty() || request.authToken().get().isBlank()) {
-            audit.authFailure(request.peer(), "-", "bearer", "-", "no_credential");
-            guard.requestFailed(request.peer(), SourceGuard.Outcome.NO_AUTH);
-            return CompletableFuture.completedFuture(error(401, CallError.of(CallError.ACCESS_DENIED,
+        if (authToken.isEmpty() || authToken.get().isBlank()) {
+            audit.authFailure(peer, "-", "bearer", "-", "no_credential");
+            guard.requestFailed(peer, SourceGuard.Outcome.NO_AUTH);
+            return new Refused(error(401, CallError.of(CallError.ACCESS_DENIED,
                     "authentication required: send 'Authorization: Bearer TOKEN' with a token (alknet token) or an API key (alknet apikey create)")));
         }
-        String presented = request.authToken().get().strip();
+        String presented = authToken.get().strip();
         Credential credential = presented.startsWith(API_KEY_PREFIX)
-                ? new Credential.ApiKey(request.peer(), "", presented)
-                : new Credential.Token(request.peer(), "", presented);
+                ? new Credential.ApiKey(peer, "", presented)
+                : new Credential.Token(peer, "", presented);
         String method = credential.method();
         IdentityResolution resolution = ConnectionContext.resolveWith(config.current(), credential);
         if (!(resolution instanceof IdentityResolution.Resolved resolved)) {
             String reason = resolution instanceof IdentityResolution.Rejected rejected ? rejected.reason() : "unknown_credential";
-            audit.authFailure(request.peer(), "-", method, credential.label(), reason);
-            guard.requestFailed(request.peer(), SourceGuard.Outcome.AUTH_FAILED);
-            return CompletableFuture.completedFuture(error(401, CallError.of(CallError.ACCESS_DENIED,
-                    "the credential was not accepted (" + reason + ")")));
+            audit.authFailure(peer, "-", method, credential.label(), reason);
+            guard.requestFailed(peer, SourceGuard.Outcome.AUTH_FAILED);
+            return new Refused(error(401, CallError.of(CallError.ACCESS_DENIED, "the credential was not accepted (" + reason + ")")));
         }
-        Identity identity = resolved.identity();
-        Map<String, Object> metadata = new LinkedHashMap<>(request.metadata());
-        return calls.invoke(identity, request.operationPath(), request.input(), metadata, HTTP_TIMEOUT)
-                .handle((result, failure) -> {
-                    if (failure == null) {
-                        Map<String, Object> body = new LinkedHashMap<>();
-                        body.put("data", result);
-                        return new InterfaceResponse(200, body, Map.of());
-                    }
-                    CallError error = Calls.errorOf(failure);
-                    return error(status(error.code()), error);
-                });
+        return new Accepted(resolved.identity());
     }
 
     /** The HTTP status for a call error code. */

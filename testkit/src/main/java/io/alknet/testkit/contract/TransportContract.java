@@ -307,6 +307,32 @@ public abstract class TransportContract {
         assertThat(atClient.inputClosed).as("an aborted peer never looks like the end of the data").isNotDone();
     }
 
+    /** Nothing may follow an end of stream: a write after a half-close fails, and the peer gets only what came before. */
+    @Test
+    void aWriteAfterAHalfCloseFails() throws Exception {
+        TransportStream[] streams = pair();
+        Received atServer = new Received();
+        streams[1].start(atServer);
+        streams[0].start(new Received());
+        await(streams[0].write(ByteBuffer.wrap("before".getBytes())));
+        await(streams[0].shutdownOutput());
+        assertThat(streams[0].write(ByteBuffer.wrap("after".getBytes())).toCompletableFuture().handle((ignored, error) -> error)
+                .get(30, TimeUnit.SECONDS)).as("a write after the half-close").isNotNull();
+        atServer.inputClosed.get(30, TimeUnit.SECONDS);
+        assertThat(new String(atServer.bytes())).isEqualTo("before");
+    }
+
+    /** A stream aborted before anyone started reading it tells its handler the abort on start, as an error. */
+    @Test
+    void aStreamAbortedBeforeItsStartTellsTheAbortOnStart() throws Exception {
+        TransportStream[] streams = pair();
+        streams[0].abort();
+        await(streams[0].closeFuture());
+        Received late = new Received();
+        streams[0].start(late);
+        assertThat(late.closed.get(30, TimeUnit.SECONDS)).as("the error told on start").isNotNull();
+    }
+
     @Test
     void aClosedListenerRefusesFurtherAccepts() throws Exception {
         Listener listener = await(server.listen(listenAddress()));

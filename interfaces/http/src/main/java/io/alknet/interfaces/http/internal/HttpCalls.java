@@ -85,6 +85,15 @@ final class HttpCalls {
                 : new Answer(answer.status(), answer.body(), answer.headers(), answer.status() != 401 && answer.status() != 429));
     }
 
+    /** Whether the kernel accepts the credential of a request with these headers (asked before its body is read). */
+    CompletionStage<Boolean> accepts(PeerInfo peer, Function<String, String> header) {
+        try {
+            return context.accepts(peer, bearer(header.apply("Authorization")));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+    }
+
     static byte[] json(Object body) {
         return Json.write(body);
     }

@@ -146,6 +146,11 @@ final class HttpInterface implements MessageInterface {
                     });
         }
 
+        @Override
+        public CompletionStage<Boolean> accepts(PeerInfo peer, Map<String, String> headers) {
+            return calls.accepts(peer, name -> headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
         private static Response response(int status, Object body, boolean authenticated) {
             return new Response(status, Map.of("Content-Type", "application/json"), HttpCalls.json(body), authenticated);
         }

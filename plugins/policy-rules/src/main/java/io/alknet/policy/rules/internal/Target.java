@@ -68,8 +68,10 @@ sealed interface Target {
     /**
      * An IP network: matches the concrete address the request resolved to (or its IP literal), never a
      * bare host name. This is what makes rules safe against DNS tricks: the address checked is the
-     * address connected to. An unspecified address ({@code 0.0.0.0}, {@code ::}) is the server itself:
-     * it also matches a network that holds a loopback address, so a rule about loopback covers it.
+     * address connected to. Loopback in either family and the unspecified addresses ({@code 0.0.0.0},
+     * {@code ::}) are all the server itself: each matches a network that holds a loopback address of either
+     * family, so a rule about 127.0.0.0/8 also covers {@code [::1]} (and {@code localhost} resolved to it), and
+     * one about {@code ::1} covers 127.0.0.1.
      */
     record Network(Cidr cidr, List<PortRange> ports) implements Target {
 
@@ -82,7 +84,11 @@ sealed interface Target {
             }
             Optional<InetAddress> checked = address.isPresent() ? address : literal(host);
             return checked.isPresent() && (cidr.contains(checked.get())
-                    || TargetHost.isUnspecified(checked.get()) && LOOPBACK.stream().anyMatch(cidr::contains));
+                    || thisHost(checked.get()) && LOOPBACK.stream().anyMatch(cidr::contains));
+        }
+
+        private static boolean thisHost(InetAddress address) {
+            return address.isLoopbackAddress() || TargetHost.isUnspecified(address);
         }
 
         @Override

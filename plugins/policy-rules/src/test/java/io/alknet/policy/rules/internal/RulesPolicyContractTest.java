@@ -40,11 +40,14 @@ class RulesPolicyContractTest extends ForwardingPolicyContract {
         return new ForwardRequest(identity("SHA256:alice", "relay:connect"), Direction.LOCAL, "web.internal", 443, Optional.empty(), "tcp");
     }
 
-    /** Not ::1 (no rule), not 0.0.0.0:8080 as a destination (a broad allow never opens it), not the IDN name. */
+    /**
+     * ::1 by the rule about 127.0.0.1 (loopback is one host in both families), not 0.0.0.0:8080 as a destination (a
+     * broad allow never opens it), not the IDN name.
+     */
     @Override
     protected Set<OddRequest> allowedOddRequests() {
         return EnumSet.of(OddRequest.LOOPBACK_PORT_ZERO, OddRequest.REMOTE_WILDCARD, OddRequest.CONTROL_CHANNEL,
-                OddRequest.NAME_THAT_LOOKS_LIKE_AN_ADDRESS);
+                OddRequest.NAME_THAT_LOOKS_LIKE_AN_ADDRESS, OddRequest.IPV6_LOOPBACK_HIGHEST_PORT);
     }
 
     @Override

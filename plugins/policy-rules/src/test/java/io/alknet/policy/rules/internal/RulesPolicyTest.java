@@ -232,4 +232,19 @@ class RulesPolicyTest {
     private static ForwardRequest request(Identity who, String host, int port) {
         return new ForwardRequest(who, Direction.LOCAL, host, port, Optional.empty(), "tcp");
     }
+
+    /** Loopback is one host in both families: a deny of 127.0.0.0/8 also stops [::1] and a localhost that resolved to it. */
+    @Test
+    void aLoopbackRuleCoversBothFamilies() {
+        RulesPolicy policy = RuleFile.parse(List.of("deny 127.0.0.0/8:8099", "deny [::1]:8100"), "policy.rules");
+        ForwardRequest literal = new ForwardRequest(ALICE, Direction.LOCAL, "::1", 8099, Optional.empty(), "tcp");
+        ForwardRequest localhost = new ForwardRequest(ALICE, Direction.LOCAL, "localhost", 8099, Optional.empty(), "tcp")
+                .withAddress(InetAddress.ofLiteral("::1"));
+        ForwardRequest ipv4 = new ForwardRequest(ALICE, Direction.LOCAL, "127.0.0.1", 8100, Optional.empty(), "tcp");
+        assertThat(policy.decide(literal).allowed()).as("[::1]:8099").isFalse();
+        assertThat(policy.decide(localhost).allowed()).as("localhost resolved to ::1").isFalse();
+        assertThat(policy.decide(ipv4).allowed()).as("127.0.0.1 under a rule about ::1").isFalse();
+        assertThat(policy.decide(new ForwardRequest(ALICE, Direction.LOCAL, "::1", 8101, Optional.empty(), "tcp")).allowed())
+                .as("another port").isTrue();
+    }
 }

@@ -14,6 +14,10 @@ import java.util.Optional;
  * without one, a root that does not exist (every {@code GET} a 404). A file is served with {@code Last-Modified},
  * {@code ETag} and {@code Accept-Ranges} as nginx does; a directory without its slash is redirected, one without
  * {@code index.html} is forbidden. Range and conditional requests get the whole file (nginx would answer 206 or 304).
+ *
+ * <p>Files are read once and kept (up to {@value #CACHED_FILE} bytes each and {@value #CACHE_TOTAL} in all), so
+ * answering a request costs the event loop a file-attribute lookup, not a read of the file; a file changed on disk
+ * (another size or modification time) is read again. Larger files are read for each request.
  */
 final class DecoyFiles {
 
@@ -37,7 +41,19 @@ final class DecoyFiles {
     record File(byte[] content, String type, Instant lastModified, String etag) implements Answer {
     }
 
+    static final int CACHED_FILE = 1 << 20;
+    static final long CACHE_TOTAL = 32L << 20;
+
     private final Optional<Path> root;
+    private final java.util.concurrent.ConcurrentHashMap<Path, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong cachedBytes = new java.util.concurrent.atomic.AtomicLong();
+
+    private static final java.util.concurrent.ConcurrentHashMap<Optional<Path>, DecoyFiles> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The files of {@code root}, one instance (and one cache) per root for all connections. */
+    static DecoyFiles of(Optional<Path> root) {
+        return SHARED.computeIfAbsent(root.map(path -> path.toAbsolutePath().normalize()), DecoyFiles::new);
+    }
 
     DecoyFiles(Optional<Path> root) {
         this.root = root.map(path -> path.toAbsolutePath().normalize());
@@ -78,19 +94,40 @@ final class DecoyFiles {
         return Files.isRegularFile(target) ? file(target, method) : new Page(404, null);
     }
 
-    private static Answer file(Path file, String method) {
+    private Answer file(Path file, String method) {
         if (method.equals("POST")) {
             return new Page(405, null);
         }
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            byte[] content = Files.readAllBytes(file);
             long modified = attributes.lastModifiedTime().toInstant().getEpochSecond();
+            byte[] content = content(file, attributes);
             return new File(content, type(file), Instant.ofEpochSecond(modified),
                     "\"" + Long.toHexString(modified) + "-" + Long.toHexString(content.length) + "\"");
         } catch (IOException e) {
             return new Page(403, null); // nginx: a file it cannot open is forbidden
         }
+    }
+
+    private record Cached(long size, java.nio.file.attribute.FileTime modified, byte[] content) {
+    }
+
+    private byte[] content(Path file, BasicFileAttributes attributes) throws IOException {
+        Cached cached = cache.get(file);
+        if (cached != null && cached.size() == attributes.size() && cached.modified().equals(attributes.lastModifiedTime())) {
+            return cached.content();
+        }
+        byte[] content = Files.readAllBytes(file);
+        if (content.length <= CACHED_FILE) {
+            Cached fresh = new Cached(attributes.size(), attributes.lastModifiedTime(), content);
+            Cached old = cache.put(file, fresh);
+            long total = cachedBytes.addAndGet(content.length - (old == null ? 0 : old.content().length));
+            if (total > CACHE_TOTAL) {
+                cache.clear(); // a decoy site is small; one that is not is simply read again
+                cachedBytes.set(0);
+            }
+        }
+        return content;
     }
 
     private static String type(Path file) {

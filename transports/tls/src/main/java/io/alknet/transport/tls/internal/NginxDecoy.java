@@ -45,6 +45,8 @@ final class NginxDecoy extends ChannelInboundHandlerAdapter {
     private enum State {
         /** Waiting for (the rest of) a request head. */
         HEAD,
+        /** The gateway checks the credential of a request's head; input is paused. */
+        CHECKING,
         /** Reading the body of the request answered (or to be answered by the gateway). */
         BODY,
         /** The gateway is answering; input is paused. */
@@ -73,6 +75,10 @@ final class NginxDecoy extends ChannelInboundHandlerAdapter {
     /** When dropping a body after the answer, or lingering, must end at the latest (nginx's lingering_time). */
     private long dropUntil;
     private boolean lingering;
+    /** How much of {@link #in} the parser saw without finding a whole head: it runs again only once a line is added. */
+    private int scanned;
+    /** Where the last, unfinished line of {@link #in} starts (relative to its reader index). */
+    private int lineStart;
 
     /**
      * @param gateways the server's HTTP interface, looked up per request
@@ -81,7 +87,7 @@ final class NginxDecoy extends ChannelInboundHandlerAdapter {
      */
     NginxDecoy(TlsSettings settings, Supplier<Optional<HttpGateway>> gateways, boolean tls, ConnectionTimer timer) {
         this.settings = settings;
-        this.files = new DecoyFiles(settings.decoyDirectory());
+        this.files = DecoyFiles.of(settings.decoyDirectory());
         this.gateways = gateways;
         this.tls = tls;
         this.timer = timer;
@@ -150,12 +156,25 @@ final class NginxDecoy extends ChannelInboundHandlerAdapter {
                         }
                         return;
                     }
+                    if (writing > 0) {
+                        // pipelined requests wait until the last answer is out, as nginx's do: a client that reads
+                        // nothing cannot make the server queue answers (its send timeout ends the connection)
+                        ctx.channel().config().setAutoRead(false);
+                        return;
+                    }
                     if (!headTimed) {
                         headTimed = true;
                         timer.arm(settings.sniffTimeout()); // client_header_timeout, from the first byte of the request
                     }
+                    if (!newLine()) {
+                        if (inputClosed) {
+                            finish();
+                        }
+                        return; // the parser saw all of this: a head sent a byte at a time is not parsed a byte at a time
+                    }
                     switch (NginxRequestParser.parse(in)) {
                         case NginxRequestParser.Incomplete incomplete -> {
+                            scannedAll();
                             if (inputClosed) {
                                 finish();
                             }
@@ -163,11 +182,15 @@ final class NginxDecoy extends ChannelInboundHandlerAdapter {
                         }
                         case NginxRequestParser.Refused refused -> {
                             in.skipBytes(refused.contentLength() > 0 ? refused.length() : in.readableBytes());
+                            scanned = 0;
+                            lineStart = 0;
                             answerAndClose(NginxResponses.page(refused.status(), refused.version(), "HEAD".equals(refused.method()),
                                     refused.padded(), false, null), RequestBody.dropped(refused.contentLength()));
                         }
                         case NginxRequestParser.Parsed parsed -> {
                             in.skipBytes(parsed.length());
+                            scanned = 0;
+                            lineStart = 0;
                             begin(parsed.request());
                         }
                     }
@@ -202,7 +225,7 @@ final class NginxDecoy extends ChannelInboundHandlerAdapter {
                         }
                     }
                 }
-                case ANSWERING, LINGERING -> {
+                case CHECKING, ANSWERING, LINGERING -> {
                     return;
                 }
             }
@@ -224,12 +247,56 @@ final class NginxDecoy extends ChannelInboundHandlerAdapter {
         timer.arm(settings.sniffTimeout()); // nginx's send and body timeouts have the same default
         Optional<HttpGateway> available = gateways.get();
         if (available.isPresent() && next.path().startsWith(CALL_PREFIX) && next.header("Authorization") != null) {
-            gateway = available.get();
-            body = RequestBody.kept(next, MAX_BODY);
-            state = State.BODY;
+            check(available.get(), next);
             return;
         }
         answerAsNginx(false);
+    }
+
+    /**
+     * Asks the gateway about the credential before the body is read: a stranger's body is never kept (nginx keeps
+     * none either, it answers at once and drops it), only an accepted caller's, up to {@link #MAX_BODY}.
+     */
+    private void check(HttpGateway candidate, NginxRequest next) {
+        state = State.CHECKING;
+        ctx.channel().config().setAutoRead(false);
+        candidate.accepts(ServerConnection.peer(ctx.channel()), next.headerMap())
+                .whenComplete((accepted, failure) -> ctx.executor().execute(() -> {
+                    if (!ctx.channel().isActive() || state != State.CHECKING) {
+                        return;
+                    }
+                    ctx.channel().config().setAutoRead(true);
+                    if (failure == null && Boolean.TRUE.equals(accepted)) {
+                        gateway = candidate;
+                        body = RequestBody.kept(next, MAX_BODY);
+                        state = State.BODY;
+                    } else {
+                        state = State.HEAD; // as for anyone: nginx's answer, the body read and dropped after it
+                        answerAsNginx(false);
+                    }
+                    drive();
+                }));
+    }
+
+    /**
+     * Whether the parser has something new to decide on: a line end it has not seen, or a line grown past nginx's
+     * limit (refused at once, as nginx refuses it).
+     */
+    private boolean newLine() {
+        if (scanned == 0 || scanned > in.readableBytes()) {
+            return true;
+        }
+        if (in.indexOf(in.readerIndex() + scanned, in.writerIndex(), (byte) '\n') >= 0) {
+            return true;
+        }
+        return in.readableBytes() - lineStart > NginxRequestParser.LINE_LIMIT || in.readableBytes() > NginxRequestParser.HEAD_LIMIT;
+    }
+
+    /** The parser saw all of {@link #in} without finding a whole head. */
+    private void scannedAll() {
+        scanned = in.readableBytes();
+        int lastLineEnd = in.forEachByteDesc(in.readerIndex(), in.readableBytes(), b -> b != '\n');
+        lineStart = lastLineEnd < 0 ? 0 : lastLineEnd + 1 - in.readerIndex();
     }
 
     /** What nginx answers {@code request}; its body, unless read already, is read and dropped after the answer. */
@@ -306,6 +373,8 @@ final class NginxDecoy extends ChannelInboundHandlerAdapter {
         body = null;
         gateway = null;
         state = State.HEAD;
+        scanned = 0;
+        lineStart = 0;
         headTimed = false;
         idleAfterAnswer();
     }
@@ -362,8 +431,20 @@ final class NginxDecoy extends ChannelInboundHandlerAdapter {
                 }
             } else {
                 idleAfterAnswer();
+                if (writing == 0 && state == State.HEAD) {
+                    // a pipelined request that waited for this answer; as a task, since a write may complete within
+                    // the call that made it, in the middle of answering
+                    ctx.executor().execute(this::resumeAfterAnswer);
+                }
             }
         });
+    }
+
+    private void resumeAfterAnswer() {
+        if (writing == 0 && state == State.HEAD && ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
+            drive();
+        }
     }
 
     /**

@@ -47,6 +47,19 @@ final class ChannelDataWriter {
         return result;
     }
 
+    /** The channel closed: a write still waiting for the peer's window fails. */
+    void fail(Throwable cause) {
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            waiting = done;
+            current = null;
+            done = null;
+        }
+        if (waiting != null) {
+            waiting.completeExceptionally(cause);
+        }
+    }
+
     /** The peer opened its window: continue a write that was waiting for it. */
     void windowExpanded() {
         pump();

@@ -54,6 +54,7 @@ public final class ChannelStream implements TransportStream {
     /** Our side closed the channel: gracefully ({@link #close()}) or not ({@link #abort()}). */
     private boolean closedHere;
     private boolean aborted;
+    private boolean closedTold;
 
     /**
      * @param eofSender sends SSH_MSG_CHANNEL_EOF (a protected operation of MINA's channel)
@@ -129,19 +130,30 @@ public final class ChannelStream implements TransportStream {
      * ended (the peer's CLOSE, the session going away) before the peer's EOF, is never a clean end of data.
      */
     private void channelClosed() {
-        StreamHandler current;
         Queue<PendingWrite> failed;
         synchronized (lock) {
-            current = handler;
             failed = new ArrayDeque<>(writes);
             writes.clear();
         }
         for (PendingWrite write : failed) {
             write.future.completeExceptionally(new ClosedChannelException());
         }
-        if (closed.complete(null) && current != null) {
-            current.onClosed(closeError());
+        writer.fail(new ClosedChannelException()); // a write that waited for the peer's window
+        closed.complete(null);
+        tellClosed();
+    }
+
+    /** Tells the handler the end once, whether the close or the start comes first. */
+    private void tellClosed() {
+        StreamHandler current;
+        synchronized (lock) {
+            if (closedTold || handler == null || !closed.isDone()) {
+                return;
+            }
+            closedTold = true;
+            current = handler;
         }
+        current.onClosed(closeError());
     }
 
     private IOException closeError() {
@@ -199,9 +211,7 @@ public final class ChannelStream implements TransportStream {
                 early = new ArrayDeque<>();
             }
         }
-        if (closed.isDone()) {
-            streamHandler.onClosed(closeError());
-        }
+        tellClosed();
     }
 
     /**
@@ -232,8 +242,8 @@ public final class ChannelStream implements TransportStream {
     public CompletionStage<Void> write(ByteBuffer data) {
         PendingWrite write = new PendingWrite(data, false);
         synchronized (lock) {
-            if (closeRequested || closed.isDone() || channel.isClosing()) {
-                return CompletableFuture.failedFuture(new ClosedChannelException());
+            if (closeRequested || eofQueued != null || closed.isDone() || channel.isClosing()) {
+                return CompletableFuture.failedFuture(new ClosedChannelException()); // nothing may follow EOF (RFC 4254 5.3)
             }
             writes.add(write);
         }
