@@ -40,6 +40,28 @@ public final class KeyPaths {
     private KeyPaths() {
     }
 
+    /**
+     * Checks that {@code path} may name an Ed25519 signing key handed out as such: below the master, fully hardened, and
+     * outside the password and encryption-key trees (whose keys are handed out only as passwords and key ids).
+     *
+     * @throws SecretException {@code INVALID_PATH} saying which rule it breaks
+     */
+    public static DerivationPath requireSigningKeyPath(DerivationPath path) {
+        Slip10.requireHardened(path);
+        if (path.depth() == 0) {
+            throw new SecretException(SecretException.INVALID_PATH, "the master key is not handed out; give a path such as m/74'/0'/0'/0'");
+        }
+        if (path.startsWith(PASSWORDS)) {
+            throw new SecretException(SecretException.INVALID_PATH, "derivation path " + path
+                    + " is in the password tree m/74'/1' (use /secret/derive/password)");
+        }
+        if (path.startsWith(ENCRYPTION)) {
+            throw new SecretException(SecretException.INVALID_PATH, "derivation path " + path
+                    + " is in the encryption-key tree m/74'/2' (use /secret/derive/encryption-key)");
+        }
+        return path;
+    }
+
     /** Worker or device identity {@code n}: {@code m/74'/0'/0'/n'} (0 is the primary identity). */
     public static DerivationPath device(int n) {
         return DEVICE_PARENT.child(n, true);

@@ -102,15 +102,7 @@ public final class SecretOperations {
         Map<?, ?> in = (Map<?, ?>) input;
         DerivationPath path = path(in, KeyPaths.IDENTITY);
         boolean export = exportAllowed(in, context);
-        if (path.depth() == 0 || !path.isFullyHardened()) {
-            Slip10.requireHardened(path);
-            throw new SecretException(SecretException.INVALID_PATH, "the master key is not handed out; give a path such as m/74'/0'/0'/0'");
-        }
-        if (path.startsWith(KeyPaths.PASSWORDS) || path.startsWith(KeyPaths.ENCRYPTION)) {
-            throw new SecretException(SecretException.INVALID_PATH, "derivation path " + path + " is in the "
-                    + (path.startsWith(KeyPaths.PASSWORDS) ? "password tree m/74'/1' (use /secret/derive/password)"
-                    : "encryption-key tree m/74'/2' (use /secret/derive/encryption-key)"));
-        }
+        KeyPaths.requireSigningKeyPath(path);
         try (DerivedKey key = service.deriveEd25519(path)) {
             return describe(key, export, Map.of());
         }

@@ -30,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * derivation; Argon2id when unlocking from the seed file takes about a second): call them from virtual threads, never
  * from an I/O thread.
  */
-public final class SecretService {
+public final class SecretService implements AutoCloseable {
 
     /** How long a derived key stays cached unless configured otherwise (spec OQ-SVC-04). */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofHours(1);
@@ -305,6 +305,12 @@ public final class SecretService {
         cache.clear();
         Wipe.bytes(seed);
         seed = null;
+    }
+
+    /** {@link #lock()}: a service that goes out of use wipes what it holds. */
+    @Override
+    public void close() {
+        lock();
     }
 
     @Override

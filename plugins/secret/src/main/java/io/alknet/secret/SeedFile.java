@@ -89,9 +89,7 @@ public final class SeedFile {
         if (passphrase.length == 0) {
             throw new SecretException(SecretException.INVALID_INPUT, "the seed file needs a passphrase; it may not be empty");
         }
-        if (Files.exists(file)) {
-            throw exists(file);
-        }
+        requireAbsent(file);
         byte[] salt = Aead.random(random, Aead.SALT_BYTES);
         byte[] iv = Aead.random(random, Aead.IV_BYTES);
         String header = MAGIC + "\n" + kdf.line() + "\nsalt " + Base64.getEncoder().encodeToString(salt);
@@ -104,6 +102,17 @@ public final class SeedFile {
             throw exists(file);
         } finally {
             Wipe.bytes(key);
+        }
+    }
+
+    /**
+     * Checks that no seed file is at {@code file}, e.g. before asking for a new passphrase.
+     *
+     * @throws SecretException {@code SEED_EXISTS}
+     */
+    public static void requireAbsent(Path file) {
+        if (Files.exists(file)) {
+            throw exists(file);
         }
     }
 
