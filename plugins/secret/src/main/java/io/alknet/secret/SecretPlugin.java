@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SecretPlugin implements AlknetPlugin {
 
     private final Map<Path, SecretService> services = new ConcurrentHashMap<>();
+    private final Map<Path, SecretCredentialProvider> credentialProviders = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -35,5 +36,15 @@ public final class SecretPlugin implements AlknetPlugin {
     public SecretService service(PluginContext context) {
         Path directory = context.stateDirectory().toAbsolutePath().normalize();
         return services.computeIfAbsent(directory, key -> SecretService.forStateDirectory(key, context.clock()));
+    }
+
+    /**
+     * The default outbound {@link io.alknet.api.identity.CredentialProvider} of {@code context}'s state directory: the
+     * credentials of {@code <state-dir>/secret/credentials}, decrypted while that directory's service is unlocked. The
+     * kernel does not ask plugins for credential providers yet; this is where that wiring will get it.
+     */
+    public SecretCredentialProvider credentialProvider(PluginContext context) {
+        Path directory = context.stateDirectory().toAbsolutePath().normalize();
+        return credentialProviders.computeIfAbsent(directory, key -> new SecretCredentialProvider(service(context), CredentialStore.in(key)));
     }
 }
