@@ -105,6 +105,18 @@ class SecretCliTest {
                 "--passphrase-file", passphrase.toString()), 2, "--seed-path: derivation path 'm/74/x' is malformed");
         assertThat(dir.resolve("k2")).doesNotExist();
 
+        Path credential = write("billing.cred", "type=bearer\ntoken=sk_live_billing\n");
+        Cli.Result added = Cli.run(dir, "credentials", "add", "billing-api", "--from-file", credential.toString(), "--passphrase-file",
+                passphrase.toString());
+        assertThat(added.exitCode()).as(added.stderr()).isZero();
+        assertThat(Files.readString(dir.resolve("state/secret/credentials"))).startsWith("alknet-credentials v1\nbilling-api bearer 0 ")
+                .doesNotContain("sk_live_billing");
+        assertThat(Cli.run(dir, "credentials", "list").stdout()).containsPattern("billing-api +bearer +0");
+        expectError(Cli.run(dir, "credentials", "add", "x", "--from-file", write("bad.cred", "type=bearer\n").toString(),
+                "--passphrase-file", passphrase.toString()), 2, "needs the field 'token'");
+        assertThat(Cli.run(dir, "credentials", "remove", "billing-api").exitCode()).isZero();
+        expectError(Cli.run(dir, "credentials", "remove", "billing-api"), 1, "no credential for billing-api");
+
         Path clientKey = dir.resolve("client");
         assertThat(Cli.run(dir, "keygen", "-f", clientKey.toString(), "-C", "admin").exitCode()).isZero();
         Files.writeString(dir.resolve("authorized_keys"), "scopes=\"secrets:admin,secrets:derive,secrets:encrypt,secrets:decrypt\" "
@@ -164,6 +176,9 @@ class SecretCliTest {
             assertThat(result.stdout()).contains("Usage: alknet secret " + command);
         }
         assertThat(Cli.run(dir, "secret", "--help").stdout()).contains("secrets:export");
+        for (String command : new String[] {"add", "list", "remove"}) {
+            assertThat(Cli.run(dir, "credentials", command, "--help").stdout()).contains("Usage: alknet credentials " + command);
+        }
         assertThat(Cli.run(dir, "keygen", "--help").stdout()).contains("--from-seed");
         assertThat(Cli.run(dir, "serve", "--help").stdout()).contains("--host-key-from-seed");
         expectError(Cli.run(dir, "secret", "init", "--words", "13"), 2, "--words is 12 or 24");
