@@ -4,7 +4,7 @@ import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.call.Json;
 import io.alknet.kernel.Alknet;
-import io.alknet.kernel.AlknetClient;
+import io.alknet.api.call.CallOptions;
 import io.alknet.secret.DerivationPath;
 import io.alknet.secret.DerivedKey;
 import io.alknet.secret.KeyPaths;
@@ -219,16 +219,8 @@ final class SecretCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Object input = input();
-            PrintWriter out = spec.commandLine().getOut();
-            try (AlknetClient client = CallClients.connect(login, common, iface.name)) {
-                Object result = CallClients.await(client.calls().call(operation(), input), spec.commandLine().getErr());
-                print(result, out);
-                out.flush();
-                return ExitCodes.OK;
-            } catch (CallClients.CallFailed failed) {
-                return failed.report(spec.commandLine().getErr());
-            }
+            return CallClients.callAndPrint(login, common, iface.name, operation(), input(), CallOptions.DEFAULT,
+                    spec.commandLine().getOut(), spec.commandLine().getErr(), this::print);
         }
     }
 

@@ -4,21 +4,17 @@ import io.alknet.api.Identity;
 import io.alknet.api.call.CallError;
 import io.alknet.api.call.Operation;
 import io.alknet.api.call.OperationContext;
-import io.alknet.api.call.OperationEnv;
 import io.alknet.api.call.OperationException;
-import io.alknet.api.identity.CredentialSet;
+import io.alknet.testkit.contract.TestOperationContext;
 import io.alknet.testkit.contract.TestPluginContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,62 +24,6 @@ class SecretOperationsTest {
 
     @TempDir
     Path dir;
-
-    record Context(Identity identity, boolean trusted) implements OperationContext {
-        @Override
-        public String requestId() {
-            return "test";
-        }
-
-        @Override
-        public Optional<String> parentRequestId() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, Object> metadata() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<Instant> deadline() {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        @Override
-        public void onCancel(Runnable action) {
-        }
-
-        @Override
-        public OperationEnv env() {
-            return new OperationEnv() {
-                @Override
-                public CompletionStage<Object> invoke(String path, Object input) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public CompletionStage<Object> invokePeer(String path, Object input) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public <T> Optional<T> service(Class<T> type) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public Optional<CredentialSet> credentials(String service) {
-                    return Optional.empty();
-                }
-            };
-        }
-    }
 
     private static Object call(List<Operation> operations, String path, Object input, OperationContext context) throws Exception {
         return operations.stream().filter(operation -> operation.spec().path().equals(path)).findFirst().orElseThrow()
@@ -95,14 +35,14 @@ class SecretOperationsTest {
         return (Map<String, Object>) value;
     }
 
-    private static Context caller(String... scopes) {
-        return new Context(Identity.of("SHA256:test", "test", Set.of(scopes)), false);
+    private static TestOperationContext caller(String... scopes) {
+        return new TestOperationContext(Identity.of("SHA256:test", "test", Set.of(scopes)), false);
     }
 
     @Test
     void everyOperationButLockUnlockAndStatusIsRefusedWhileLocked() throws Exception {
         List<Operation> operations = new SecretPlugin().serverOperations(TestPluginContext.in(dir));
-        Context admin = caller(SecretOperations.SCOPE_DERIVE, SecretOperations.SCOPE_PASSWORD, SecretOperations.SCOPE_ENCRYPT,
+        TestOperationContext admin = caller(SecretOperations.SCOPE_DERIVE, SecretOperations.SCOPE_PASSWORD, SecretOperations.SCOPE_ENCRYPT,
                 SecretOperations.SCOPE_DECRYPT, SecretOperations.SCOPE_ADMIN);
         Map<String, Object> inputs = Map.of(
                 "/secret/derive/ed25519", Map.of(),
@@ -153,7 +93,7 @@ class SecretOperationsTest {
         assertThat(Base64.getDecoder().decode((String) exported.get("private_key")))
                 .isEqualTo(java.util.HexFormat.of().parseHex("603aa5c626317fda4afd87b902e5c9de76c33f40834005245e1c5a675e92d700"));
         Map<?, ?> trusted = (Map<?, ?>) call(operations, "/secret/derive/encryption-key", Map.of("export", true),
-                new Context(Identity.of("SHA256:test", "test", Set.of()), true));
+                new TestOperationContext(Identity.of("SHA256:test", "test", Set.of()), true));
         assertThat(result(trusted)).containsKey("private_key");
     }
 

@@ -50,10 +50,7 @@ public final class Aead {
     /** AES-256-GCM of {@code plaintext} under {@code key} with {@code iv} and {@code aad}: ciphertext || tag. */
     public static byte[] seal(byte[] key, byte[] iv, byte[] aad, byte[] plaintext) {
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(aad);
-            return cipher.doFinal(plaintext);
+            return cipher(Cipher.ENCRYPT_MODE, key, iv, aad).doFinal(plaintext);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available: " + e.getMessage(), e);
         }
@@ -69,15 +66,19 @@ public final class Aead {
             throw new AEADBadTagException("a " + IV_BYTES + "-byte IV and at least a tag are needed");
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(aad);
-            return cipher.doFinal(sealed);
+            return cipher(Cipher.DECRYPT_MODE, key, iv, aad).doFinal(sealed);
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available: " + e.getMessage(), e);
         }
+    }
+
+    private static Cipher cipher(int mode, byte[] key, byte[] iv, byte[] aad) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, iv));
+        cipher.updateAAD(aad);
+        return cipher;
     }
 
     /** {@code count} random bytes. */
