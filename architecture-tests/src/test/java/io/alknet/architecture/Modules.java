@@ -24,12 +24,13 @@ final class Modules {
             "io.alknet.socks5",
             "io.alknet.auth.keys",
             "io.alknet.auth.apikey",
-            "io.alknet.policy.rules");
+            "io.alknet.policy.rules",
+            "io.alknet.secret");
 
     /** Every module root that may have an internal package. */
     static final List<String> ALL = List.of(API, KERNEL, CLI, NETTY_SUPPORT, CALL_FRAMING,
             "io.alknet.transport.tcp", "io.alknet.transport.tls", "io.alknet.ssh", "io.alknet.raw", "io.alknet.http", "io.alknet.forward", "io.alknet.socks5", "io.alknet.auth.keys",
-            "io.alknet.auth.apikey", "io.alknet.policy.rules");
+            "io.alknet.auth.apikey", "io.alknet.policy.rules", "io.alknet.secret");
 
     private Modules() {
     }

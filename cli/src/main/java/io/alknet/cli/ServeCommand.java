@@ -80,6 +80,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "Host key (OpenSSH private key). Default: generated once into the state directory.")
     Path hostKey;
 
+    @Option(names = "--host-key-from-seed", arity = "0..1", fallbackValue = "", paramLabel = "PASSPHRASE_FILE",
+            description = "Derive the host key from the seed ('alknet secret init') at m/74'/0'/1'/0' instead of --host-key; the seed "
+                    + "file's passphrase is asked on the terminal, or read from PASSPHRASE_FILE, e.g. --host-key-from-seed=/run/secrets/alknet. "
+                    + "The key goes to the SSH interface through an owner-only file that is deleted once the server started.")
+    String hostKeyFromSeed;
+
+    /** The owner-only file holding the host key derived from the seed, while the server starts. */
+    private Path seedHostKey;
+
     @Option(names = "--authorized-keys", paramLabel = "FILE",
             description = "Client public keys allowed to log in, OpenSSH authorized_keys format (ssh-ed25519). The same keys may "
                     + "sign tokens (alknet token). Without it nobody can log in with a key.")
@@ -181,10 +190,23 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (hostKeyFromSeed != null) {
+            if (hostKey != null) {
+                throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "give either --host-key or --host-key-from-seed, not both");
+            }
+            seedHostKey = writeSeedHostKey();
+        }
         ServerOptions options = options();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AlknetServer server = Alknet.server(options);
+        AlknetServer server;
+        try {
+            server = Alknet.server(options);
+        } finally {
+            if (seedHostKey != null) {
+                java.nio.file.Files.deleteIfExists(seedHostKey); // the SSH interface loaded it while the server started
+            }
+        }
         Signals.onTerminate(() -> server.stop(options.gracePeriod()));
         Signals.onHangup(() -> {
             try {
@@ -335,7 +357,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         common.settingsMap().forEach(options::setting);
 
-        String key = first(path(hostKey), fileServer == null ? null : fileServer.hostKey(), null);
+        String key = seedHostKey != null ? seedHostKey.toString()
+                : first(path(hostKey), fileServer == null ? null : fileServer.hostKey(), null);
         if (key != null) {
             options.setting("interface.ssh.host-key", key);
         }
@@ -396,6 +419,17 @@ final class ServeCommand implements Callable<Integer> {
         options.limits(limits);
         options.setting("interface.ssh.max-auth-attempts", Integer.toString(limits.maxAuthAttempts()));
         return options.build();
+    }
+
+    /** Derives the host key at m/74'/0'/1'/0' into a new owner-only file in the state directory. */
+    private Path writeSeedHostKey() throws java.io.IOException {
+        Path stateDirectory = common.stateDirectory != null ? common.stateDirectory : Alknet.defaultStateDirectory();
+        java.security.KeyPair pair = SeedKeys.derive(stateDirectory, io.alknet.secret.KeyPaths.SSH_HOST_KEY.toString(),
+                hostKeyFromSeed.isEmpty() ? null : Path.of(hostKeyFromSeed), "--host-key-from-seed");
+        java.nio.file.Files.createDirectories(stateDirectory);
+        Path file = java.nio.file.Files.createTempFile(stateDirectory, ".host-key-from-seed-", ".tmp"); // mode 0600 from the start
+        java.nio.file.Files.write(file, io.alknet.ssh.OpenSshKeys.privateKeyFile(pair, "alknet-host-from-seed"));
+        return file;
     }
 
     private static int nonNegative(String what, int value) {

@@ -3,6 +3,7 @@ package io.alknet.kernel.internal;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.call.Operation;
+import io.alknet.api.plugin.PluginContext;
 import io.alknet.kernel.PluginCatalog;
 import io.alknet.kernel.internal.call.Calls;
 import org.slf4j.Logger;
@@ -21,12 +22,19 @@ final class CallSetup {
     private CallSetup() {
     }
 
-    static Calls calls(PluginCatalog catalog, Map<String, String> settings) {
+    /** {@code server} is the server's plugin context, empty for a client (which gets no server operations). */
+    static Calls calls(PluginCatalog catalog, Map<String, String> settings, Optional<PluginContext> server) {
         List<Map.Entry<Operation, ClassLoader>> contributed = new ArrayList<>();
         for (PluginCatalog.PluginInfo plugin : catalog.plugins()) {
             try {
                 for (Operation operation : PluginCalls.withLoader(plugin.classLoader(), () -> plugin.plugin().operations())) {
                     contributed.add(Map.entry(operation, plugin.classLoader()));
+                }
+                if (server.isPresent()) {
+                    for (Operation operation : PluginCalls.withLoader(plugin.classLoader(),
+                            () -> plugin.plugin().serverOperations(server.get()))) {
+                        contributed.add(Map.entry(operation, plugin.classLoader()));
+                    }
                 }
             } catch (RuntimeException | LinkageError e) {
                 LOG.error("plugin.operations.failed plugin={} jar={} error=\"{}\"", plugin.name(), plugin.jarName(), e.toString());

@@ -69,7 +69,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
 
     @Inject
     public ClientRuntime(ClientOptions options, Components components, io.alknet.kernel.PluginCatalog catalog) {
-        this.calls = new ClientCalls(closer.register(CallSetup.calls(catalog, options.settings())));
+        this.calls = new ClientCalls(closer.register(CallSetup.calls(catalog, options.settings(), java.util.Optional.empty())));
         this.options = options;
         this.components = components;
     }

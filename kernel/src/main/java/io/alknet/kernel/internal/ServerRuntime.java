@@ -89,7 +89,7 @@ public final class ServerRuntime implements AlknetServer {
             // forward targets are dialled over the tcp transport
             outbound = closer.register(new Outbound(transport("tcp"), config, audit));
             remoteListeners = new RemoteListeners(transport("tcp"));
-            Calls shared = closer.register(CallSetup.calls(catalog, options.settings()));
+            Calls shared = closer.register(CallSetup.calls(catalog, options.settings(), Optional.of(context)));
             shared.serverOperations(this::status, this::reload);
             calls = new ServerCalls(shared, config, audit, guard);
             for (ListenerSpec spec : options.listeners()) {
