@@ -3,6 +3,7 @@ package io.alknet.cli;
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.call.CallError;
+import io.alknet.api.call.CallOptions;
 import io.alknet.api.identity.AuthToken;
 import io.alknet.defaults.BuiltIns;
 import io.alknet.interfaces.ssh.OpenSshKeys;
@@ -63,6 +64,21 @@ final class CallClients {
         }
         KeyPair key = OpenSshKeys.load(login.identityFiles().getFirst());
         return AuthToken.sign(OpenSshKeys.publicKeyBlob(key.getPublic()), key.getPrivate(), Instant.now()).encode();
+    }
+
+    /**
+     * Connects, calls {@code path} with {@code input} and hands the result to {@code print}; the exit status: 0, or 1
+     * after printing {@code alknet: CODE: message} when the call failed.
+     */
+    static int callAndPrint(ServerLogin login, CommonOptions common, String iface, String path, Object input, CallOptions options,
+                            PrintWriter out, PrintWriter err, java.util.function.BiConsumer<Object, PrintWriter> print) {
+        try (AlknetClient client = connect(login, common, iface)) {
+            print.accept(await(client.calls().call(path, input, options), err), out);
+            out.flush();
+            return ExitCodes.OK;
+        } catch (CallFailed failed) {
+            return failed.report(err);
+        }
     }
 
     /** Waits for a call; a failed call prints {@code alknet: CODE: message} and yields exit status 1. */

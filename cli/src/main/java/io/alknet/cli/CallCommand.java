@@ -4,7 +4,6 @@ import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.call.CallOptions;
 import io.alknet.call.Json;
-import io.alknet.kernel.AlknetClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,14 +66,8 @@ final class CallCommand implements Callable<Integer> {
         CallOptions options = CallOptions.timeout(Durations.parse("--timeout", timeout));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (AlknetClient client = CallClients.connect(login, common, iface.name)) {
-            Object result = CallClients.await(client.calls().call(operation, input, options), err);
-            out.println(Json.pretty(result));
-            out.flush();
-            return ExitCodes.OK;
-        } catch (CallClients.CallFailed failed) {
-            return failed.report(err);
-        }
+        return CallClients.callAndPrint(login, common, iface.name, operation, input, options, out, err,
+                (result, printer) -> printer.println(Json.pretty(result)));
     }
 
     private Object input() throws java.io.IOException {

@@ -70,6 +70,15 @@ final class ServeCommand implements Callable<Integer> {
                     + "the server listens on iroh:// (every address, any UDP port) and prints its 'iroh address' for clients.")
     String transport;
 
+    @Option(names = "--host-key-from-seed", arity = "0..1", fallbackValue = "", paramLabel = "PASSPHRASE_FILE",
+            description = "Derive the host key from the seed ('alknet secret init') at m/74'/0'/1'/0' instead of --host-key; the seed "
+                    + "file's passphrase is asked on the terminal, or read from PASSPHRASE_FILE, e.g. --host-key-from-seed=/run/secrets/alknet. "
+                    + "The key goes to the SSH interface through an owner-only file that is deleted once the server started.")
+    String hostKeyFromSeed;
+
+    /** The owner-only file holding the host key derived from the seed, while the server starts. */
+    private Path seedHostKey;
+
     @Option(names = "--max-auth-attempts", paramLabel = "N",
             description = "Failed authentications per connection before it is dropped (0 = unlimited; default: 10).")
     Integer maxAuthAttempts;
@@ -125,10 +134,25 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         catalog = Alknet.discover(Optional.ofNullable(common.pluginDirectory));
+        if (hostKeyFromSeed != null) {
+            boolean hostKeyFlag = declaredFlags.flags().stream().anyMatch(flag -> flag.value().isPresent()
+                    && flag.settings().stream().anyMatch(setting -> setting.key().equals(BuiltIns.HOST_KEY)));
+            if (hostKeyFlag) {
+                throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "give either --host-key or --host-key-from-seed, not both");
+            }
+            seedHostKey = writeSeedHostKey();
+        }
         ServerOptions options = options();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AlknetServer server = Alknet.server(options, catalog);
+        AlknetServer server;
+        try {
+            server = Alknet.server(options, catalog);
+        } finally {
+            if (seedHostKey != null) {
+                java.nio.file.Files.deleteIfExists(seedHostKey); // the SSH interface loaded it while the server started
+            }
+        }
         Signals.onTerminate(() -> server.stop(options.gracePeriod()));
         Signals.onHangup(() -> {
             try {
@@ -215,6 +239,9 @@ final class ServeCommand implements Callable<Integer> {
         for (PluginOptions.Flag flag : declaredFlags.flags()) {
             flag.value().ifPresent(value -> explicit.addAll(apply(options, flag.settings(), value, transports, flag.option().longestName())));
         }
+        if (seedHostKey != null) {
+            options.setting(BuiltIns.HOST_KEY, seedHostKey.toString());
+        }
 
         // the keys provider, and every other identity provider given something to check credentials against by a flag or a file key
         List<String> identityProviders = new ArrayList<>(List.of(BuiltIns.KEYS));
@@ -272,6 +299,17 @@ final class ServeCommand implements Callable<Integer> {
                     + scheme + "://HOST:PORT" + (scheme.equals(BuiltIns.IROH) ? " (or --transport iroh)" : ""));
         }
         return set;
+    }
+
+    /** Derives the host key at m/74'/0'/1'/0' into a new owner-only file in the state directory. */
+    private Path writeSeedHostKey() throws java.io.IOException {
+        Path stateDirectory = common.stateDirectory != null ? common.stateDirectory : Alknet.defaultStateDirectory();
+        java.security.KeyPair pair = SeedKeys.derive(stateDirectory, io.alknet.secret.KeyPaths.SSH_HOST_KEY.toString(),
+                hostKeyFromSeed.isEmpty() ? null : Path.of(hostKeyFromSeed), "--host-key-from-seed");
+        java.nio.file.Files.createDirectories(stateDirectory);
+        Path file = java.nio.file.Files.createTempFile(stateDirectory, ".host-key-from-seed-", ".tmp"); // mode 0600 from the start
+        java.nio.file.Files.write(file, io.alknet.interfaces.ssh.OpenSshKeys.privateKeyFile(pair, "alknet-host-from-seed"));
+        return file;
     }
 
     private static int nonNegative(String what, int value) {

@@ -65,4 +65,13 @@ public interface AlknetPlugin {
     default List<io.alknet.api.call.Operation> operations() {
         return List.of();
     }
+
+    /**
+     * Operations only servers serve, made for one server with its context (state directory, clock): ones that keep
+     * server state, such as the secret service. Called once per server at startup, after {@link #operations()}; the
+     * same rules apply to their handlers. Clients never call it, so their peers never see these operations.
+     */
+    default List<io.alknet.api.call.Operation> serverOperations(PluginContext context) {
+        return List.of();
+    }
 }

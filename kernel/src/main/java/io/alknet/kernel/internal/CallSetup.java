@@ -4,6 +4,7 @@ import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.call.Operation;
 import io.alknet.api.identity.CredentialProvider;
+import io.alknet.api.plugin.PluginContext;
 import io.alknet.kernel.ExtensionKind;
 import io.alknet.kernel.KernelSettings;
 import io.alknet.kernel.PluginCatalog;
@@ -17,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds a process's {@link Calls} from the plugins' operations and credential providers and the {@code calls.*}
- * settings.
+ * Builds a process's {@link Calls} from the plugins' operations (a server's also their server operations) and credential
+ * providers and the {@code calls.*} settings.
  */
 final class CallSetup {
 
@@ -27,13 +28,22 @@ final class CallSetup {
     private CallSetup() {
     }
 
-    static Calls calls(Components components) {
+    /**
+     * @param server the server's plugin context, empty for a client (which gets no server operations)
+     */
+    static Calls calls(Components components, Optional<PluginContext> server) {
         PluginCatalog catalog = components.catalog();
         List<Map.Entry<Operation, ClassLoader>> contributed = new ArrayList<>();
         for (PluginCatalog.PluginInfo plugin : catalog.plugins()) {
             try {
                 for (Operation operation : PluginCalls.withLoader(plugin.classLoader(), () -> plugin.plugin().operations())) {
                     contributed.add(Map.entry(operation, plugin.classLoader()));
+                }
+                if (server.isPresent()) {
+                    for (Operation operation : PluginCalls.withLoader(plugin.classLoader(),
+                            () -> plugin.plugin().serverOperations(server.get()))) {
+                        contributed.add(Map.entry(operation, plugin.classLoader()));
+                    }
                 }
             } catch (RuntimeException | LinkageError e) {
                 LOG.error("plugin.operations.failed plugin={} jar={} error=\"{}\"", plugin.name(), plugin.jarName(), e.toString());
@@ -50,16 +60,15 @@ final class CallSetup {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, KernelSettings.PUBSUB_BUFFER + " must be a positive number of events, got '"
                     + buffer + "'");
         }
-        return new Calls(contributed, credentials(components), Map.of(), eventBuffer);
+        return new Calls(contributed, credentials(components, server.orElse(components.context())), Map.of(), eventBuffer);
     }
 
     /** Every contributed credential provider, asked in plugin order; none when no plugin contributes one. */
-    private static Optional<CredentialProvider> credentials(Components components) {
+    private static Optional<CredentialProvider> credentials(Components components, PluginContext context) {
         List<CredentialProvider> providers = new ArrayList<>();
         try {
             for (String name : components.catalog().of(ExtensionKind.CREDENTIAL_PROVIDER).keySet()) {
-                providers.add(components.create(ExtensionKind.CREDENTIAL_PROVIDER, name,
-                        (factory, settings) -> factory.create(settings, components.context())));
+                providers.add(components.create(ExtensionKind.CREDENTIAL_PROVIDER, name, (factory, settings) -> factory.create(settings, context)));
             }
         } catch (RuntimeException e) {
             providers.forEach(CredentialProviders::closeQuietly);

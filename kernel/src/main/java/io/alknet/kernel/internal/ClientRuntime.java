@@ -72,8 +72,8 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     private final ClientCalls calls;
 
     @Inject
-    public ClientRuntime(ClientOptions options, Components components, io.alknet.kernel.PluginCatalog catalog) {
-        this.calls = new ClientCalls(closer.register(CallSetup.calls(components)));
+    public ClientRuntime(ClientOptions options, Components components) {
+        this.calls = new ClientCalls(closer.register(CallSetup.calls(components, Optional.empty())));
         this.options = options;
         this.components = components;
     }

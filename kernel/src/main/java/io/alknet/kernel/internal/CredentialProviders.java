@@ -7,10 +7,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The credential providers of every plugin as one: the first that has credentials for a service answers. Each runs
- * with its plugin's class loader as the context class loader.
+ * The credential providers of every plugin as one: the first that has credentials for a service answers. One that
+ * cannot answer (the secret service's while it is locked) does not keep the others from it: its failure is thrown only
+ * when none answered. Each runs with its plugin's class loader as the context class loader.
  */
 final class CredentialProviders implements CredentialProvider {
 
@@ -24,22 +26,32 @@ final class CredentialProviders implements CredentialProvider {
 
     @Override
     public Optional<CredentialSet> credentials(String service) {
-        for (CredentialProvider provider : providers) {
-            Optional<CredentialSet> found = PluginCalls.withLoader(provider.getClass().getClassLoader(), () -> provider.credentials(service));
-            if (found.isPresent()) {
-                return found;
-            }
-        }
-        return Optional.empty();
+        return first(provider -> provider.credentials(service));
     }
 
     @Override
     public Optional<CredentialSet> refresh(String service) {
+        return first(provider -> provider.refresh(service));
+    }
+
+    private Optional<CredentialSet> first(Function<CredentialProvider, Optional<CredentialSet>> ask) {
+        RuntimeException failure = null;
         for (CredentialProvider provider : providers) {
-            Optional<CredentialSet> found = PluginCalls.withLoader(provider.getClass().getClassLoader(), () -> provider.refresh(service));
-            if (found.isPresent()) {
-                return found;
+            try {
+                Optional<CredentialSet> found = PluginCalls.withLoader(provider.getClass().getClassLoader(), () -> ask.apply(provider));
+                if (found.isPresent()) {
+                    return found;
+                }
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return Optional.empty();
     }

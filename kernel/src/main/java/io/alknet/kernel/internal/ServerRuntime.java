@@ -94,7 +94,7 @@ public final class ServerRuntime implements AlknetServer {
             }
             outbound = closer.register(new Outbound(forwards, config, audit));
             remoteListeners = new RemoteListeners(forwards);
-            Calls shared = closer.register(CallSetup.calls(components));
+            Calls shared = closer.register(CallSetup.calls(components, Optional.of(context)));
             shared.serverOperations(this::status, this::reload);
             calls = new ServerCalls(shared, config, audit, guard);
             for (ListenerSpec spec : options.listeners()) {

@@ -5,23 +5,16 @@ import io.alknet.api.call.CallError;
 import io.alknet.api.call.EventSink;
 import io.alknet.api.call.Operation;
 import io.alknet.api.call.OperationContext;
-import io.alknet.api.call.OperationEnv;
 import io.alknet.api.call.OperationException;
 import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.OperationType;
-import io.alknet.api.identity.CredentialSet;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -110,7 +103,7 @@ public abstract class OperationContract {
     }
 
     private Object run(Operation operation, Object input) throws Exception {
-        OperationContext context = new ContractContext(caller());
+        OperationContext context = new TestOperationContext(caller(), false);
         if (operation.spec().type() == OperationType.SUBSCRIPTION) {
             List<Object> items = new ArrayList<>();
             EventSink sink = items::add;
@@ -118,67 +111,5 @@ public abstract class OperationContract {
             return items;
         }
         return operation.handler().handle(input, context);
-    }
-
-    /** The context examples run with: not cancelled, no deadline, and an env that reaches nothing. */
-    private record ContractContext(Identity identity) implements OperationContext {
-        @Override
-        public String requestId() {
-            return UUID.randomUUID().toString();
-        }
-
-        @Override
-        public Optional<String> parentRequestId() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, Object> metadata() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<Instant> deadline() {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean trusted() {
-            return false;
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        @Override
-        public void onCancel(Runnable action) {
-        }
-
-        @Override
-        public OperationEnv env() {
-            return new OperationEnv() {
-                @Override
-                public CompletionStage<Object> invoke(String path, Object input) {
-                    return CompletableFuture.failedFuture(new OperationException(CallError.OPERATION_NOT_FOUND, "no other operations in a contract test"));
-                }
-
-                @Override
-                public CompletionStage<Object> invokePeer(String path, Object input) {
-                    return invoke(path, input);
-                }
-
-                @Override
-                public <T> Optional<T> service(Class<T> type) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public Optional<CredentialSet> credentials(String service) {
-                    return Optional.empty();
-                }
-            };
-        }
     }
 }

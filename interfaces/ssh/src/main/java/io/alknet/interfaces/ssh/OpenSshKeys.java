@@ -10,6 +10,7 @@ import org.apache.sshd.common.config.keys.loader.openssh.OpenSSHKeyPairResourceP
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -139,22 +140,58 @@ public final class OpenSshKeys {
         } catch (GeneralSecurityException e) {
             throw new AlknetException(ErrorCode.INTERNAL, "cannot generate an Ed25519 key: " + e.getMessage(), e);
         }
-        Path publicFile = file.resolveSibling(file.getFileName() + ".pub");
+        write(file, pair, comment);
+        return pair;
+    }
+
+    /**
+     * The Ed25519 pair of a 32-byte RFC 8032 private key (what SLIP-0010 derives); the caller still owns and wipes
+     * {@code privateKey}.
+     *
+     * @throws AlknetException {@code INVALID_KEY} for another length
+     */
+    public static KeyPair ed25519(byte[] privateKey) {
+        if (privateKey.length != 32) {
+            throw new AlknetException(ErrorCode.INVALID_KEY, "an Ed25519 private key is 32 bytes; got " + privateKey.length);
+        }
+        try {
+            java.security.PrivateKey key = SecurityUtils.generateEDDSAPrivateKey(KeyPairProvider.SSH_ED25519, privateKey);
+            return new KeyPair(SecurityUtils.recoverEDDSAPublicKey(key), key);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new AlknetException(ErrorCode.INTERNAL, "cannot build an Ed25519 key: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code pair} as an unencrypted OpenSSH private key file ({@code BEGIN OPENSSH PRIVATE KEY}). */
+    public static byte[] privateKeyFile(KeyPair pair, String comment) {
         try {
             ByteArrayOutputStream privateBytes = new ByteArrayOutputStream();
             OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, comment, null, privateBytes);
+            return privateBytes.toByteArray();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new AlknetException(ErrorCode.INTERNAL, "cannot encode the key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code pair} to {@code file} (mode 0600) and its public key to {@code file.pub}.
+     *
+     * @throws AlknetException {@code INVALID_ARGUMENT} if either file exists
+     */
+    public static void write(Path file, KeyPair pair, String comment) {
+        Path publicFile = file.resolveSibling(file.getFileName() + ".pub");
+        try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            writeNew(file, privateBytes.toByteArray(), true);
+            writeNew(file, privateKeyFile(pair, comment), true);
             writeNew(publicFile, (publicKeyLine(pair.getPublic(), comment) + "\n").getBytes(StandardCharsets.UTF_8), false);
         } catch (FileAlreadyExistsException e) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT, e.getFile() + " already exists; refusing to overwrite it");
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "cannot write key file " + file + ": " + e.getMessage(), e);
         }
-        return pair;
     }
 
     private static void writeNew(Path file, byte[] bytes, boolean secret) throws IOException {
