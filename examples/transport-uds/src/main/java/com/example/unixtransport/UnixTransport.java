@@ -2,11 +2,15 @@ package com.example.unixtransport;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.stream.support.AcceptQueue;
+import io.alknet.stream.support.BlockingIo;
+import io.alknet.stream.support.BlockingStream;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -15,33 +19,27 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
- * Dials and listens on Unix-domain sockets: {@code unix://localhost?path=/run/alknet.sock}. The socket file
- * is the {@code path} query parameter (percent-encode spaces and other reserved characters); the host is
- * only there because the address syntax needs one ({@code localhost} by convention), and the port is
- * ignored (callers such as the CLI fill in a default one); listeners report it as {@code 0}.
+ * Dials and listens on Unix-domain sockets: {@code unix://localhost?path=/run/alknet.sock}. The socket file is the
+ * {@code path} query parameter; the host is there because the address syntax needs one ({@code localhost} by
+ * convention), and the port is ignored (listeners report {@code 0}).
  *
- * <p>Security: {@link SecurityLevel#UNPROTECTED}. The bytes never leave the machine, and the file's
- * permissions decide who may connect, but the transport itself neither authenticates the peer nor
- * encrypts: the stream interface on top (SSH) does that, exactly as over plain TCP.
+ * <p>Security: {@link SecurityLevel#UNPROTECTED}. The file's permissions decide who may connect, but the transport
+ * neither authenticates nor encrypts: the stream interface on top (SSH) does, as over plain TCP.
  *
- * <p>Threading: every method may be called from any thread and never blocks; connecting and binding run on
- * a virtual thread each. There is nothing to allocate up front, so {@link #start()} is a no-op.
+ * <p>Streams are {@link BlockingStream}s (blocking I/O on virtual threads). A Unix socket cannot tell the peer
+ * "aborted": an abort is a close, which it sees as an end of file (unless it left bytes unread, when Linux reports a
+ * reset); so a splice over this transport passes an abort on as an end of data. Keep it to trusted local peers.
+ *
+ * <p>Threading: every method may be called from any thread and never blocks; connecting and binding run on virtual
+ * threads.
  */
 final class UnixTransport implements Transport {
 
     static final String SCHEME = "unix";
-
-    private final Set<UnixListener> listeners = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
 
     @Override
     public String scheme() {
@@ -55,20 +53,13 @@ final class UnixTransport implements Transport {
 
     @Override
     public CompletionStage<TransportStream> connect(TransportAddress address) {
-        Path path;
-        try {
-            path = socketPath(address);
-        } catch (AlknetException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return onVirtualThread("unix-connect", () -> {
-            SocketChannel channel = null;
+        return onVirtualThread(address, path -> {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
-                channel = SocketChannel.open(StandardProtocolFamily.UNIX);
                 channel.connect(UnixDomainSocketAddress.of(path));
-                return UnixStream.open(channel);
+                return stream(channel);
             } catch (IOException e) {
-                closeQuietly(channel);
+                channel.close();
                 throw connectError(e);
             }
         });
@@ -76,110 +67,77 @@ final class UnixTransport implements Transport {
 
     @Override
     public CompletionStage<Listener> listen(TransportAddress address) {
-        Path path;
-        try {
-            path = socketPath(address);
-        } catch (AlknetException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return onVirtualThread("unix-bind", () -> {
-            ServerSocketChannel server = null;
+        return onVirtualThread(address, path -> {
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             try {
-                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                bind(server, path);
-                UnixListener listener = new UnixListener(server, address.withPort(0), path, listeners::remove);
-                listeners.add(listener);
-                if (closed) {
-                    listener.close();
-                    throw new AlknetException(ErrorCode.INVALID_CONFIG, "the unix transport is closed");
-                }
-                return listener;
+                bind(server, UnixDomainSocketAddress.of(path));
             } catch (IOException e) {
-                closeQuietly(server);
+                server.close();
                 throw new AlknetException(ErrorCode.INVALID_CONFIG, "cannot listen on " + address + ": " + e.getMessage()
                         + " (is another server using the socket? pick another path)");
             }
+            return AcceptQueue.acceptLoop(address.withPort(0), () -> stream(server.accept()), () -> {
+                server.close(); // a pending accept fails with AsynchronousCloseException
+                Files.deleteIfExists(path);
+            });
         });
     }
 
+    private static BlockingStream stream(SocketChannel channel) throws IOException {
+        PeerInfo peer = PeerInfo.socket(SCHEME, SecurityLevel.UNPROTECTED, channel.getRemoteAddress(), channel.getLocalAddress());
+        return BlockingStream.open(peer, BlockingIo.of(channel));
+    }
+
     /** Binds; a socket file left over by a crashed server (nobody accepts on it) is replaced. */
-    private static void bind(ServerSocketChannel server, Path path) throws IOException {
-        UnixDomainSocketAddress local = UnixDomainSocketAddress.of(path);
+    private static void bind(ServerSocketChannel server, UnixDomainSocketAddress local) throws IOException {
         try {
             server.bind(local);
         } catch (IOException inUse) {
-            if (!Files.exists(path) || isLive(local)) {
-                throw inUse;
+            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                probe.connect(local);
+            } catch (IOException nobodyThere) {
+                Files.deleteIfExists(local.getPath());
+                server.bind(local);
+                return;
             }
-            Files.deleteIfExists(path);
-            server.bind(local);
+            throw inUse;
         }
-    }
-
-    private static boolean isLive(UnixDomainSocketAddress address) {
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            return probe.connect(address);
-        } catch (IOException refused) {
-            return false;
-        }
-    }
-
-    /** The socket file of {@code address}; refuses a missing path. */
-    static Path socketPath(TransportAddress address) {
-        if (!SCHEME.equals(address.scheme())) {
-            throw invalid(address, "the scheme is not " + SCHEME);
-        }
-        String path = address.param("path").filter(p -> !p.isBlank())
-                .orElseThrow(() -> invalid(address, "the socket path is missing"));
-        return Path.of(path);
-    }
-
-    private static AlknetException invalid(TransportAddress address, String reason) {
-        return new AlknetException(ErrorCode.INVALID_ARGUMENT, "invalid address '" + address + "': " + reason
-                + "; expected unix://localhost?path=/path/to/socket");
     }
 
     /** Like the tcp transport, names no path in the message: it must not reach a log. */
     private static AlknetException connectError(IOException error) {
-        String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
+        String message = String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT);
         if (message.contains("refused") || message.contains("no such file")) {
             return new AlknetException(ErrorCode.TARGET_REFUSED, "connection refused (no server on the socket)");
         }
-        if (message.contains("permission denied")) {
-            return new AlknetException(ErrorCode.CONNECTION_FAILED, "connection failed: permission denied");
-        }
-        return new AlknetException(ErrorCode.CONNECTION_FAILED, "connection failed: " + error.getClass().getSimpleName());
+        return new AlknetException(ErrorCode.CONNECTION_FAILED, "connection failed: "
+                + (message.contains("permission denied") ? "permission denied" : error.getClass().getSimpleName()));
     }
 
-    private <T> CompletionStage<T> onVirtualThread(String name, Supplier<T> task) {
-        if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the unix transport is closed"));
-        }
+    /** Runs {@code task} with the address's socket file on a virtual thread; a bad address fails at once. */
+    private static <T> CompletionStage<T> onVirtualThread(TransportAddress address, PathTask<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread.ofVirtual().name(name).start(() -> {
+        String path = address.param("path").orElse("");
+        if (!SCHEME.equals(address.scheme()) || path.isBlank()) {
+            return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_ARGUMENT, "invalid address '"
+                    + address + "': expected unix://localhost?path=/path/to/socket"));
+        }
+        Thread.ofVirtual().name("unix-io").start(() -> {
             try {
-                result.complete(task.get());
-            } catch (RuntimeException e) {
+                result.complete(task.run(Path.of(path)));
+            } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             }
         });
         return result;
     }
 
-    private static void closeQuietly(AutoCloseable resource) {
-        if (resource != null) {
-            try {
-                resource.close();
-            } catch (Exception ignored) {
-                // already failing
-            }
-        }
+    private interface PathTask<T> {
+        T run(Path path) throws IOException;
     }
 
-    /** Closes the listeners still open (the kernel normally closed them already). Idempotent. */
+    /** Nothing to release: the kernel closes every listener and stream first. */
     @Override
     public void close() {
-        closed = true;
-        List.copyOf(listeners).forEach(UnixListener::close);
     }
 }
