@@ -680,11 +680,12 @@ public abstract class AbstractTransportStream<M> implements TransportStream {
     // ---- inbound ----
 
     private void onData(M data, boolean retained) {
-        if (closedTold || (state & ABORTED) != 0) {
+        int current = state;
+        if (closedTold || (current & ABORTED) != 0) {
             release(data);
             return;
         }
-        if (handler == null || held != null || (state & PAUSED) != 0) {
+        if (handler == null || held != null || (current & PAUSED) != 0) {
             // held until start or resume: a source may still deliver a read under way after it was paused
             hold(retained ? data : retain(data));
             return;
