@@ -317,9 +317,11 @@ class AbstractTransportStreamTest {
         stream.start(events);
         stream.write(ascii("slow"));
         stream.close();
-        while (stream.progressChecks.get() < 5) {
-            Thread.sleep(10); // the watch looked several times and saw progress each time
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (stream.progressChecks.get() < 5 && System.nanoTime() < giveUp) {
+            Thread.sleep(10); // the watch looks several times and sees progress each time
         }
+        assertThat(stream.progressChecks.get()).as("looks at the peer's progress while the close waits").isGreaterThanOrEqualTo(5);
         assertThat(stream.wire).doesNotContain("abort");
         stream.written(1);
         assertThat(events.closed.get(30, TimeUnit.SECONDS)).isNull();
