@@ -21,6 +21,12 @@ final class ArchitectureRules {
             .should().onlyDependOnClassesThat().resideInAnyPackage(Modules.API + "..", "java..")
             .as("api depends on the JDK only");
 
+    /** The stream support library depends on the JDK and the api only, so that any plugin may carry it. */
+    static final ArchRule STREAM_SUPPORT_IS_JDK_AND_API_ONLY = classes()
+            .that().resideInAPackage(Modules.STREAM_SUPPORT + "..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(Modules.STREAM_SUPPORT + "..", Modules.API + "..", "java..")
+            .as("the stream support library depends on the JDK and the api only");
+
     /** Plugins (and the libraries they share) never depend on the kernel, its convenience layer or the CLI. */
     static final ArchRule PLUGINS_DO_NOT_DEPEND_ON_KERNEL = noClasses()
             .that().resideInAnyPackage(pluginsAndLibraries())
@@ -46,7 +52,7 @@ final class ArchitectureRules {
     static final ArchRule INTERNAL_STAYS_INTERNAL = internalRule();
 
     static List<ArchRule> all() {
-        return List.of(API_IS_JDK_ONLY, PLUGINS_DO_NOT_DEPEND_ON_KERNEL, PLUGINS_ARE_INDEPENDENT,
+        return List.of(API_IS_JDK_ONLY, STREAM_SUPPORT_IS_JDK_AND_API_ONLY, PLUGINS_DO_NOT_DEPEND_ON_KERNEL, PLUGINS_ARE_INDEPENDENT,
                 KERNEL_DOES_NOT_KNOW_PLUGINS, KERNEL_HAS_NO_IO_LIBRARIES, INTERNAL_STAYS_INTERNAL);
     }
 
@@ -54,6 +60,7 @@ final class ArchitectureRules {
         List<String> packages = new ArrayList<>();
         Modules.PLUGINS.forEach(root -> packages.add(root + ".."));
         packages.add(Modules.NETTY_SUPPORT + "..");
+        packages.add(Modules.STREAM_SUPPORT + "..");
         packages.add(Modules.CALL_FRAMING + "..");
         return packages.toArray(String[]::new);
     }

@@ -39,6 +39,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void streamSupportIsJdkAndApiOnly() {
+        ArchitectureRules.STREAM_SUPPORT_IS_JDK_AND_API_ONLY.check(production);
+    }
+
+    @Test
     void pluginsDoNotDependOnTheKernel() {
         ArchitectureRules.PLUGINS_DO_NOT_DEPEND_ON_KERNEL.check(production);
     }

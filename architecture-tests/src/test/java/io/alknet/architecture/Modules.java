@@ -35,6 +35,7 @@ final class Modules {
     static final String DEFAULTS = "io.alknet.defaults";
     /** Libraries shared by plugins; not plugins themselves. */
     static final String NETTY_SUPPORT = "io.alknet.netty";
+    static final String STREAM_SUPPORT = "io.alknet.stream.support";
     /** The call protocol's framing, shared by the interfaces that carry it. */
     static final String CALL_FRAMING = "io.alknet.call";
 
@@ -73,7 +74,7 @@ final class Modules {
     }
 
     private static List<String> all() {
-        List<String> all = new ArrayList<>(List.of(API, KERNEL, CLI, DEFAULTS, NETTY_SUPPORT, CALL_FRAMING));
+        List<String> all = new ArrayList<>(List.of(API, KERNEL, CLI, DEFAULTS, NETTY_SUPPORT, STREAM_SUPPORT, CALL_FRAMING));
         all.addAll(PLUGINS);
         return Collections.unmodifiableList(all);
     }

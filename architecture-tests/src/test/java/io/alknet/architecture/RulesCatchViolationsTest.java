@@ -10,6 +10,7 @@ import io.alknet.interfaces.forward.violation.PluginUsesOtherPlugin;
 import io.alknet.kernel.violation.KernelUsesNetty;
 import io.alknet.kernel.violation.KernelUsesPlugin;
 import io.alknet.interfaces.ssh.violation.PluginUsesKernel;
+import io.alknet.stream.support.violation.SupportUsesNetty;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,11 @@ class RulesCatchViolationsTest {
     @Test
     void apiJdkOnlyCatchesNettyInApi() {
         assertViolation(ArchitectureRules.API_IS_JDK_ONLY, ApiUsesNetty.class);
+    }
+
+    @Test
+    void streamSupportJdkAndApiOnlyCatchesNetty() {
+        assertViolation(ArchitectureRules.STREAM_SUPPORT_IS_JDK_AND_API_ONLY, SupportUsesNetty.class);
     }
 
     @Test

@@ -101,6 +101,11 @@ final class OpenSsh {
      * allowing TCP forwarding; logs go to the captured stderr.
      */
     static Running sshd(Path dir, int port, Path hostKey, Path authorizedKeys) throws Exception {
+        return sshd(dir, port, hostKey, authorizedKeys, List.of());
+    }
+
+    /** {@link #sshd(Path, int, Path, Path)} with more sshd_config lines (e.g. {@code Ciphers …}). */
+    static Running sshd(Path dir, int port, Path hostKey, Path authorizedKeys, List<String> moreConfig) throws Exception {
         Files.createDirectories(Path.of("/run/sshd"));
         Path config = dir.resolve("sshd_config");
         Files.writeString(config, String.join("\n",
@@ -118,6 +123,7 @@ final class OpenSsh {
                 "GatewayPorts no",
                 "PermitRootLogin prohibit-password",
                 "LogLevel VERBOSE",
+                String.join("\n", moreConfig),
                 ""));
         Running sshd = start(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()), dir, "sshd");
         awaitListening(port, sshd, Duration.ofSeconds(10));

@@ -4,6 +4,7 @@ import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.stream.support.AcceptQueue;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
@@ -109,8 +110,14 @@ public final class Bootstraps {
         ChannelFuture bind = bootstrap.bind(bindAddress);
         bind.addListener(f -> {
             if (f.isSuccess()) {
-                InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
-                listener.bound(bind.channel(), address.withPort(bound.getPort()));
+                io.netty.channel.Channel server = bind.channel();
+                InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+                listener.bound(address.withPort(bound.getPort()), () -> {
+                    var closing = server.close();
+                    if (!server.eventLoop().inEventLoop()) {
+                        closing.syncUninterruptibly(); // the port is free when close() returns
+                    }
+                });
                 result.complete(listener);
             } else {
                 result.completeExceptionally(new AlknetException(ErrorCode.INVALID_CONFIG, "cannot listen on " + address + ": "

@@ -159,7 +159,7 @@ class NettyTransportStreamTest {
      */
     @Test
     void aCloseThatAPeerNeverReadsEndsAfterTheSendTimeout() throws Exception {
-        assertThat(NettyTransportStream.SEND_TIMEOUT).as("-Dalknet.send-timeout from this module's pom").isEqualTo(1000);
+        assertThat(io.alknet.stream.support.AbstractTransportStream.SEND_TIMEOUT_MILLIS).as("-Dalknet.send-timeout from this module's pom").isEqualTo(1000);
         try (Socket peer = new Socket()) {
             peer.setReceiveBufferSize(16 * 1024);
             peer.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), listener.address().port()));

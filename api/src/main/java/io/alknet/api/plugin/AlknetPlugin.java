@@ -74,4 +74,12 @@ public interface AlknetPlugin {
     default List<io.alknet.api.call.Operation> serverOperations(PluginContext context) {
         return List.of();
     }
+
+    /**
+     * The server {@code context} was made for has stopped: release what this plugin keeps for it (the secret service
+     * locks, wiping its seed). Called once per server, after its sessions and components closed, with the context
+     * {@link #serverOperations} got; an exception is logged and the stop goes on. The default does nothing.
+     */
+    default void serverStopped(PluginContext context) {
+    }
 }

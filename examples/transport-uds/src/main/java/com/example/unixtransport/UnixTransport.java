@@ -2,11 +2,15 @@ package com.example.unixtransport;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.stream.support.AcceptQueue;
+import io.alknet.stream.support.BlockingIo;
+import io.alknet.stream.support.BlockingStream;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -15,37 +19,23 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
- * Dials and listens on Unix-domain sockets: {@code unix://localhost?path=/run/alknet.sock}. The socket file
- * is the {@code path} query parameter (percent-encode spaces and other reserved characters); the host is
- * only there because the address syntax needs one ({@code localhost} by convention), and the port is
- * ignored (callers such as the CLI fill in a default one); listeners report it as {@code 0}. With the
- * {@code directory} setting, an address without a path names a socket there: {@code unix://db:5432} is
- * {@code DIRECTORY/db-5432.sock}, so a server whose forward transport is {@code unix} reaches its targets by name.
- *
- * <p>Security: {@link SecurityLevel#UNPROTECTED}. The bytes never leave the machine, and the file's
- * permissions decide who may connect, but the transport itself neither authenticates the peer nor
- * encrypts: the stream interface on top (SSH) does that, exactly as over plain TCP.
- *
- * <p>Threading: every method may be called from any thread and never blocks; connecting and binding run on
- * a virtual thread each. There is nothing to allocate up front, so {@link #start()} is a no-op.
+ * Unix-domain sockets: {@code unix://localhost?path=/run/alknet.sock} (the port is ignored, listeners report 0). With the
+ * {@code directory} setting, {@code unix://db:5432} is the socket {@code DIRECTORY/db-5432.sock}, so a server whose
+ * forward transport is {@code unix} reaches targets by name. {@link SecurityLevel#UNPROTECTED}: file permissions decide
+ * who may connect, SSH on top authenticates and encrypts. Streams are {@link BlockingStream}s; an abort is a close,
+ * which the peer sees as an end of file (a reset only if it left bytes unread). Every method returns at once: connect
+ * and bind run on virtual threads.
  */
 final class UnixTransport implements Transport {
 
     static final String SCHEME = "unix";
 
-    private final Set<UnixListener> listeners = ConcurrentHashMap.newKeySet();
     private final Optional<Path> directory;
-    private volatile boolean closed;
 
     UnixTransport(Optional<Path> directory) {
         this.directory = directory;
@@ -61,28 +51,21 @@ final class UnixTransport implements Transport {
         return SecurityLevel.UNPROTECTED;
     }
 
-    /** Names are socket files in the directory, never looked up in DNS. */
-    @Override
+    @Override // names are socket files in the directory, never looked up in DNS
     public boolean resolvesNamesRemotely() {
         return directory.isPresent();
     }
 
     @Override
     public CompletionStage<TransportStream> connect(TransportAddress address) {
-        Path path;
-        try {
-            path = socketPath(address, directory);
-        } catch (AlknetException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return onVirtualThread("unix-connect", () -> {
-            SocketChannel channel = null;
+        return BlockingIo.onVirtualThread("unix-connect", () -> {
+            Path path = socketPath(address, directory);
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
-                channel = SocketChannel.open(StandardProtocolFamily.UNIX);
                 channel.connect(UnixDomainSocketAddress.of(path));
-                return UnixStream.open(channel);
+                return stream(channel);
             } catch (IOException e) {
-                closeQuietly(channel);
+                channel.close();
                 throw connectError(e);
             }
         });
@@ -90,112 +73,64 @@ final class UnixTransport implements Transport {
 
     @Override
     public CompletionStage<Listener> listen(TransportAddress address) {
-        Path path;
-        try {
-            path = socketPath(address, directory);
-        } catch (AlknetException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return onVirtualThread("unix-bind", () -> {
-            ServerSocketChannel server = null;
+        return BlockingIo.onVirtualThread("unix-listen", () -> {
+            Path path = socketPath(address, directory);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             try {
-                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                bind(server, path);
-                UnixListener listener = new UnixListener(server, address.withPort(0), path, listeners::remove);
-                listeners.add(listener);
-                if (closed) {
-                    listener.close();
-                    throw new AlknetException(ErrorCode.INVALID_CONFIG, "the unix transport is closed");
-                }
-                return listener;
+                bind(server, UnixDomainSocketAddress.of(path));
             } catch (IOException e) {
-                closeQuietly(server);
-                throw new AlknetException(ErrorCode.INVALID_CONFIG, "cannot listen on " + address + ": " + e.getMessage()
-                        + " (is another server using the socket? pick another path)");
+                server.close();
+                throw new AlknetException(ErrorCode.INVALID_CONFIG, "cannot listen on " + address + ": " + e.getMessage() + " (in use? pick another path)");
             }
+            return AcceptQueue.acceptLoop(address.withPort(0), () -> stream(server.accept()), () -> {
+                server.close(); // a pending accept fails with AsynchronousCloseException
+                Files.deleteIfExists(path);
+            });
         });
     }
 
+    private static BlockingStream stream(SocketChannel channel) throws IOException {
+        return BlockingStream.open(PeerInfo.socket(SCHEME, SecurityLevel.UNPROTECTED, channel.getRemoteAddress(),
+                channel.getLocalAddress()), BlockingIo.of(channel));
+    }
+
     /** Binds; a socket file left over by a crashed server (nobody accepts on it) is replaced. */
-    private static void bind(ServerSocketChannel server, Path path) throws IOException {
-        UnixDomainSocketAddress local = UnixDomainSocketAddress.of(path);
+    private static void bind(ServerSocketChannel server, UnixDomainSocketAddress local) throws IOException {
         try {
             server.bind(local);
         } catch (IOException inUse) {
-            if (!Files.exists(path) || isLive(local)) {
-                throw inUse;
+            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                probe.connect(local);
+            } catch (IOException nobodyThere) {
+                Files.deleteIfExists(local.getPath());
+                server.bind(local);
+                return;
             }
-            Files.deleteIfExists(path);
-            server.bind(local);
+            throw inUse;
         }
-    }
-
-    private static boolean isLive(UnixDomainSocketAddress address) {
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            return probe.connect(address);
-        } catch (IOException refused) {
-            return false;
-        }
-    }
-
-    /** The socket file of {@code address}: its path, else HOST-PORT.sock in {@code directory}; refuses neither. */
-    static Path socketPath(TransportAddress address, Optional<Path> directory) {
-        if (!SCHEME.equals(address.scheme())) {
-            throw invalid(address, "the scheme is not " + SCHEME);
-        }
-        Optional<String> path = address.param("path").filter(p -> !p.isBlank());
-        if (path.isEmpty() && directory.isPresent() && address.host().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-            return directory.get().resolve(address.host() + "-" + address.port() + ".sock");
-        }
-        return Path.of(path.orElseThrow(() -> invalid(address, "the socket path is missing")));
-    }
-
-    private static AlknetException invalid(TransportAddress address, String reason) {
-        return new AlknetException(ErrorCode.INVALID_ARGUMENT, "invalid address '" + address + "': " + reason
-                + "; expected unix://localhost?path=/path/to/socket");
     }
 
     /** Like the tcp transport, names no path in the message: it must not reach a log. */
     private static AlknetException connectError(IOException error) {
         String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
-        if (message.contains("refused") || message.contains("no such file")) {
-            return new AlknetException(ErrorCode.TARGET_REFUSED, "connection refused (no server on the socket)");
-        }
-        if (message.contains("permission denied")) {
-            return new AlknetException(ErrorCode.CONNECTION_FAILED, "connection failed: permission denied");
-        }
-        return new AlknetException(ErrorCode.CONNECTION_FAILED, "connection failed: " + error.getClass().getSimpleName());
+        return message.contains("refused") || message.contains("no such file")
+                ? new AlknetException(ErrorCode.TARGET_REFUSED, "connection refused (no server on the socket)")
+                : new AlknetException(ErrorCode.CONNECTION_FAILED, "connection failed: "
+                        + (message.contains("permission denied") ? "permission denied" : error.getClass().getSimpleName()));
     }
 
-    private <T> CompletionStage<T> onVirtualThread(String name, Supplier<T> task) {
-        if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the unix transport is closed"));
+    /** The socket file of {@code address}: its path, else HOST-PORT.sock in {@code directory}; refuses neither. */
+    static Path socketPath(TransportAddress address, Optional<Path> directory) {
+        Optional<String> path = address.param("path").filter(p -> !p.isBlank());
+        boolean named = directory.isPresent() && address.host().matches("[A-Za-z0-9][A-Za-z0-9._-]*");
+        if (!SCHEME.equals(address.scheme()) || path.isEmpty() && !named) {
+            throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "invalid address '" + address
+                    + "': expected unix://localhost?path=/path/to/socket" + (directory.isPresent() ? " or unix://NAME:PORT" : ""));
         }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread.ofVirtual().name(name).start(() -> {
-            try {
-                result.complete(task.get());
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+        return path.map(Path::of).orElseGet(() -> directory.orElseThrow().resolve(address.host() + "-" + address.port() + ".sock"));
     }
 
-    private static void closeQuietly(AutoCloseable resource) {
-        if (resource != null) {
-            try {
-                resource.close();
-            } catch (Exception ignored) {
-                // already failing
-            }
-        }
-    }
-
-    /** Closes the listeners still open (the kernel normally closed them already). Idempotent. */
     @Override
-    public void close() {
-        closed = true;
-        List.copyOf(listeners).forEach(UnixListener::close);
+    public void close() { // nothing to release: the kernel closes every listener and stream first
     }
 }

@@ -13,9 +13,8 @@ import java.util.Optional;
 /** Creates {@link UnixTransport}s; its one setting, {@code transport.unix.directory}, is declared for the kernel. */
 public final class UnixTransportFactory implements TransportFactory {
 
-    static final SettingSpec DIRECTORY = SettingSpec.path("directory",
-            "Where addresses without a path= go: unix://HOST:PORT is the socket DIRECTORY/HOST-PORT.sock (say a server's "
-                    + "forward targets, with server.forward-transport=unix).");
+    static final SettingSpec DIRECTORY = SettingSpec.path("directory", "Where addresses without a path= go: unix://HOST:PORT "
+            + "is the socket DIRECTORY/HOST-PORT.sock (say a server's forward targets, with server.forward-transport=unix).");
 
     @Override
     public String name() {

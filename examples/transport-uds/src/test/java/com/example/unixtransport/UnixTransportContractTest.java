@@ -22,7 +22,7 @@ class UnixTransportContractTest extends TransportContract {
         return transport;
     }
 
-    /** A unix socket's close is an end of file, whatever the reason (see {@link UnixStream}). */
+    /** A unix socket's close is an end of file, whatever the reason (see {@link UnixTransport}). */
     @Override
     protected boolean peerSeesAbort() {
         return false;

@@ -11,6 +11,7 @@ import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.stream.support.BlockingStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,7 +178,7 @@ class UnixTransportTest {
         }
         Thread.sleep(300);
         int whilePaused = atServer.size();
-        assertThat(whilePaused).as("bytes delivered after pauseReading").isLessThanOrEqualTo(1 + UnixStream.READ_BUFFER);
+        assertThat(whilePaused).as("bytes delivered after pauseReading").isLessThanOrEqualTo(1 + BlockingStream.READ_BUFFER);
         Thread.sleep(200);
         assertThat(atServer.size()).as("delivery stopped").isEqualTo(whilePaused);
         assertThat(lastWrite.toCompletableFuture()).as("the writer is held back by the full socket").isNotDone();

@@ -4,6 +4,7 @@ import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
 import io.alknet.api.call.Operation;
 import io.alknet.api.identity.CredentialProvider;
+import io.alknet.api.plugin.AlknetPlugin;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.kernel.ExtensionKind;
 import io.alknet.kernel.KernelSettings;
@@ -61,6 +62,25 @@ final class CallSetup {
                     + buffer + "'");
         }
         return new Calls(contributed, credentials(components, server.orElse(components.context())), Map.of(), eventBuffer);
+    }
+
+    /**
+     * Tells every plugin, once, that the server of {@code context} stopped ({@link AlknetPlugin#serverStopped}); the
+     * server registers it first, so that it runs after every other component closed.
+     */
+    static AutoCloseable serverStopped(PluginCatalog catalog, PluginContext context) {
+        return () -> {
+            for (PluginCatalog.PluginInfo plugin : catalog.plugins()) {
+                try {
+                    PluginCalls.withLoader(plugin.classLoader(), () -> {
+                        plugin.plugin().serverStopped(context);
+                        return null;
+                    });
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.error("plugin.stop.failed plugin={} jar={} error=\"{}\"", plugin.name(), plugin.jarName(), e.toString());
+                }
+            }
+        };
     }
 
     /** Every contributed credential provider, asked in plugin order; none when no plugin contributes one. */

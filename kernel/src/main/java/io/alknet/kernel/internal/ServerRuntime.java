@@ -84,6 +84,7 @@ public final class ServerRuntime implements AlknetServer {
      */
     public synchronized ServerRuntime start() {
         try {
+            closer.register(CallSetup.serverStopped(catalog, context));
             config = closer.register(new DynamicConfigHolder(components, options.identityProviders(),
                     options.forwardingPolicy(), options.limits(), clock));
             DynamicConfigHolder dynamic = config;

@@ -44,6 +44,18 @@ public final class SecretPlugin implements AlknetPlugin {
     }
 
     /**
+     * Locks the service of {@code context}'s state directory: a stopped server leaves no seed or derived key in memory
+     * (another server of this process on the same state directory shares the service, and is locked too).
+     */
+    @Override
+    public void serverStopped(PluginContext context) {
+        SecretService service = services.get(context.stateDirectory().toAbsolutePath().normalize());
+        if (service != null) {
+            service.lock();
+        }
+    }
+
+    /**
      * The {@code secret} credential provider: {@link #credentialProvider} of the context the kernel creates it with. It
      * reads no settings.
      */

@@ -10,8 +10,7 @@ import org.apache.sshd.common.util.threads.ThreadUtils;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * Writes a channel's data as {@code SSH_MSG_CHANNEL_DATA} packets, as much as the peer's window allows,
@@ -19,45 +18,32 @@ import java.util.concurrent.CompletionStage;
  * path, which allocates a logging future per packet and copies every write larger than one packet once
  * more; here the bytes are copied once, straight into the packet buffer.
  *
- * <p>One write at a time (the {@link ChannelStream} queue guarantees it); a write completes when all
- * its bytes are in packets queued on the session, which happens only as fast as the peer opens its
- * window, so the bytes in flight per channel are bounded by the window.
+ * <p>One write at a time (the {@link ChannelStream} hands over the next once this one completed); a write
+ * completes when all its bytes are in packets queued on the session, which happens only as fast as the peer
+ * opens its window, so the bytes in flight per channel are bounded by the window. Before the channel is open
+ * its window is empty: a write waits for it.
  */
 final class ChannelDataWriter {
 
     private final AbstractChannel channel;
+    /** Told each write's outcome: {@code null} when it completed, else its error. */
+    private final Consumer<Throwable> completion;
     // guarded by this
     private ByteBuffer current;
-    private CompletableFuture<Void> done;
 
-    ChannelDataWriter(AbstractChannel channel) {
+    ChannelDataWriter(AbstractChannel channel, Consumer<Throwable> completion) {
         this.channel = channel;
+        this.completion = completion;
     }
 
-    CompletionStage<Void> write(ByteBuffer data) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
+    void write(ByteBuffer data) {
         synchronized (this) {
             if (current != null) {
-                return CompletableFuture.failedFuture(new IllegalStateException("a write is already pending"));
+                throw new IllegalStateException("a write is already pending");
             }
             current = data;
-            done = result;
         }
         pump();
-        return result;
-    }
-
-    /** The channel closed: a write still waiting for the peer's window fails. */
-    void fail(Throwable cause) {
-        CompletableFuture<Void> waiting;
-        synchronized (this) {
-            waiting = done;
-            current = null;
-            done = null;
-        }
-        if (waiting != null) {
-            waiting.completeExceptionally(cause);
-        }
     }
 
     /** The peer opened its window: continue a write that was waiting for it. */
@@ -66,7 +52,6 @@ final class ChannelDataWriter {
     }
 
     private void pump() {
-        CompletableFuture<Void> finished;
         Throwable failure = null;
         synchronized (this) {
             if (current == null) {
@@ -97,14 +82,8 @@ final class ChannelDataWriter {
             } catch (IOException | RuntimeException e) {
                 failure = e;
             }
-            finished = done;
             current = null;
-            done = null;
         }
-        if (failure != null) {
-            finished.completeExceptionally(failure);
-        } else {
-            finished.complete(null);
-        }
+        completion.accept(failure);
     }
 }
