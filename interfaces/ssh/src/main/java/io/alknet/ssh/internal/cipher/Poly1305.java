@@ -158,14 +158,13 @@ public final class Poly1305 implements Mac {
             long sum = h0 + m0;
             long carry = carry(h0, m0, sum);
             h0 = sum;
-            sum = h1 + m1;
-            long carry1 = carry(h1, m1, sum);
-            h1 = sum + carry;
-            carry1 += carry(sum, carry, h1);
-            h2 += carry1 + highBit;
+            sum = h1 + m1 + carry;
+            carry = carry(h1, m1, sum);
+            h1 = sum;
+            h2 += carry + highBit;
 
-            // d0 = h0*r0 + h1*s1, d1 = h0*r1 + h1*r0 + h2*s1, d2 = h2*r0: r's top four bits are clear, so no sum
-            // overflows 128 bits and h2*s1, h2*r0 fit in 64
+            // d0 = h0*r0 + h1*s1, d1 = h0*r1 + h1*r0 + h2*s1, d2 = h2*r0. r0, r1 < 2^60 and h2 <= 6, so d0 < 2^126,
+            // d1 < 2^125, h2*s1 < 2^63 and d2 < 2^63
             long d0 = h0 * r0;
             long d0High = Math.unsignedMultiplyHigh(h0, r0);
             long product = h1 * s1;
@@ -181,32 +180,39 @@ public final class Poly1305 implements Mac {
             d1 = sum;
             product = h2 * s1;
             sum = d1 + product;
-            d1High += carry(d1, product, sum);
+            d1High += carryOfSmall(d1, sum);
             d1 = sum;
             long d2 = h2 * r0;
 
             h0 = d0;
             h1 = d1 + d0High;
-            h2 = d2 + d1High + carry(d1, d0High, h1);
+            h2 = d2 + d1High + carryOfSmall(d1, h1);
 
-            // fold the bits from 2^130 up back in times 5; h2 ends below 5, a possible 2^130 is taken next round
+            // fold the bits from 2^130 up back in times 5; h2 ends at most 4, a 2^130 left is taken next round
             carry = (h2 >>> 2) + (h2 & ~3L);
             h2 &= 3;
             sum = h0 + carry;
             carry = carry(h0, carry, sum);
             h0 = sum;
             sum = h1 + carry;
-            carry = carry(h1, carry, sum);
+            h2 += carryOfSmall(h1, sum);
             h1 = sum;
-            h2 += carry;
         }
         this.h0 = h0;
         this.h1 = h1;
         this.h2 = h2;
     }
 
-    /** The carry out of the unsigned 64-bit addition {@code a + b == sum}, without a branch. */
+    /**
+     * The carry out of the unsigned 64-bit addition {@code sum = a + b} or {@code sum = a + b + 1}, without a branch
+     * (C2 compiles {@code Long.compareUnsigned} to one).
+     */
     private static long carry(long a, long b, long sum) {
         return ((a & b) | ((a | b) & ~sum)) >>> 63;
+    }
+
+    /** {@link #carry} when b < 2^63. */
+    private static long carryOfSmall(long a, long sum) {
+        return (a & ~sum) >>> 63;
     }
 }
