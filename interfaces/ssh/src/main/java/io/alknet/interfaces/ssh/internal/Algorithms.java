@@ -2,6 +2,7 @@ package io.alknet.interfaces.ssh.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.interfaces.ssh.internal.cipher.ChaCha20Poly1305Cipher;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
@@ -20,9 +21,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The algorithms alknet negotiates: modern ones only. AES-GCM comes first because it is by far the
- * fastest on CPUs with AES-NI (MINA's default puts the pure-Java ChaCha20 first). Strict key exchange
- * (the Terrapin countermeasure) is built into MINA and always on.
+ * The algorithms alknet negotiates: modern ones only. AES-GCM comes first because it is the fastest on CPUs
+ * with AES-NI. {@code chacha20-poly1305@openssh.com} is alknet's {@link ChaCha20Poly1305Cipher} on the JDK's
+ * ChaCha20, not MINA's pure-Java one. Strict key exchange (the Terrapin countermeasure) is built into MINA and
+ * always on.
  */
 public final class Algorithms {
 
@@ -62,7 +64,9 @@ public final class Algorithms {
                 throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "unsupported cipher '" + name + "'; choose from: "
                         + ALLOWED_CIPHERS.stream().map(BuiltinCiphers::getName).sorted().collect(Collectors.joining(", ")));
             }
-            if (cipher.isSupported()) {
+            if (cipher == BuiltinCiphers.cc20p1305_openssh) {
+                result.add(ChaCha20Poly1305Cipher.FACTORY);
+            } else if (cipher.isSupported()) {
                 result.add(cipher);
             }
         }
