@@ -45,9 +45,8 @@ ALKNET=("$root/alknet")   # the launcher, with the JVM options users get (it exe
 
 work=$(mktemp -d /tmp/alknet-bench.XXXXXX)
 pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
-  pkill -f "alknet-bench" 2>/dev/null || true
+cleanup() { # ends only what this script started, by PID: never another user's sshd or alknet
+  for p in "${pids[@]:-}" ${ssh_pid:-} ${serve_pid:-} ${connect_pid:-}; do kill "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -34,6 +34,9 @@ public final class Main {
      */
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new AlknetCommand());
+        // the help texts are written for 120 columns; a terminal's own width wins when there is one
+        commandLine.setUsageHelpWidth(120);
+        commandLine.setUsageHelpAutoWidth(true);
         ServeCommand.declare(commandLine.getSubcommands().get("serve"), Alknet.discover(Optional.empty()));
         return commandLine;
     }

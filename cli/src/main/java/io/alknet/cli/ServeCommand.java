@@ -154,7 +154,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         Signals.onTerminate(() -> server.stop(options.gracePeriod()));
-        Signals.onHangup(() -> {
+        boolean hangup = Signals.onHangup(() -> {
             try {
                 err.println("alknet: configuration reloaded (generation " + reload(server) + ")");
             } catch (RuntimeException e) {
@@ -162,6 +162,10 @@ final class ServeCommand implements Callable<Integer> {
             }
             err.flush();
         });
+        if (!hangup) {
+            err.println("alknet: warning: SIGHUP is ignored in this process (started under nohup?), so kill -HUP will not reload;"
+                    + " use 'alknet reload' (same --state-dir), or start without nohup (systemd, setsid)");
+        }
         AdminSocket admin = AdminSocket.start(options.stateDirectory(), () -> reload(server), err);
         Signals.onTerminate(admin::close);
         List<TransportAddress> bound = server.listenAddresses();

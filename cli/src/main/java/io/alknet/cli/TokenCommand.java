@@ -16,7 +16,10 @@ import java.util.concurrent.Callable;
         description = {"Print a signed token for HTTP and raw-framing clients (Authorization: Bearer TOKEN), made with your",
                 "Ed25519 key. The server accepts it when the key is in its authorized keys, for 5 minutes either side of its",
                 "clock; make a fresh one per request or session.", ""},
-        footer = {"", "Examples:", "  curl -H \"Authorization: Bearer $(alknet token -i ~/.alknet/id_ed25519)\" https://server/alknet/call/ping"})
+        footer = {"", "Examples:",
+                "  TOKEN=$(alknet token -i ~/.alknet/id_ed25519)",
+                "  curl -H \"Authorization: Bearer $TOKEN\" -d '{}' http://127.0.0.1:8080/v1/call/health/ping",
+                "  (a server started with --http 127.0.0.1:8080; on a stealth TLS port: https://HOST/v1/call/health/ping)"})
 final class TokenCommand implements Callable<Integer> {
 
     @Option(names = {"-i", "--identity"}, paramLabel = "FILE", required = true, description = "Your private key (OpenSSH format, Ed25519).")

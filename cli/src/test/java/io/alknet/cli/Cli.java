@@ -101,9 +101,16 @@ final class Cli {
     }
 
     static Running start(Path dir, String... args) throws IOException {
+        return startUnder(dir, List.of(), args);
+    }
+
+    /** {@link #start} run by {@code wrapper} (e.g. {@code nohup}), which execs the alknet command. */
+    static Running startUnder(Path dir, List<String> wrapper, String... args) throws IOException {
         Path out = Files.createTempFile(dir, "stdout", ".txt");
         Path err = Files.createTempFile(dir, "stderr", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(command(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("ALKNET_STATE_DIR", dir.resolve("state").toString());
         return new Running(builder.start(), out, err);
     }

@@ -238,6 +238,8 @@ class CliTest {
             String body = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(curl.waitFor()).isZero();
             assertThat(body).startsWith("{\"data\":{\"pong\":true");
+            assertThat(Cli.run(dir, "token", "--help").stdout()).as("token --help shows the request that works")
+                    .contains("curl -H \"Authorization: Bearer $TOKEN\" -d '{}' http://127.0.0.1:8080/v1/call/health/ping");
         }
     }
 
@@ -367,10 +369,12 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() throws Exception {
-        for (String command : new String[] {"serve", "connect", "call", "ops", "reload", "keygen", "apikey", "token", "plugins", "demo", "policy"}) {
+        for (String command : new String[] {"serve", "connect", "call", "ops", "reload", "keygen", "apikey", "token", "plugins", "demo", "policy",
+                "secret", "credentials"}) {
             Cli.Result result = Cli.run(dir, command, "--help");
             assertThat(result.exitCode()).isZero();
             assertThat(result.stdout()).contains("Usage: alknet " + command);
+            assertThat(result.stderr()).as("alknet %s --help writes nothing to stderr (picocli warns there of a bad format)", command).isEmpty();
         }
         assertThat(Cli.run(dir, "connect", "--help").stdout()).contains("Examples:").contains("-L, --forward");
         assertThat(Cli.run(dir, "serve", "--help").stdout()).contains("link-local");

@@ -276,6 +276,28 @@ class ProtectionCliTest {
         }
     }
 
+    /**
+     * A process started under nohup inherits SIGHUP ignored, and the JVM then installs no handler: serve says that
+     * kill -HUP will not reload and names what does; alknet reload still works. Started normally, no such warning.
+     */
+    @Test
+    void underNohupServeWarnsThatSighupCannotReloadAndAlknetReloadStillWorks() throws Exception {
+        Keys keys = keys();
+        String[] serve = {"serve", "--listen", "tcp://127.0.0.1:" + Loopback.unusedPort(), "--host-key", keys.host.toString(),
+                "--authorized-keys", keys.authorized.toString()};
+        try (Cli.Running server = Cli.startUnder(dir, List.of("nohup"), serve)) {
+            server.await("host key fingerprint", Duration.ofSeconds(60));
+            assertThat(server.stderr()).contains("SIGHUP is ignored in this process (started under nohup?)").contains("alknet reload");
+            Cli.Result reload = Cli.run(dir, "reload");
+            assertThat(reload.exitCode()).as(reload.stderr()).isZero();
+        }
+        serve[2] = "tcp://127.0.0.1:" + Loopback.unusedPort();
+        try (Cli.Running server = Cli.start(dir, serve)) {
+            server.await("host key fingerprint", Duration.ofSeconds(60));
+            assertThat(server.stderr()).doesNotContain("SIGHUP");
+        }
+    }
+
     private record Keys(Path host, Path client, Path authorized) {
     }
 

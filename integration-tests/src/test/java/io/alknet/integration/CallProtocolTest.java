@@ -177,6 +177,24 @@ class CallProtocolTest {
         }
     }
 
+    /** RFC 9110 15.5.6: a 405 names the methods the resource takes in an Allow header. */
+    @Test
+    void aWrongMethodGets405NamingTheRightOneInAnAllowHeader() throws Exception {
+        try (AlknetServer server = Alknet.server(fixture.server().setting("interface.http.listen", "127.0.0.1:0").build());
+             HttpClient http = HttpClient.newHttpClient()) {
+            String base = "http://" + server.info().get("http.address");
+            HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/call/health/ping"))
+                    .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(get.statusCode()).isEqualTo(405);
+            assertThat(get.headers().allValues("Allow")).containsExactly("POST");
+            assertThat(get.body()).contains("call an operation with POST");
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/ops"))
+                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().allValues("Allow")).containsExactly("GET");
+        }
+    }
+
     @Test
     void xForwardedForCountsOnlyFromAReverseProxyTheOperatorListed() throws Exception {
         try (AlknetServer server = Alknet.server(fixture.server()

@@ -214,6 +214,9 @@ class OpenSshInteropTest {
                         assertThat(socket.getInputStream().read()).isEqualTo(-1);
                     }
                     awaitContains(ssh, "administratively prohibited");
+                    // once, with the reason; the rule's name is for the server's log only
+                    assertThat(ssh.stderr()).contains("open failed: administratively prohibited: denied by rule")
+                            .doesNotContain("administratively prohibited: administratively prohibited").doesNotContain("no-secrets");
                     byte[] payload = Loopback.randomBytes(100_000, 5);
                     assertThat(Loopback.roundTrip(allowedLocal, payload)).as("the session survives the denial").isEqualTo(payload);
                     assertThat(ssh.process.isAlive()).isTrue();

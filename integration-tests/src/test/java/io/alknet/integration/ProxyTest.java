@@ -149,12 +149,12 @@ class ProxyTest {
                     .containsExactly(new RecordingSocks5Proxy.Request(3, "web.proxy-only.invalid", 80));
 
             assertThatThrownBy(() -> client.tunnel().openChannel("secret.proxy-only.invalid", 80).toCompletableFuture().join())
-                    .hasMessageContaining("administratively prohibited: denied by rule (rule no-secret)");
+                    .hasMessageContaining("administratively prohibited: denied by rule").hasMessageNotContaining("no-secret");
             assertThatThrownBy(() -> client.tunnel().openChannel("db.proxy-only.invalid", 5432).toCompletableFuture().join())
                     .hasMessageContaining("administratively prohibited: denied by rule: a CIDR rule cannot see where a host name leads")
-                    .hasMessageContaining("(rule no-internal-db)");
+                    .hasMessageNotContaining("no-internal-db");
             assertThatThrownBy(() -> client.tunnel().openChannel("10.1.2.3", 5432).toCompletableFuture().join())
-                    .hasMessageContaining("(rule no-internal-db)");
+                    .hasMessageContaining("administratively prohibited: denied by rule").hasMessageNotContaining("no-internal-db");
             assertThat(proxy.requests()).as("denied targets never reach the proxy").hasSize(1);
 
             // an address literal goes to the proxy as an address

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TargetSpellingTest {
 
-    private static final String DENIED_BY_RULE = "denied by rule (rule no-local-service)";
+    private static final String DENIED_BY_RULE = "denied by rule";
     private static final String AMBIGUOUS = "ambiguous numeric address";
 
     @TempDir

@@ -311,6 +311,13 @@ class TlsTransportTest {
                         .hasMessageMatching("(?s).*(does not speak TLS|closed the connection during the TLS handshake).*");
             }
 
+            // 6. a web client on a plain (not stealth) tls:// port: refused in the handshake, never an SSH banner
+            Process curl = new ProcessBuilder("curl", "-sS", "-k", "--max-time", "10", "https://127.0.0.1:" + tlsAddress(server).port() + "/")
+                    .redirectErrorStream(true).start();
+            String curlOutput = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(curl.waitFor()).as("curl: " + curlOutput).isEqualTo(35); // CURLE_SSL_CONNECT_ERROR
+            assertThat(curlOutput).contains("no application protocol").doesNotContain("SSH-2.0");
+
             // the server still serves a good client
             try (AlknetClient good = Alknet.client(tlsClient(server, pin).build())) {
                 assertThat(good.connected()).isTrue();

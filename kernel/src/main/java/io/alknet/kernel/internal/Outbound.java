@@ -168,8 +168,9 @@ final class Outbound implements AutoCloseable {
         return decision;
     }
 
+    /** What the client is told: the reason, never the rule (the audit line names it, for the operator). */
     private static AlknetException denial(PolicyDecision decision) {
-        return new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason() + " (rule " + decision.rule() + ")");
+        return new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason());
     }
 
     /** Tries the allowed addresses in order, the next one when a connection fails. */

@@ -52,12 +52,15 @@ final class HttpCalls {
         }
         String operation;
         Object input;
-        if (method.equals("GET") && path.equals("/v1/ops")) {
+        if (path.equals("/v1/ops")) {
+            if (!method.equals("GET")) {
+                return notAllowed("GET", "list the operations with GET");
+            }
             operation = "/services/list";
             input = Map.of();
         } else if (path.startsWith(CALL_PREFIX) && path.length() > CALL_PREFIX.length()) {
             if (!method.equals("POST")) {
-                return done(405, error("PROTOCOL_ERROR", "call an operation with POST"));
+                return notAllowed("POST", "call an operation with POST");
             }
             operation = path.substring(CALL_PREFIX.length() - 1);
             try {
@@ -96,6 +99,11 @@ final class HttpCalls {
 
     static byte[] json(Object body) {
         return Json.write(body);
+    }
+
+    /** 405 with the Allow header RFC 9110 asks for. */
+    private static CompletionStage<Answer> notAllowed(String allowed, String message) {
+        return CompletableFuture.completedFuture(new Answer(405, error("PROTOCOL_ERROR", message), Map.of("Allow", allowed), false));
     }
 
     private static CompletionStage<Answer> done(int status, Object body) {

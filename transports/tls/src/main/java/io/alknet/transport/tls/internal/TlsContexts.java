@@ -47,7 +47,11 @@ final class TlsContexts {
         record Loaded(SslContext context, String fingerprint, X509Certificate certificate) {
         }
 
-        Server(Path cert, Path key) {
+        /** Whether this is a stealth listener's: it also offers http/1.1, for its decoy and HTTP gateway. */
+        private final boolean stealth;
+
+        Server(Path cert, Path key, boolean stealth) {
+            this.stealth = stealth;
             load(cert, key);
         }
 
@@ -60,12 +64,19 @@ final class TlsContexts {
                         .protocols(TLS13)
                         // session tickets valid for 5 minutes, as nginx's (ssl_session_timeout 5m), not the JDK's day
                         .sessionTimeout(300)
-                        // Offer ALPN like a web server does: SSH clients ask for alknet-ssh, browsers for
-                        // http/1.1; a client offering neither gets no ALPN rather than an alert (nginx does the same).
-                        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                                ALPN_SSH, ApplicationProtocolNames.HTTP_1_1))
+                        .applicationProtocolConfig(stealth
+                                // Offer ALPN like a web server does: SSH clients ask for alknet-ssh, browsers for
+                                // http/1.1; a client offering neither gets no ALPN rather than an alert (as nginx).
+                                ? new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                        ALPN_SSH, ApplicationProtocolNames.HTTP_1_1)
+                                // A plain tls:// port speaks SSH only: a client that asks for another protocol (a
+                                // browser, curl) gets the no_application_protocol alert (RFC 7301 3.2), not an SSH
+                                // banner; a client that asks for none is served
+                                : new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                                        ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT,
+                                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ALPN_SSH))
                         .build();
                 current.set(new Loaded(context, Fingerprints.of(chain.getFirst()), chain.getFirst()));
             } catch (SSLException | IllegalArgumentException e) {

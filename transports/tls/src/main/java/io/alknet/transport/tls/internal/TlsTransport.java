@@ -53,7 +53,7 @@ final class TlsTransport implements Transport {
     TlsTransport(TlsSettings settings, java.nio.file.Path acmeState, java.util.function.Supplier<Optional<io.alknet.api.interfaces.HttpGateway>> gateways) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.gateways = Objects.requireNonNull(gateways, "gateways");
-        this.certificates = settings.cert().isPresent() ? new TlsContexts.Server(settings.cert().get(), settings.key().get()) : null;
+        this.certificates = settings.cert().isPresent() ? new TlsContexts.Server(settings.cert().get(), settings.key().get(), settings.stealth()) : null;
         this.acme = settings.acmeDomains().isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(new Acme(settings.acmeDirectory(), settings.acmeDomains(), settings.acmeEmail(),
                         settings.acmeHttpPort(), acmeState, settings.acmeRenewBefore(), settings.acmeCa()));
@@ -71,7 +71,7 @@ final class TlsTransport implements Transport {
         if (ca.due(java.time.Instant.now())) {
             ca.order();
         }
-        certificates = new TlsContexts.Server(ca.certificateFile(), ca.keyFile());
+        certificates = new TlsContexts.Server(ca.certificateFile(), ca.keyFile(), settings.stealth());
         renewals = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("alknet-acme").factory());
         long every = settings.acmeCheckInterval().toMillis();
         renewals.scheduleWithFixedDelay(this::renewIfDue, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);

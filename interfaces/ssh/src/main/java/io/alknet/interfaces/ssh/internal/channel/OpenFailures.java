@@ -13,7 +13,8 @@ public final class OpenFailures {
 
     public static String describe(ErrorCode code, Throwable error) {
         return switch (code) {
-            case FORWARD_DENIED -> "administratively prohibited: " + firstLine(error);
+            // the reason code says "administratively prohibited" already: OpenSSH prints it before this text
+            case FORWARD_DENIED -> firstLine(error);
             case TARGET_REFUSED -> "connection refused";
             case TARGET_UNREACHABLE -> "host unreachable";
             case TARGET_NETWORK_UNREACHABLE -> "network unreachable";

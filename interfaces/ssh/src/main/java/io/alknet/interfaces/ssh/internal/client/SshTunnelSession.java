@@ -101,7 +101,7 @@ public final class SshTunnelSession implements TunnelSession {
         if (error instanceof SshChannelOpenException open) {
             ErrorCode code = OpenFailures.parse(open.getReasonCode(), open.getMessage());
             String message = open.getReasonCode() == SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED
-                    ? "the server refused the forward: " + open.getMessage()
+                    ? "the server refused the forward: administratively prohibited: " + open.getMessage()
                     : "the server could not connect: " + open.getMessage();
             return new AlknetException(code, message);
         }
