@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -116,7 +117,7 @@ class RemoteForwardTest {
 
     /**
      * OpenSSH's GatewayPorts no: whatever address {@code ssh -R} names (an external one from TEST-NET, never
-     * configured here, or the wildcard), the server listens on loopback only.
+     * configured here, or the wildcard), the server listens on loopback only: 127.0.0.1 and ::1, as OpenSSH.
      */
     @Test
     void openSshRemoteForwardsListenOnLoopbackWhateverAddressTheyName() throws Exception {
@@ -132,10 +133,15 @@ class RemoteForwardTest {
             try (OpenSsh.Running ssh = OpenSsh.start(command, dir, "ssh-gateway")) {
                 for (int port : new int[] {external, wildcard, named}) {
                     OpenSsh.awaitListening(port, ssh, Duration.ofSeconds(20));
+                    // both loopback addresses, as OpenSSH's own server listens
                     assertThat(ListeningSockets.on(port)).as("what listens on port %d", port)
-                            .containsExactly(InetAddress.ofLiteral("127.0.0.1"));
+                            .containsExactlyInAnyOrder(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"));
                     byte[] payload = Loopback.randomBytes(100_000, port);
                     assertThat(Loopback.roundTrip(port, payload)).isEqualTo(payload);
+                    try (Socket v6 = new Socket(InetAddress.ofLiteral("::1"), port)) {
+                        v6.getOutputStream().write(payload, 0, 1000);
+                        assertThat(v6.getInputStream().readNBytes(1000)).as("echoed over ::1").isEqualTo(java.util.Arrays.copyOf(payload, 1000));
+                    }
                 }
             }
         }

@@ -101,7 +101,8 @@ public interface ServerContext {
      * Opens a listener for a remote forward ({@code tcpip-forward}) once the forwarding policy allows
      * {@code identity} to listen on {@code bindHost:bindPort}; every accepted connection is handed to
      * {@code accepted} (on an I/O thread; it must start or close the stream). A denial is logged without
-     * the address.
+     * the address. {@code localhost} means both loopback addresses, 127.0.0.1 and ::1, on one port (as OpenSSH
+     * listens for {@code ssh -R PORT:…}); the policy is asked about 127.0.0.1, the same host to it.
      *
      * @return the bound listener; or exceptionally with an {@link io.alknet.api.AlknetException}:
      *     {@code FORWARD_DENIED} whose message is the policy's reason, or {@code INVALID_ARGUMENT} when

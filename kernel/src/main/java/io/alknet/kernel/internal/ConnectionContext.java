@@ -202,7 +202,8 @@ final class ConnectionContext implements ServerContext {
     @Override
     public CompletionStage<RemoteListener> listenRemote(Identity who, String bindHost, int bindPort,
                                                         Consumer<TransportStream> accepted) {
-        PolicyDecision decision = outbound.checkListen(peer, who, bindHost, bindPort);
+        // localhost is both loopback addresses, one host to the policy
+        PolicyDecision decision = outbound.checkListen(peer, who, RemoteListeners.LOOPBACK.equals(bindHost) ? "127.0.0.1" : bindHost, bindPort);
         if (!decision.allowed()) {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason()));
         }

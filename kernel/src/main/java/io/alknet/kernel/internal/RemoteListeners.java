@@ -25,6 +25,9 @@ final class RemoteListeners {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.server");
 
+    /** Both loopback addresses on one port: 127.0.0.1, then ::1 where the host has IPv6. */
+    static final String LOOPBACK = "localhost";
+
     private final Optional<Transport> forwards;
 
     RemoteListeners(Optional<Transport> forwards) {
@@ -34,6 +37,15 @@ final class RemoteListeners {
     CompletionStage<RemoteListener> listen(String host, int port, Consumer<TransportStream> accepted) {
         if (forwards.isEmpty()) {
             return CompletableFuture.failedFuture(Outbound.forwardingOff());
+        }
+        if (LOOPBACK.equals(host)) {
+            return listen("127.0.0.1", port, accepted).thenCompose(v4 -> listen("::1", v4.port(), accepted).handle((v6, error) -> {
+                if (error != null) {
+                    LOG.debug("remote.forward.ipv6.skipped reason=\"{}\"", rootMessage(error)); // no IPv6 here, or its port is taken
+                    return v4;
+                }
+                return new Both(v4, v6);
+            }));
         }
         Transport transport = forwards.get();
         TransportAddress address;
@@ -57,6 +69,21 @@ final class RemoteListeners {
             root = root.getCause();
         }
         return String.valueOf(root.getMessage());
+    }
+
+    /** The same port on both loopback addresses. */
+    private record Both(RemoteListener v4, RemoteListener v6) implements RemoteListener {
+        @Override
+        public int port() {
+            return v4.port();
+        }
+
+        @Override
+        public void close() {
+            try (v6) {
+                v4.close();
+            }
+        }
     }
 
     /** A bound listener and the virtual thread accepting on it. */

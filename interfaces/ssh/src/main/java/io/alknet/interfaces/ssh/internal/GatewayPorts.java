@@ -12,12 +12,18 @@ import java.util.Locale;
  */
 public enum GatewayPorts {
 
-    /** Loopback only, whatever address the client asks for: the default, like OpenSSH's {@code no}. */
+    /**
+     * Loopback only, whatever address the client asks for: the default, like OpenSSH's {@code no}, which listens on
+     * both loopback addresses (127.0.0.1 and ::1) unless the client named ::1.
+     */
     NO,
     /** Every interface, whatever address the client asks for, like OpenSSH's {@code yes}. */
     YES,
     /** The address the client asks for ({@code ""} and {@code *} mean every interface), like {@code clientspecified}. */
     CLIENT_SPECIFIED;
+
+    /** What the server's remote listeners take for "127.0.0.1 and ::1, on the same port" (ServerContext#listenRemote). */
+    public static final String LOOPBACK = "localhost";
 
     /**
      * Reads {@code no}, {@code yes} or {@code clientspecified} (and {@code false}/{@code true}, {@code off}/{@code on}).
@@ -34,17 +40,20 @@ public enum GatewayPorts {
         };
     }
 
-    /** The address to listen on when a client asks for {@code requested}. */
+    /**
+     * The address to listen on when a client asks for {@code requested}; {@link #LOOPBACK} is both loopback addresses,
+     * as {@code localhost} is to OpenSSH.
+     */
     public String bindAddress(String requested) {
         String host = requested.startsWith("[") && requested.endsWith("]") ? requested.substring(1, requested.length() - 1) : requested;
         boolean ipv6 = host.indexOf(':') >= 0;
         return switch (this) {
-            // OpenSSH keeps an explicit ::1 so that a client may prefer IPv6 loopback; everything else is 127.0.0.1
-            case NO -> host.equals("::1") ? "::1" : "127.0.0.1";
+            // OpenSSH keeps an explicit ::1 so that a client may prefer IPv6 loopback; everything else is both
+            case NO -> host.equals("::1") ? "::1" : LOOPBACK;
             case YES -> ipv6 ? "::" : "0.0.0.0";
             case CLIENT_SPECIFIED -> switch (host) {
                 case "", "*" -> "0.0.0.0";
-                case "localhost" -> "127.0.0.1";
+                case "localhost" -> LOOPBACK;
                 default -> host;
             };
         };

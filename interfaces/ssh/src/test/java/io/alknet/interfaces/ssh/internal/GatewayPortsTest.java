@@ -12,7 +12,7 @@ class GatewayPortsTest {
     @Test
     void noListensOnLoopbackWhateverTheClientAsks() {
         for (String requested : new String[] {"", "*", "0.0.0.0", "::", "192.0.2.2", "example.org", "localhost", "127.0.0.1", "127.0.0.2"}) {
-            assertThat(GatewayPorts.NO.bindAddress(requested)).as(requested).isEqualTo("127.0.0.1");
+            assertThat(GatewayPorts.NO.bindAddress(requested)).as(requested).isEqualTo("localhost");
         }
         assertThat(GatewayPorts.NO.bindAddress("::1")).isEqualTo("::1");
         assertThat(GatewayPorts.NO.bindAddress("[::1]")).isEqualTo("::1");
@@ -30,7 +30,7 @@ class GatewayPortsTest {
     void clientSpecifiedListensWhereTheClientAsks() {
         assertThat(GatewayPorts.CLIENT_SPECIFIED.bindAddress("")).isEqualTo("0.0.0.0");
         assertThat(GatewayPorts.CLIENT_SPECIFIED.bindAddress("*")).isEqualTo("0.0.0.0");
-        assertThat(GatewayPorts.CLIENT_SPECIFIED.bindAddress("localhost")).isEqualTo("127.0.0.1");
+        assertThat(GatewayPorts.CLIENT_SPECIFIED.bindAddress("localhost")).isEqualTo("localhost");
         assertThat(GatewayPorts.CLIENT_SPECIFIED.bindAddress("192.0.2.2")).isEqualTo("192.0.2.2");
         assertThat(GatewayPorts.CLIENT_SPECIFIED.bindAddress("[2001:db8::1]")).isEqualTo("2001:db8::1");
     }
