@@ -6,6 +6,7 @@
 #
 #   bench/slow-peers.sh                                     # 50 x 20 MiB at 1 MiB/s per case (about 25 minutes)
 #   SLOW_REPEAT=5 SLOW_BYTES=8388608 bench/slow-peers.sh    # a quicker look
+#   SLOW_TESTS='SlowPeersTest#download*+upload*' bench/slow-peers.sh   # some cases only (a surefire -Dtest pattern)
 set -euo pipefail
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 cd "$root"
@@ -16,10 +17,11 @@ SLOW_BYTES=${SLOW_BYTES:-20971520}
 SLOW_RATE=${SLOW_RATE:-1048576}
 SLOW_REPEAT=${SLOW_REPEAT:-50}
 SLOW_PARALLEL=${SLOW_PARALLEL:-25}
+SLOW_TESTS=${SLOW_TESTS:-SlowPeersTest}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/alknet/cargo-target}
 
 start=$(date +%s)
-./mvnw -B -q -pl integration-tests -am verify -Dtest=SlowPeersTest -Dsurefire.failIfNoSpecifiedTests=false \
+./mvnw -B -q -pl integration-tests -am verify -Dtest="$SLOW_TESTS" -Dsurefire.failIfNoSpecifiedTests=false \
   -Dalknet.slow.bytes="$SLOW_BYTES" -Dalknet.slow.rate="$SLOW_RATE" \
   -Dalknet.slow.repeat="$SLOW_REPEAT" -Dalknet.slow.parallel="$SLOW_PARALLEL" \
   -Dsurefire.timeout=0 || status=$?

@@ -5,12 +5,12 @@ import ch.qos.logback.core.AppenderBase;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps every formatted log line of the test JVM so tests can assert on what was (not) logged. */
 public final class LogCapture extends AppenderBase<ILoggingEvent> {
 
-    private static final List<String> LINES = new CopyOnWriteArrayList<>();
+    /** Appended to on every log line: a copy-on-write list made that quadratic (a soak spent its CPU there). */
+    private static final List<String> LINES = new ArrayList<>();
 
     @Override
     protected void append(ILoggingEvent event) {
@@ -18,15 +18,19 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
         if (event.getThrowableProxy() != null) {
             line.append(" ").append(event.getThrowableProxy().getClassName()).append(": ").append(event.getThrowableProxy().getMessage());
         }
-        LINES.add(line.toString());
+        synchronized (LINES) {
+            LINES.add(line.toString());
+        }
     }
 
     public static List<String> lines() {
-        return new ArrayList<>(LINES);
+        synchronized (LINES) {
+            return new ArrayList<>(LINES);
+        }
     }
 
     public static List<String> matching(String needle) {
-        return LINES.stream().filter(line -> line.contains(needle)).toList();
+        return lines().stream().filter(line -> line.contains(needle)).toList();
     }
 
     /**
@@ -42,6 +46,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
     }
 
     public static void clear() {
-        LINES.clear();
+        synchronized (LINES) {
+            LINES.clear();
+        }
     }
 }
