@@ -28,4 +28,19 @@ class AlgorithmsTest {
         assertThatThrownBy(() -> Algorithms.ciphers(List.of("aes128-cbc")))
                 .isInstanceOf(AlknetException.class).hasMessageContaining("chacha20-poly1305@openssh.com");
     }
+
+    /** docs/security.md lists every cipher and MAC offered, by its wire name. */
+    @Test
+    void theSecurityPageListsWhatIsOffered() throws Exception {
+        String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "..", "docs", "security.md"));
+        for (String cipher : Algorithms.DEFAULT_CIPHERS) {
+            assertThat(page).as("docs/security.md names the cipher").contains("`" + cipher + "`");
+        }
+        for (NamedResource mac : Algorithms.macs()) {
+            assertThat(page).as("docs/security.md names the MAC").contains("`" + mac.getName() + "`");
+        }
+        for (NamedResource kex : Algorithms.keyExchanges()) {
+            assertThat(page).as("docs/security.md names the key exchange").contains("`" + kex.getName() + "`");
+        }
+    }
 }
