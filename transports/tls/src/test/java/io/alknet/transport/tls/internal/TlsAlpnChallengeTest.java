@@ -4,6 +4,7 @@ import io.alknet.api.plugin.Settings;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.TransportAddress;
+import io.alknet.testkit.TrustAllTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,12 +13,9 @@ import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.util.CertificateUtils;
 
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -190,22 +188,7 @@ class TlsAlpnChallengeTest {
 
     /** A client that trusts any certificate (the test looks at which one it got), with this SNI name and ALPN list. */
     private static SSLSocket client(int port, String serverName, List<String> protocols) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+        SSLSocket socket = (SSLSocket) TrustAllTls.context().getSocketFactory().createSocket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(20_000);
         SSLParameters parameters = socket.getSSLParameters();
