@@ -186,6 +186,43 @@ class TlsAlpnChallengeTest {
         }
     }
 
+    @Test
+    void aClientHelloInPiecesIsReadWhole() throws Exception {
+        // a plain listener, whose own handshake refuses acme-tls/1: a ServerHello comes only from the validation route
+        int port = listen(false);
+        pending();
+        // a ClientHello larger than one segment (post-quantum key shares) arrives in pieces: the verdict waits for all
+        assertThat(firstRecordTypeAfterSplitClientHello(port)).as("a ServerHello").isEqualTo(22);
+        challenges.remove(NAME);
+        assertThat(firstRecordTypeAfterSplitClientHello(port)).as("an alert").isEqualTo(21);
+    }
+
+    /** Sends an acme-tls/1 ClientHello for {@link #NAME} in two writes and returns the type of the first record back. */
+    private static int firstRecordTypeAfterSplitClientHello(int port) throws Exception {
+        javax.net.ssl.SSLEngine engine = TrustAllTls.context().createSSLEngine(NAME, port);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setServerNames(List.of(new SNIHostName(NAME)));
+        parameters.setApplicationProtocols(new String[] {"acme-tls/1"});
+        engine.setSSLParameters(parameters);
+        java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.beginHandshake();
+        engine.wrap(java.nio.ByteBuffer.allocate(0), hello);
+        hello.flip();
+        byte[] bytes = new byte[hello.remaining()];
+        hello.get(bytes);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(20_000);
+            socket.setTcpNoDelay(true);
+            socket.getOutputStream().write(bytes, 0, 40);
+            socket.getOutputStream().flush();
+            Thread.sleep(200); // so the first piece is read on its own
+            socket.getOutputStream().write(bytes, 40, bytes.length - 40);
+            return socket.getInputStream().read();
+        }
+    }
+
     /** A client that trusts any certificate (the test looks at which one it got), with this SNI name and ALPN list. */
     private static SSLSocket client(int port, String serverName, List<String> protocols) throws Exception {
         SSLSocket socket = (SSLSocket) TrustAllTls.context().getSocketFactory().createSocket();
