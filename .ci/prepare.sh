@@ -69,3 +69,12 @@ export ALKNET_IROH_RELAY="$relay_root/bin/iroh-relay"
 log "Pebble, the ACME test server (built from the Go module proxy, cached outside the clone)"
 export PATH="$PATH:/usr/local/go/bin"
 bash .ci/pebble.sh
+
+log "tun2proxy, the TUN device .ci/tun2proxy.sh routes a namespace through alknet connect -D with (docs/tun.md; cargo install, cached)"
+tun2proxy_version=0.8.7
+tun2proxy_root="$HOME/.cache/alknet/tun2proxy"
+if ! "$tun2proxy_root/bin/tun2proxy-bin" --version 2>/dev/null | grep -qF "$tun2proxy_version"; then
+  cargo install "tun2proxy@$tun2proxy_version" --locked --root "$tun2proxy_root" --quiet
+fi
+export TUN2PROXY="$tun2proxy_root/bin/tun2proxy-bin"
+"$TUN2PROXY" --version
