@@ -80,4 +80,40 @@ class MetricsCliTest {
             }
         }
     }
+
+    @Test
+    void theConfigurationFilesMetricsKeyStartsTheEndpointAndWithoutItThereIsNone() throws Exception {
+        assertThat(Cli.run(dir, "keygen", "-f", dir.resolve("host").toString()).exitCode()).isZero();
+        int serverPort = Loopback.unusedPort();
+        int metricsPort = Loopback.unusedPort();
+        Path config = dir.resolve("alknet.toml");
+        Files.writeString(config, """
+                [server]
+                listen = "tcp://127.0.0.1:%d"
+                host_key = "host"
+                metrics = "127.0.0.1:%d"
+                """.formatted(serverPort, metricsPort));
+        try (Cli.Running server = Cli.start(dir, "serve", "--config", config.toString());
+             HttpClient http = HttpClient.newHttpClient()) {
+            server.await("host key fingerprint", Duration.ofSeconds(60));
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body()).contains("jvm_memory_used_bytes");
+        }
+        Files.writeString(config, """
+                [server]
+                listen = "tcp://127.0.0.1:%d"
+                host_key = "host"
+                """.formatted(serverPort));
+        try (Cli.Running server = Cli.start(dir, "serve", "--config", config.toString())) {
+            server.await("host key fingerprint", Duration.ofSeconds(60));
+            assertThat(server.stderr()).doesNotContain("server.metrics");
+            try (java.net.Socket probe = new java.net.Socket()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> probe.connect(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), metricsPort), 2000))
+                        .as("metrics are off by default: nothing listens on the port").isInstanceOf(java.io.IOException.class);
+            }
+        }
+    }
 }
