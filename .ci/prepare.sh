@@ -10,7 +10,7 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
-log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, openssl, nmap, ss, nginx, unzip, systemd-analyze)"
+log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, prometheus-client, openssl, nmap, ss, nginx, unzip, systemd-analyze)"
 missing=()
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
@@ -19,6 +19,8 @@ command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v fail2ban-regex >/dev/null 2>&1 || missing+=(fail2ban)
 # Debian's python3 with paramiko: a real SSH client that sends password and keyboard-interactive attempts
 /usr/bin/python3 -c 'import paramiko' >/dev/null 2>&1 || missing+=(python3-paramiko)
+# MetricsTest reads the metrics endpoint's scrape with a real Prometheus text-format parser (prometheus_client's)
+/usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v nmap >/dev/null 2>&1 || missing+=(nmap)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)

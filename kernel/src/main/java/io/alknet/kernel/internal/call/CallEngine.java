@@ -94,7 +94,7 @@ public final class CallEngine implements EnvelopeHandler, Caller {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.bus = Objects.requireNonNull(bus, "bus");
         this.peerLabel = Objects.requireNonNull(peerLabel, "peerLabel");
-        this.outbox = new Outbox(eventBuffer, sender::send);
+        this.outbox = new Outbox(eventBuffer, sender::send, Calls.droppedEvents(dispatcher.metrics()));
     }
 
     public Identity peerIdentity() {

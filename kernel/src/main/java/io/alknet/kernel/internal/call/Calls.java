@@ -42,10 +42,10 @@ public final class Calls implements AutoCloseable {
      * @param credentials what handlers get from {@code env.credentials(service)}; closed with this
      */
     public Calls(List<Map.Entry<Operation, ClassLoader>> contributed, Optional<CredentialProvider> credentials,
-                 Map<Class<?>, Object> services, int eventBuffer) {
+                 Map<Class<?>, Object> services, int eventBuffer, io.alknet.api.metrics.Metrics metrics) {
         this.eventBuffer = eventBuffer;
         this.credentials = credentials;
-        this.dispatcher = new Dispatcher(table, timers, services, credentials);
+        this.dispatcher = new Dispatcher(table, timers, services, credentials, metrics);
         BuiltIns.registerCommon(table);
         for (Map.Entry<Operation, ClassLoader> entry : contributed) {
             try {
@@ -72,6 +72,15 @@ public final class Calls implements AutoCloseable {
 
     public int eventBuffer() {
         return eventBuffer;
+    }
+
+    /** Counts the pubsub events subscribers lost because they could not keep up ({@code alknet.pubsub.dropped}). */
+    public io.alknet.api.metrics.Metrics.Counter droppedEvents() {
+        return droppedEvents(dispatcher.metrics());
+    }
+
+    static io.alknet.api.metrics.Metrics.Counter droppedEvents(io.alknet.api.metrics.Metrics metrics) {
+        return metrics.counter("alknet.pubsub.dropped", "Pubsub events dropped because a subscriber could not keep up.");
     }
 
     /** The call protocol on a new connection whose peer is {@code peer}. */

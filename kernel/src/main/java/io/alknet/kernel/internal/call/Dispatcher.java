@@ -10,6 +10,7 @@ import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.OperationType;
 import io.alknet.api.identity.CredentialProvider;
 import io.alknet.api.identity.CredentialSet;
+import io.alknet.api.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,11 @@ public final class Dispatcher {
     private final ScheduledExecutorService timers;
     private final Map<Class<?>, Object> services;
     private final Optional<CredentialProvider> credentials;
+    private final Metrics metrics;
 
     public Dispatcher(OperationTable operations, ScheduledExecutorService timers, Map<Class<?>, Object> services,
-                      Optional<CredentialProvider> credentials) {
+                      Optional<CredentialProvider> credentials, Metrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.timers = Objects.requireNonNull(timers, "timers");
         this.services = new java.util.concurrent.ConcurrentHashMap<>(services);
@@ -62,6 +65,10 @@ public final class Dispatcher {
 
     ScheduledExecutorService timers() {
         return timers;
+    }
+
+    Metrics metrics() {
+        return metrics;
     }
 
     /** Where the results of one call go. At most one of result, completed, failed is called. */
@@ -83,8 +90,11 @@ public final class Dispatcher {
      * @param engine the connection the call came over (for {@code env.invokePeer}), or null
      */
     void dispatch(String path, Object input, CallContext context, CallEngine engine, Reply reply) {
-        Guarded guarded = new Guarded(reply);
         Optional<OperationTable.Entry> found = operations.entry(path);
+        // the path a peer asked for is its text: only a registered one becomes a tag
+        Guarded guarded = new Guarded(metrics.enabled()
+                ? new Timed(reply, metrics, found.map(entry -> entry.operation().spec().path()).orElse("unknown"))
+                : reply);
         if (found.isEmpty()) {
             guarded.failed(CallError.of(CallError.OPERATION_NOT_FOUND, "no operation " + path));
             return;
@@ -234,6 +244,41 @@ public final class Dispatcher {
     /** A context for a new call from outside (a peer, HTTP). */
     static CallContext rootContext(String requestId, Identity identity, Map<String, Object> metadata, Optional<Instant> deadline) {
         return new CallContext(requestId, Optional.empty(), identity, metadata, deadline, false);
+    }
+
+    /** Records how long a call took to its terminal reply, by operation and outcome ({@code alknet.calls}). */
+    private record Timed(Reply reply, Metrics metrics, String operation, long started) implements Reply {
+        Timed(Reply reply, Metrics metrics, String operation) {
+            this(reply, metrics, operation, System.nanoTime());
+        }
+
+        private void record(String outcome) {
+            metrics.timer("alknet.calls", "Calls served, by operation and outcome, and how long they took to their last reply.",
+                    "operation", operation, "outcome", outcome).record(System.nanoTime() - started);
+        }
+
+        @Override
+        public void result(Object output) {
+            record("ok");
+            reply.result(output);
+        }
+
+        @Override
+        public void item(Object output) {
+            reply.item(output);
+        }
+
+        @Override
+        public void completed() {
+            record("ok");
+            reply.completed();
+        }
+
+        @Override
+        public void failed(CallError error) {
+            record("error");
+            reply.failed(error);
+        }
     }
 
     /** Ensures one terminal reply; after {@link #silence()} nothing more is sent. */
