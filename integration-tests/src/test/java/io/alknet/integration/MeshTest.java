@@ -245,6 +245,52 @@ class MeshTest {
         assertThat(await(ssh.calls().call("/w1/echo", Map.of("text", "hi")))).isEqualTo(echoed);
     }
 
+    /** A worker in its own JVM (MeshWorkerMain); its standard output is read line by line. */
+    private Process workerProcess(String alias, Path key) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), MeshWorkerMain.class.getName(),
+                head.listenAddresses().getFirst().toString(), OpenSshKeys.fingerprint(fixture.host.getPublic()), key.toString(), alias,
+                dir.resolve(alias + "-process-state").toString());
+        builder.redirectError(dir.resolve(alias + "-" + System.nanoTime() + ".err").toFile());
+        Process process = builder.start();
+        open.add(() -> process.destroyForcibly().waitFor(20, TimeUnit.SECONDS));
+        return process;
+    }
+
+    /** The process id a worker process's /echo answers with. */
+    private static long pid(Object answer) {
+        return ((Number) ((Map<?, ?>) answer).get("pid")).longValue();
+    }
+
+    @Test
+    void workersInTheirOwnProcessesServeThroughTheHeadAndAKilledOneFailsItsInFlightCallAtOnce() throws Exception {
+        Process w1 = workerProcess("w1", w1Key);
+        Process w2 = workerProcess("w2", w2Key);
+        AlknetClient ssh = alice();
+        awaitListed(ssh, "/w1/block", true);
+        awaitListed(ssh, "/w2/echo", true);
+        Map<?, ?> fromW1 = (Map<?, ?>) await(ssh.calls().call("/w1/echo", Map.of()));
+        assertThat(pid(fromW1)).isEqualTo(w1.pid());
+        assertThat(fromW1.get("caller")).isEqualTo("alice");
+        assertThat(pid(await(ssh.calls().call("/w2/echo", Map.of())))).isEqualTo(w2.pid());
+
+        CompletableFuture<Object> inFlight = ssh.calls().call("/w1/block", Map.of()).toCompletableFuture();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(w1.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(CompletableFuture.supplyAsync(() -> out.lines().anyMatch("blocking"::equals)).get(20, TimeUnit.SECONDS)).isTrue();
+        w1.destroyForcibly(); // SIGKILL: no goodbye, the kernel closes its sockets
+        CallError lost = errorOf(inFlight);
+        assertThat(lost.code()).isEqualTo(CallError.ABORTED);
+        assertThat(lost.message()).contains("node w1 disconnected");
+        awaitListed(ssh, "/w1/echo", false);
+        assertThat(pid(await(ssh.calls().call("/w2/echo", Map.of())))).isEqualTo(w2.pid());
+
+        Process restarted = workerProcess("w1", w1Key);
+        awaitListed(ssh, "/w1/echo", true);
+        assertThat(pid(await(ssh.calls().call("/w1/echo", Map.of())))).isEqualTo(restarted.pid());
+    }
+
     @Test
     void anUnauthorizedWorkerADuplicateAliasAndAnUnknownNodeEachGetOneClearErrorAndTheHeadKeepsServing() throws Exception {
         AlknetClient w2 = worker("w2", w2Key);
