@@ -3,7 +3,6 @@ package io.alknet.integration;
 import io.alknet.api.AlknetException;
 import io.alknet.api.call.CallError;
 import io.alknet.api.call.Operation;
-import io.alknet.api.call.OperationContext;
 import io.alknet.api.call.OperationException;
 import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.OperationType;
@@ -327,7 +326,7 @@ class MeshTest {
         AlknetClient w2 = worker("w2", w2Key);
         serveSum(w2);
         w2.operations().register(Operation.of(spec("/block"),
-                (input, context) -> blockUntilCancelled("w2 block", context, started, cancelled, sawCancel)));
+                (input, context) -> CallProtocolTest.blockUntilCancelled("w2 block", context, started, cancelled, sawCancel)));
         AlknetClient w1 = worker("w1", w1Key);
         // the handler names /w2/...: it neither knows nor says that w2 is another node, reached through the head
         w1.operations().register(Operation.of(spec("/add-twice"), (input, context) -> {
@@ -336,7 +335,7 @@ class MeshTest {
         }));
         w1.operations().register(Operation.of(spec("/chain"), (input, context) -> {
             context.env().invoke("/w2/block", Map.of());
-            return blockUntilCancelled("w1 chain", context, started, cancelled, sawCancel);
+            return CallProtocolTest.blockUntilCancelled("w1 chain", context, started, cancelled, sawCancel);
         }));
         AlknetClient ssh = alice();
         awaitListed(ssh, "/w1/chain", true);
@@ -378,18 +377,5 @@ class MeshTest {
             Thread.sleep(20);
         }
         return tree;
-    }
-
-    private static Object blockUntilCancelled(String who, OperationContext context, CountDownLatch started, CountDownLatch cancelled,
-                                              List<String> sawCancel) throws InterruptedException {
-        CountDownLatch mine = new CountDownLatch(1);
-        context.onCancel(() -> {
-            sawCancel.add(who);
-            cancelled.countDown();
-            mine.countDown();
-        });
-        started.countDown();
-        mine.await(30, TimeUnit.SECONDS);
-        return "cancelled";
     }
 }

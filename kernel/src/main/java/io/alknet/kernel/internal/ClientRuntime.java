@@ -109,7 +109,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
             await(calls.registration().exceptionallyCompose(error -> {
                 io.alknet.api.call.CallError refused = io.alknet.kernel.internal.call.Calls.errorOf(error);
                 return CompletableFuture.failedFuture(new AlknetException(
-                        refused.code().equals(io.alknet.api.call.CallError.ACCESS_DENIED) ? ErrorCode.AUTH_REJECTED : ErrorCode.INVALID_ARGUMENT,
+                        refused.code().equals(io.alknet.api.call.CallError.ACCESS_DENIED) ? ErrorCode.AUTH_REJECTED : ErrorCode.INVALID_CONFIG,
                         "the server refused this worker's registration: " + refused.code() + ": " + refused.message()));
             }), "cannot register as a worker");
             emit(new ClientEvent.Connected(options.server().toString(), first.serverKeyFingerprint()));
