@@ -95,6 +95,12 @@ final class ConnectCommand implements Callable<Integer> {
             description = "SSH cipher preference, like ssh -c, e.g. --cipher chacha20-poly1305.")
     List<String> ciphers = new ArrayList<>();
 
+    @Option(names = "--as-worker", paramLabel = "NAME",
+            description = "Register this client's operations (from --plugin-dir) with the server, its head, as worker NAME: "
+                    + "callers of the head reach them as /NAME/service/op. Needs the scope node:register; a NAME another "
+                    + "worker holds is refused. e.g. --as-worker gpu1")
+    String worker;
+
     @Option(names = "--no-reconnect", description = "Exit with status 1 when the session is lost instead of reconnecting, e.g. in scripts: --no-reconnect.")
     boolean noReconnect;
 
@@ -148,6 +154,9 @@ final class ConnectCommand implements Callable<Integer> {
         }
         login.transportSettings().forEach(options::setting);
         common.settingsMap().forEach(options::setting);
+        if (worker != null) {
+            options.setting(io.alknet.kernel.KernelSettings.WORKER, worker);
+        }
         if (!ciphers.isEmpty()) {
             options.setting("interface.ssh.ciphers", String.join(",", ciphers));
         }

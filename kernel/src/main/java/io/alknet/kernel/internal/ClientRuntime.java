@@ -73,7 +73,8 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
 
     @Inject
     public ClientRuntime(ClientOptions options, Components components) {
-        this.calls = new ClientCalls(closer.register(CallSetup.calls(components, Optional.empty())));
+        this.calls = new ClientCalls(closer.register(CallSetup.calls(components, Optional.empty())),
+                components.setting(io.alknet.kernel.KernelSettings.WORKER).map(String::strip).filter(alias -> !alias.isEmpty()));
         this.options = options;
         this.components = components;
     }
@@ -104,6 +105,13 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
             }
             session = first;
             calls.sessionUp(first, serverIdentity(first));
+            // a worker the head will not take is no worker: say why now rather than serve nobody
+            await(calls.registration().exceptionallyCompose(error -> {
+                io.alknet.api.call.CallError refused = io.alknet.kernel.internal.call.Calls.errorOf(error);
+                return CompletableFuture.failedFuture(new AlknetException(
+                        refused.code().equals(io.alknet.api.call.CallError.ACCESS_DENIED) ? ErrorCode.AUTH_REJECTED : ErrorCode.INVALID_CONFIG,
+                        "the server refused this worker's registration: " + refused.code() + ": " + refused.message()));
+            }), "cannot register as a worker");
             emit(new ClientEvent.Connected(options.server().toString(), first.serverKeyFingerprint()));
             frontEnds.forEach(frontEnd -> emit(new ClientEvent.FrontEndReady(frontEnd.description())));
             watch(first);
