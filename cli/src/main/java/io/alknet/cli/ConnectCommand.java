@@ -57,6 +57,13 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     ServerLogin login;
 
+    @Option(names = "--via", paramLabel = "ADDRESS",
+            description = "Another way to the same server, repeatable, raced with ADDRESS Happy-Eyeballs style (the next path "
+                    + "starts 250 ms after the one before unless it failed sooner; the first SSH session whose host key "
+                    + "verifies wins, the others are closed); a reconnect tries the last winner first. "
+                    + "e.g. connect iroh://ENDPOINT_ID --via tls://example.com:443 --via tcp://example.com:22")
+    List<String> via = new ArrayList<>();
+
     @Option(names = {"-L", "--forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
             description = "Local forward, repeatable: listen on BIND:PORT (default 127.0.0.1) and connect each "
                     + "connection to HOST:HOSTPORT as seen from the server. IPv6 in brackets. e.g. -L 5432:db.internal:5432, "
@@ -140,6 +147,9 @@ final class ConnectCommand implements Callable<Integer> {
                 .pluginDirectory(common.pluginDirectory);
         if (common.stateDirectory != null) {
             options.stateDirectory(common.stateDirectory);
+        }
+        for (String path : via) {
+            options.via(Addresses.parse(path, null, 22, "--via"));
         }
         login.user().ifPresent(options::user);
         login.identityFiles().forEach(options::identity);
