@@ -106,21 +106,38 @@ class OpenSshInteropTest {
         }
     }
 
-    @Test
-    void alknetClientForwardsThroughOpenSshServer() throws Exception {
+    /** A real sshd on a free loopback port with a host key of its own, and a known_hosts file that lists it. */
+    private record Sshd(int port, Path knownHosts, OpenSsh.Running process) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            process.close();
+        }
+    }
+
+    private Sshd sshd() throws Exception {
         Path sshdHostKey = dir.resolve("sshd_host_key");
         KeyPair sshdHost = OpenSshKeys.generate(sshdHostKey, "sshd");
         int port = Loopback.unusedPort();
         Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(sshdHost.getPublic(), ""));
+        return new Sshd(port, knownHosts, OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys));
+    }
+
+    /** alknet's client to that sshd, as this user, verifying it with the known_hosts file. */
+    private AlknetClient clientOf(Sshd sshd, FrontEndSpec frontEnd) {
+        return Alknet.client(BuiltIns.client(TransportAddress.of("tcp", "127.0.0.1", sshd.port()))
+                .identity(fixture.clientKey)
+                .user(System.getProperty("user.name"))
+                .hostKeys(new HostKeyVerification.KnownHosts(sshd.knownHosts()))
+                .stateDirectory(dir.resolve("client-state"))
+                .frontEnd(frontEnd)
+                .build());
+    }
+
+    @Test
+    void alknetClientForwardsThroughOpenSshServer() throws Exception {
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
-             OpenSsh.Running sshd = OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys);
-             AlknetClient client = Alknet.client(BuiltIns.client(TransportAddress.of("tcp", "127.0.0.1", port))
-                     .identity(fixture.clientKey)
-                     .user(System.getProperty("user.name"))
-                     .hostKeys(new HostKeyVerification.KnownHosts(knownHosts))
-                     .stateDirectory(dir.resolve("client-state"))
-                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + echo.port()))
-                     .build())) {
+             Sshd sshd = sshd();
+             AlknetClient client = clientOf(sshd, BuiltIns.localForward("0:127.0.0.1:" + echo.port()))) {
             int localPort = ((java.net.InetSocketAddress) client.frontEndAddresses().getFirst().getFirst()).getPort();
             byte[] payload = Loopback.randomBytes(2_000_000, 3);
             assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);
@@ -133,19 +150,9 @@ class OpenSshInteropTest {
      */
     @Test
     void udpAssociateThroughAnOpenSshServerIsCommandNotSupported() throws Exception {
-        Path sshdHostKey = dir.resolve("sshd_host_key");
-        KeyPair sshdHost = OpenSshKeys.generate(sshdHostKey, "sshd");
-        int port = Loopback.unusedPort();
-        Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(sshdHost.getPublic(), ""));
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
-             OpenSsh.Running sshd = OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys);
-             AlknetClient client = Alknet.client(BuiltIns.client(TransportAddress.of("tcp", "127.0.0.1", port))
-                     .identity(fixture.clientKey)
-                     .user(System.getProperty("user.name"))
-                     .hostKeys(new HostKeyVerification.KnownHosts(knownHosts))
-                     .stateDirectory(dir.resolve("client-state"))
-                     .frontEnd(BuiltIns.socks5("127.0.0.1:0"))
-                     .build())) {
+             Sshd sshd = sshd();
+             AlknetClient client = clientOf(sshd, BuiltIns.socks5("127.0.0.1:0"))) {
             int socksPort = ((java.net.InetSocketAddress) client.frontEndAddresses().getFirst().getFirst()).getPort();
             try (Socket control = new Socket(InetAddress.getLoopbackAddress(), socksPort)) {
                 control.setSoTimeout(10_000);
