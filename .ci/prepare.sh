@@ -10,7 +10,7 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
-log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, openssl, nmap, ss, nginx)"
+log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, openssl, nmap, ss, nginx, PostgreSQL)"
 missing=()
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
@@ -25,6 +25,8 @@ command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 # StealthNginxTest compares the stealth port with Debian 12's nginx 1.22, which it starts itself as this user
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
+# the storage tests start throwaway PostgreSQL clusters of their own (initdb + pg_ctl, as the postgres user under root)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
