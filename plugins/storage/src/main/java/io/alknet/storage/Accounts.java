@@ -2,7 +2,9 @@ package io.alknet.storage;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.storage.internal.Json;
 import io.alknet.storage.internal.ApiKeys;
+import io.alknet.storage.internal.SshPublicKey;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

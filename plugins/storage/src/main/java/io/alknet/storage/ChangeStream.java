@@ -2,6 +2,7 @@ package io.alknet.storage;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.storage.internal.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

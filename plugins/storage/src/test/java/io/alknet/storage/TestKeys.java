@@ -2,6 +2,8 @@ package io.alknet.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import io.alknet.storage.internal.SshPublicKey;
+
 import java.util.Base64;
 import java.util.Random;
 

@@ -1,4 +1,4 @@
-package io.alknet.storage;
+package io.alknet.storage.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.Set;
 
 /** The JSON columns (attributes, scopes, details) read and written with one shared, thread-safe mapper. */
-final class Json {
+public final class Json {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private Json() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JacksonException e) {
@@ -27,7 +27,7 @@ final class Json {
         }
     }
 
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         if (text == null || text.isBlank()) {
             return Map.of();
         }
@@ -39,7 +39,7 @@ final class Json {
     }
 
     /** A JSON array of strings as a set, in order; null (a column not set) is empty. */
-    static Set<String> strings(String text) {
+    public static Set<String> strings(String text) {
         if (text == null || text.isBlank()) {
             return Set.of();
         }

@@ -1,4 +1,4 @@
-package io.alknet.storage;
+package io.alknet.storage.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
@@ -13,11 +13,11 @@ import java.util.Base64;
  * An SSH public key as an authorized_keys line gives it: type, base64 blob and comment. Only Ed25519 keys, as the
  * authorized-keys provider accepts.
  */
-record SshPublicKey(String type, String base64, String comment, String fingerprint) {
+public record SshPublicKey(String type, String base64, String comment, String fingerprint) {
 
-    static final String ED25519 = "ssh-ed25519";
+    public static final String ED25519 = "ssh-ed25519";
 
-    static SshPublicKey parse(String line) {
+    public static SshPublicKey parse(String line) {
         String[] parts = line.strip().split("\\s+", 3);
         if (parts.length < 2) {
             throw new AlknetException(ErrorCode.INVALID_KEY, "expected an OpenSSH public key line such as 'ssh-ed25519 AAAA… comment'");
@@ -40,7 +40,7 @@ record SshPublicKey(String type, String base64, String comment, String fingerpri
     }
 
     /** OpenSSH's {@code SHA256:} fingerprint of a key blob. */
-    static String fingerprint(byte[] blob) {
+    public static String fingerprint(byte[] blob) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
             return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);

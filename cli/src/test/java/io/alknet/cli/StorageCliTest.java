@@ -1,0 +1,177 @@
+package io.alknet.cli;
+
+import io.alknet.storage.AuditEntry;
+import io.alknet.storage.Storage;
+import io.alknet.storage.StorageOptions;
+import io.alknet.testkit.Loopback;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Accounts in storage end to end, with the packaged command and the real OpenSSH client: a key stored only in the
+ * database logs in; {@code alknet credential revoke}, run against the same database while the session is open,
+ * closes the session (the server follows the storage's change stream and re-checks live sessions) and the next
+ * login is refused, with an audit row and a fail2ban-compatible line.
+ */
+class StorageCliTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aKeyStoredOnlyInTheDatabaseLogsInAndItsRevocationClosesTheSessionAndRefusesTheNextLogin() throws Exception {
+        Path host = dir.resolve("host");
+        assertThat(Cli.run(dir, "keygen", "-f", host.toString()).exitCode()).isZero();
+        Path user = dir.resolve("user");
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@laptop", "-f", user.toString());
+        Path database = dir.resolve("state").resolve("alknet.db");
+        String storage = database.toString();
+
+        Cli.Result account = Cli.run(dir, "account", "add", "alice@example.org", "--name", "Alice", "--storage", storage);
+        assertThat(account.exitCode()).as(account.stderr()).isZero();
+        Cli.Result added = Cli.run(dir, "credential", "add", "alice@example.org", "--key", user + ".pub", "--storage", storage);
+        assertThat(added.exitCode()).as(added.stderr()).isZero();
+        String fingerprint = added.stdout().strip();
+        assertThat(fingerprint).startsWith("SHA256:");
+        Cli.Result listed = Cli.run(dir, "account", "list", "--storage", storage);
+        assertThat(listed.stdout()).contains("alice@example.org").contains("active").contains("relay:connect");
+
+        int port = Loopback.unusedPort();
+        Path log = dir.resolve("alknet.log");
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
+             Cli.Running server = Cli.start(dir, "serve", "--listen", "tcp://127.0.0.1:" + port, "--host-key", host.toString(),
+                     "--storage", storage)) {
+            server.await("server.listening", Duration.ofSeconds(60));
+            assertThat(server.stdout()).doesNotContain("no client can log in");
+            Path knownHosts = dir.resolve("known_hosts");
+            Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + Files.readString(Path.of(host + ".pub")));
+
+            int localPort = Loopback.unusedPort();
+            List<String> command = ssh(user, knownHosts, port);
+            command.addAll(List.of("-N", "-o", "ExitOnForwardFailure=yes", "-L", localPort + ":127.0.0.1:" + echo.port(), "alice@127.0.0.1"));
+            Process session = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("ssh-1").toFile()).start();
+            try {
+                awaitListening(localPort, session);
+                byte[] payload = Loopback.randomBytes(10_000, 1);
+                assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);
+
+                Cli.Result revoked = Cli.run(dir, "credential", "revoke", fingerprint, "--reason", "laptop lost", "--storage", storage);
+                assertThat(revoked.exitCode()).as(revoked.stderr()).isZero();
+                long revokedAt = System.nanoTime();
+                assertThat(session.waitFor(10, TimeUnit.SECONDS)).as("the revoked session is closed").isTrue();
+                long closedAfter = Duration.ofNanos(System.nanoTime() - revokedAt).toMillis();
+                System.out.println("storage revocation closed the live session " + closedAfter + " ms after 'credential revoke' returned");
+                server.await("session.revoked", Duration.ofSeconds(10));
+            } finally {
+                session.destroy();
+            }
+
+            List<String> again = ssh(user, knownHosts, port);
+            again.addAll(List.of("alice@127.0.0.1", "true"));
+            Process refused = new ProcessBuilder(again).redirectErrorStream(true).start();
+            String output = new String(refused.getInputStream().readAllBytes());
+            assertThat(refused.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(output).contains("Permission denied");
+            server.await("reason=credential_revoked", Duration.ofSeconds(10));
+
+            Cli.Result twice = Cli.run(dir, "credential", "revoke", fingerprint, "--storage", storage);
+            assertThat(twice.exitCode()).isEqualTo(ExitCodes.FAILED);
+            server.process.destroy();
+            assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            Files.writeString(log, server.stderr());
+        }
+        String written = Files.readString(log);
+        assertThat(written).contains("auth.success").contains("session.revoked");
+        Fail2banRegex.Result result = Fail2banRegex.run(log);
+        assertThat(result.matched()).as(result.output()).singleElement().asString()
+                .contains("auth.failure remote_addr=127.0.0.1 ").contains("method=publickey").contains("reason=credential_revoked");
+
+        try (Storage opened = Storage.open(StorageOptions.of(storage))) {
+            List<AuditEntry> audit = opened.accounts().auditLog(100);
+            assertThat(audit).anySatisfy(entry -> {
+                assertThat(entry.action()).isEqualTo("credential.revoked");
+                assertThat(entry.details()).containsEntry("reason", "laptop lost").containsEntry("fingerprint", fingerprint);
+            });
+            assertThat(audit).anySatisfy(entry -> {
+                assertThat(entry.action()).isEqualTo("auth.refused");
+                assertThat(entry.details()).containsEntry("reason", "credential_revoked");
+            });
+        }
+    }
+
+    @Test
+    void theAccountCommandsSayWhatIsWrongWithTheProjectsExitCodes() throws Exception {
+        String storage = dir.resolve("alknet.db").toString();
+        Cli.Result noStorage = Cli.run(dir, "account", "list");
+        assertThat(noStorage.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noStorage.stderr()).contains("no storage given: pass --storage");
+
+        assertThat(Cli.run(dir, "account", "add", "bob@example.org", "--storage", storage).exitCode()).isZero();
+        Cli.Result duplicate = Cli.run(dir, "account", "add", "bob@example.org", "--storage", storage);
+        assertThat(duplicate.exitCode()).isNotZero();
+        assertThat(duplicate.stderr()).contains("error: storage refused the change");
+
+        Cli.Result suspended = Cli.run(dir, "account", "suspend", "bob@example.org", "--storage", storage);
+        assertThat(suspended.exitCode()).isZero();
+        assertThat(Cli.run(dir, "account", "list", "--storage", storage).stdout()).contains("suspended");
+
+        Cli.Result noOwner = Cli.run(dir, "org", "add", "ops", "--name", "Operations", "--owner", "nobody@example.org", "--storage", storage);
+        assertThat(noOwner.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noOwner.stderr()).contains("no account 'nobody@example.org'");
+        assertThat(Cli.run(dir, "org", "add", "ops", "--name", "Operations", "--owner", "bob@example.org", "--storage", storage).exitCode()).isZero();
+        assertThat(Cli.run(dir, "org", "list", "--storage", storage).stdout()).contains("ops").contains("Operations");
+
+        Cli.Result neither = Cli.run(dir, "credential", "add", "bob@example.org", "--storage", storage);
+        assertThat(neither.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(neither.stderr()).contains("give exactly one of --key FILE and --api-key");
+        Cli.Result apiKey = Cli.run(dir, "credential", "add", "bob@example.org", "--api-key", "--storage", storage);
+        assertThat(apiKey.exitCode()).isZero();
+        assertThat(apiKey.stdout().strip()).startsWith("alk_").hasSize(36);
+
+        for (String command : List.of("account", "org", "credential")) {
+            Cli.Result help = Cli.run(dir, command, "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.stdout()).contains("Usage: alknet " + command).contains("Examples:");
+        }
+    }
+
+    private void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+    }
+
+    /** The real OpenSSH client, ignoring every user and system configuration. */
+    private static List<String> ssh(Path identity, Path knownHosts, int port) {
+        return new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+                "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + knownHosts,
+                "-o", "GlobalKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "-i", identity.toString(),
+                "-p", Integer.toString(port)));
+    }
+
+    private static void awaitListening(int port, Process ssh) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (java.io.IOException notYet) {
+                if (!ssh.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("ssh's -L " + port + " never listened", notYet);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+}
