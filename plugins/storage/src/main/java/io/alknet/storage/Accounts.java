@@ -239,7 +239,8 @@ public final class Accounts {
 
     /** What a login with a credential finds: the credential's row, its account, and the scopes it grants. */
     public record Login(String credentialId, String credentialName, String ownerId, Optional<Long> expiresAt,
-                        Optional<Long> revokedAt, boolean enabled, Account account, Set<String> scopes) {
+                        Optional<Long> revokedAt, boolean enabled, Account account, Set<String> scopes,
+                        Optional<Set<String>> narrowing) {
     }
 
     /** The login an SSH key fingerprint names, if any; the caller decides whether it may log in. */
@@ -262,7 +263,7 @@ public final class Accounts {
         tx.query("SELECT o.scopes FROM organization_members m JOIN organizations o ON o.id = m.org_id WHERE m.account_id = ?",
                 row -> scopes.addAll(Json.strings(row.getString(1))), ownerId);
         narrowing.ifPresent(scopes::retainAll);
-        return new Login(credentialId, name, ownerId, expiresAt, revokedAt, enabled, account, scopes);
+        return new Login(credentialId, name, ownerId, expiresAt, revokedAt, enabled, account, scopes, narrowing);
     }
 
     // ---- audit

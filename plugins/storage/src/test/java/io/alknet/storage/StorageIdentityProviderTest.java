@@ -119,6 +119,20 @@ class StorageIdentityProviderTest extends StorageTestBase {
     }
 
     @Test
+    void theAclGraphAddsItsScopesAndResourcesToTheAccountsIdentityNarrowedByTheKey() {
+        accounts.addSshKey(alice.id(), TestKeys.line(1, "laptop"), Optional.empty(), Optional.empty(), Optional.empty());
+        accounts.addSshKey(alice.id(), TestKeys.line(2, "narrow"), Optional.empty(), Optional.of(Set.of("relay:connect")), Optional.empty());
+        Acl acl = Acl.of(storage);
+        acl.addPrincipal(Acl.accountKey(alice.id()), Acl.IdentityType.ACCOUNT, alice.id(), Set.of("metrics:read"));
+        acl.addResource("db", "database");
+        acl.grant(Acl.accountKey(alice.id()), Acl.Action.READ, "db");
+
+        assertThat(provider.resolve(key(1))).isEqualTo(IdentityResolution.resolved(new Identity(alice.id(), "Alice",
+                Set.of("relay:connect", "metrics:read"), Map.of("database:db", java.util.List.of("read")))));
+        assertThat(((IdentityResolution.Resolved) provider.resolve(key(2))).identity().scopes()).containsExactly("relay:connect");
+    }
+
+    @Test
     void inCredentialModeTheIdentityIsTheKeysAsTheFileProvidersGiveIt() {
         accounts.addSshKey(alice.id(), TestKeys.line(1, "alice@laptop"), Optional.empty(), Optional.empty(), Optional.empty());
         try (IdentityProvider byCredential = provider("credential")) {

@@ -5,6 +5,7 @@ import io.alknet.api.identity.Credential;
 import io.alknet.api.identity.IdentityProvider;
 import io.alknet.api.identity.IdentityResolution;
 import io.alknet.storage.Account;
+import io.alknet.storage.Acl;
 import io.alknet.storage.Accounts;
 import io.alknet.storage.Storage;
 import io.alknet.storage.StoredApiKey;
@@ -12,9 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -110,10 +114,20 @@ final class StorageIdentityProvider implements IdentityProvider {
             }
         }
         Account account = login.account();
+        // what the ACL graph grants the account's principal comes on top, narrowed by the credential like the rest
+        Set<String> scopes = new TreeSet<>(login.scopes());
+        Map<String, List<String>> resources = Map.of();
+        Optional<Acl> acl = Acl.existing(storage);
+        if (acl.isPresent()) {
+            Identity granted = acl.get().identityOf(Acl.accountKey(account.id()), account.label());
+            scopes.addAll(granted.scopes());
+            login.narrowing().ifPresent(scopes::retainAll);
+            resources = granted.resources();
+        }
         Identity identity = switch (identityId) {
-            case ACCOUNT -> Identity.of(account.id(), account.label(), login.scopes());
-            case CREDENTIAL -> Identity.of(credentialLabel, login.credentialName().isBlank() ? credentialLabel : login.credentialName(),
-                    login.scopes());
+            case ACCOUNT -> new Identity(account.id(), account.label(), scopes, resources);
+            case CREDENTIAL -> new Identity(credentialLabel, login.credentialName().isBlank() ? credentialLabel : login.credentialName(),
+                    scopes, resources);
         };
         return IdentityResolution.resolved(identity);
     }
