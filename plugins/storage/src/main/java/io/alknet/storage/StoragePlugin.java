@@ -2,6 +2,9 @@ package io.alknet.storage;
 
 import io.alknet.api.identity.IdentityProviderFactory;
 import io.alknet.api.plugin.AlknetPlugin;
+import io.alknet.api.call.Operation;
+import io.alknet.api.plugin.PluginContext;
+import io.alknet.storage.internal.SharedStorages;
 import io.alknet.storage.internal.StorageIdentityProviderFactory;
 
 import java.util.List;
@@ -17,5 +20,11 @@ public final class StoragePlugin implements AlknetPlugin {
     @Override
     public List<IdentityProviderFactory> identityProviders() {
         return List.of(new StorageIdentityProviderFactory());
+    }
+
+    /** {@code /storage/watch}, on the storage the server's {@code storage} identity provider opened. */
+    @Override
+    public List<Operation> serverOperations(PluginContext context) {
+        return List.of(StorageWatch.operation(SharedStorages::single));
     }
 }

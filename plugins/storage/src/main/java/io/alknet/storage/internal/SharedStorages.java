@@ -6,12 +6,13 @@ import io.alknet.storage.StorageOptions;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One open {@link Storage} per database in this process, counted: every configuration reload creates a new
  * identity provider, and each must not open (and migrate) a pool of its own. The last release closes it.
  */
-final class SharedStorages {
+public final class SharedStorages {
 
     private record Entry(Storage storage, int users) {
     }
@@ -26,6 +27,14 @@ final class SharedStorages {
         Storage storage = entry != null ? entry.storage() : Storage.open(options, clock);
         OPEN.put(options, new Entry(storage, entry == null ? 1 : entry.users() + 1));
         return storage;
+    }
+
+    /**
+     * The storage this process's identity providers use, when there is exactly one: what {@code /storage/watch} serves.
+     * Empty when none is open, or when several servers of this process use different ones.
+     */
+    public static synchronized Optional<Storage> single() {
+        return OPEN.size() == 1 ? Optional.of(OPEN.values().iterator().next().storage()) : Optional.empty();
     }
 
     static synchronized void release(Storage storage) {
