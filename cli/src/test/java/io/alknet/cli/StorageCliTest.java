@@ -7,12 +7,9 @@ import io.alknet.testkit.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -58,11 +55,11 @@ class StorageCliTest {
             Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + Files.readString(Path.of(host + ".pub")));
 
             int localPort = Loopback.unusedPort();
-            List<String> command = ssh(user, knownHosts, port);
+            List<String> command = OpenSshClient.command(user, knownHosts, port);
             command.addAll(List.of("-N", "-o", "ExitOnForwardFailure=yes", "-L", localPort + ":127.0.0.1:" + echo.port(), "alice@127.0.0.1"));
             Process session = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("ssh-1").toFile()).start();
             try {
-                awaitListening(localPort, session);
+                OpenSshClient.awaitListening(localPort, session);
                 byte[] payload = Loopback.randomBytes(10_000, 1);
                 assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);
 
@@ -77,7 +74,7 @@ class StorageCliTest {
                 session.destroy();
             }
 
-            List<String> again = ssh(user, knownHosts, port);
+            List<String> again = OpenSshClient.command(user, knownHosts, port);
             again.addAll(List.of("alice@127.0.0.1", "true"));
             Process refused = new ProcessBuilder(again).redirectErrorStream(true).start();
             String output = new String(refused.getInputStream().readAllBytes());
@@ -107,6 +104,51 @@ class StorageCliTest {
                 assertThat(entry.action()).isEqualTo("auth.refused");
                 assertThat(entry.details()).containsEntry("reason", "credential_revoked");
             });
+        }
+    }
+
+    /** Two servers on one database (as behind one name): a suspension made with the CLI closes the sessions of both. */
+    @Test
+    void aSuspensionReachesEveryServerSharingTheDatabase() throws Exception {
+        Path host = dir.resolve("host");
+        assertThat(Cli.run(dir, "keygen", "-f", host.toString()).exitCode()).isZero();
+        Path user = dir.resolve("user");
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", user.toString());
+        String storage = dir.resolve("shared.db").toString();
+        assertThat(Cli.run(dir, "account", "add", "bob@example.org", "--storage", storage).exitCode()).isZero();
+        assertThat(Cli.run(dir, "credential", "add", "bob@example.org", "--key", user + ".pub", "--storage", storage).exitCode()).isZero();
+        Path knownHosts = dir.resolve("known_hosts");
+        int first = Loopback.unusedPort();
+        int second = Loopback.unusedPort();
+        String hostKey = Files.readString(Path.of(host + ".pub"));
+        Files.writeString(knownHosts, "[127.0.0.1]:" + first + " " + hostKey + "[127.0.0.1]:" + second + " " + hostKey);
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
+             Cli.Running one = Cli.start(dir, "serve", "--listen", "tcp://127.0.0.1:" + first, "--host-key", host.toString(), "--storage", storage);
+             Cli.Running two = Cli.start(dir, "serve", "--listen", "tcp://127.0.0.1:" + second, "--host-key", host.toString(), "--storage", storage)) {
+            one.await("server.listening", Duration.ofSeconds(60));
+            two.await("server.listening", Duration.ofSeconds(60));
+            List<Process> sessions = new java.util.ArrayList<>();
+            try {
+                for (int port : List.of(first, second)) {
+                    int localPort = Loopback.unusedPort();
+                    List<String> command = OpenSshClient.command(user, knownHosts, port);
+                    command.addAll(List.of("-N", "-o", "ExitOnForwardFailure=yes", "-L", localPort + ":127.0.0.1:" + echo.port(), "bob@127.0.0.1"));
+                    Process session = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("ssh-" + port).toFile()).start();
+                    sessions.add(session);
+                    OpenSshClient.awaitListening(localPort, session);
+                    byte[] payload = Loopback.randomBytes(1000, port);
+                    assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);
+                }
+                Cli.Result suspended = Cli.run(dir, "account", "suspend", "bob@example.org", "--storage", storage);
+                assertThat(suspended.exitCode()).as(suspended.stderr()).isZero();
+                for (Process session : sessions) {
+                    assertThat(session.waitFor(10, TimeUnit.SECONDS)).as("the suspended account's session is closed").isTrue();
+                }
+                one.await("session.revoked", Duration.ofSeconds(10));
+                two.await("session.revoked", Duration.ofSeconds(10));
+            } finally {
+                sessions.forEach(Process::destroy);
+            }
         }
     }
 
@@ -153,25 +195,5 @@ class StorageCliTest {
         assertThat(process.exitValue()).as(output).isZero();
     }
 
-    /** The real OpenSSH client, ignoring every user and system configuration. */
-    private static List<String> ssh(Path identity, Path knownHosts, int port) {
-        return new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
-                "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + knownHosts,
-                "-o", "GlobalKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "-i", identity.toString(),
-                "-p", Integer.toString(port)));
-    }
 
-    private static void awaitListening(int port, Process ssh) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (java.io.IOException notYet) {
-                if (!ssh.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("ssh's -L " + port + " never listened", notYet);
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
 }
