@@ -1,13 +1,11 @@
 package io.alknet.cli;
 
 import io.alknet.storage.Account;
-import io.alknet.storage.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -56,14 +54,8 @@ final class AccountCommand implements Runnable {
         @Override
         public Integer call() {
             Account.AccessLevel level = StorageCommands.choice(Account.AccessLevel.class, accessLevel, "--access-level");
-            try (Storage opened = storage.open()) {
-                Account account = opened.accounts().createAccount(email, name, level,
-                        new LinkedHashSet<>(scopes.isEmpty() ? List.of("relay:connect") : scopes));
-                PrintWriter out = spec.commandLine().getOut();
-                out.println(account.id());
-                out.flush();
-                return ExitCodes.OK;
-            }
+            return StorageCommands.printing(storage, spec, opened -> opened.accounts().createAccount(email, name, level,
+                    new LinkedHashSet<>(scopes.isEmpty() ? List.of("relay:connect") : scopes)).id());
         }
     }
 
@@ -77,17 +69,11 @@ final class AccountCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Storage opened = storage.open()) {
-                PrintWriter out = spec.commandLine().getOut();
-                out.printf("%-36s %-30s %-8s %-11s %s%n", "ID", "EMAIL", "LEVEL", "STATUS", "SCOPES / NAME");
-                for (Account account : opened.accounts().listAccounts()) {
-                    out.printf("%-36s %-30s %-8s %-11s %s%s%n", account.id(), account.email(), lower(account.accessLevel()),
-                            lower(account.status()), String.join(",", account.scopes()),
-                            account.displayName().isBlank() ? "" : " / " + account.displayName());
-                }
-                out.flush();
-                return ExitCodes.OK;
-            }
+            return StorageCommands.printing(storage, spec, opened -> StorageCommands.table("%-36s %-30s %-8s %-11s %s",
+                    opened.accounts().listAccounts().stream().map(account -> new Object[] {account.id(), account.email(),
+                            lower(account.accessLevel()), lower(account.status()), String.join(",", account.scopes())
+                            + (account.displayName().isBlank() ? "" : " / " + account.displayName())}).toList(),
+                    "ID", "EMAIL", "LEVEL", "STATUS", "SCOPES / NAME"));
         }
     }
 

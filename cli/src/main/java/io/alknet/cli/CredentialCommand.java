@@ -108,18 +108,12 @@ final class CredentialCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Storage opened = storage.open()) {
-                PrintWriter out = spec.commandLine().getOut();
-                long now = Instant.now().getEpochSecond();
-                out.printf("%-52s %-8s %s%n", "FINGERPRINT", "STATE", "NAME");
-                for (PeerCredential credential : opened.accounts().listCredentials(account)) {
-                    String state = credential.revokedAt().isPresent() ? "revoked" : !credential.enabled() ? "disabled"
-                            : credential.expiresAt().filter(at -> at <= now).isPresent() ? "expired" : "active";
-                    out.printf("%-52s %-8s %s%n", credential.fingerprint(), state, credential.name());
-                }
-                out.flush();
-                return ExitCodes.OK;
-            }
+            long now = Instant.now().getEpochSecond();
+            return StorageCommands.printing(storage, spec, opened -> StorageCommands.table("%-52s %-8s %s",
+                    opened.accounts().listCredentials(account).stream().map(credential -> new Object[] {credential.fingerprint(),
+                            credential.revokedAt().isPresent() ? "revoked" : !credential.enabled() ? "disabled"
+                                    : credential.expiresAt().filter(at -> at <= now).isPresent() ? "expired" : "active",
+                            credential.name()}).toList(), "FINGERPRINT", "STATE", "NAME"));
         }
     }
 

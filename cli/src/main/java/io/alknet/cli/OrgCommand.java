@@ -7,7 +7,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,12 +52,8 @@ final class OrgCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Storage opened = storage.open()) {
-                Organization org = opened.accounts().createOrganization(name, slug, owner, new LinkedHashSet<>(scopes));
-                spec.commandLine().getOut().println(org.id());
-                spec.commandLine().getOut().flush();
-                return ExitCodes.OK;
-            }
+            return StorageCommands.printing(storage, spec,
+                    opened -> opened.accounts().createOrganization(name, slug, owner, new LinkedHashSet<>(scopes)).id());
         }
     }
 
@@ -72,15 +67,9 @@ final class OrgCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Storage opened = storage.open()) {
-                PrintWriter out = spec.commandLine().getOut();
-                out.printf("%-36s %-20s %-30s %s%n", "ID", "SLUG", "NAME", "SCOPES");
-                for (Organization org : opened.accounts().listOrganizations()) {
-                    out.printf("%-36s %-20s %-30s %s%n", org.id(), org.slug(), org.name(), String.join(",", org.scopes()));
-                }
-                out.flush();
-                return ExitCodes.OK;
-            }
+            return StorageCommands.printing(storage, spec, opened -> StorageCommands.table("%-36s %-20s %-30s %s",
+                    opened.accounts().listOrganizations().stream().map(org -> new Object[] {org.id(), org.slug(), org.name(),
+                            String.join(",", org.scopes())}).toList(), "ID", "SLUG", "NAME", "SCOPES"));
         }
     }
 
@@ -104,12 +93,10 @@ final class OrgCommand implements Runnable {
         @Override
         public Integer call() {
             Organization.MembershipLevel membership = StorageCommands.choice(Organization.MembershipLevel.class, level, "--level");
-            try (Storage opened = storage.open()) {
+            return StorageCommands.printing(storage, spec, opened -> {
                 opened.accounts().addMember(org, account, membership);
-                spec.commandLine().getOut().println("alknet: " + account + " is a member of " + org);
-                spec.commandLine().getOut().flush();
-                return ExitCodes.OK;
-            }
+                return "alknet: " + account + " is a member of " + org;
+            });
         }
     }
 
