@@ -6,6 +6,7 @@ import io.alknet.api.call.Operation;
 import io.alknet.api.plugin.PluginContext;
 import io.alknet.storage.internal.SharedStorages;
 import io.alknet.storage.internal.StorageIdentityProviderFactory;
+import io.alknet.storage.internal.StorageWatch;
 
 import java.util.List;
 

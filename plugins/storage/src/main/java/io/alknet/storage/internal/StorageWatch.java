@@ -1,4 +1,4 @@
-package io.alknet.storage;
+package io.alknet.storage.internal;
 
 import io.alknet.api.call.AccessControl;
 import io.alknet.api.call.Operation;
@@ -7,6 +7,8 @@ import io.alknet.api.call.OperationException;
 import io.alknet.api.call.OperationSpec;
 import io.alknet.api.call.OperationType;
 import io.alknet.api.call.EventSink;
+import io.alknet.storage.ChangeStream;
+import io.alknet.storage.Storage;
 
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,7 @@ import java.util.function.Supplier;
  * caller that needs the row asks for it. Input {@code {"after": N}} replays from after position N, then follows
  * live; without it, only changes from now on. Requires the scope {@value #SCOPE}.
  */
-final class StorageWatch {
+public final class StorageWatch {
 
     static final String PATH = "/storage/watch";
     static final String SCOPE = "storage:watch";
@@ -30,7 +32,7 @@ final class StorageWatch {
     private StorageWatch() {
     }
 
-    static Operation operation(Supplier<Optional<Storage>> storage) {
+    public static Operation operation(Supplier<Optional<Storage>> storage) {
         OperationSpec spec = OperationSpec.builder(PATH, OperationType.SUBSCRIPTION)
                 .description("Storage changes as they commit: position, topic (table:created|updated|deleted|revoked) and row id. "
                         + "Give 'after' to replay from a position first.")
@@ -50,14 +52,14 @@ final class StorageWatch {
         ChangeStream changes = storage.changes();
         long position = input instanceof Map<?, ?> map && map.get("after") instanceof Number after ? after.longValue() : changes.head();
         while (!context.isCancelled()) {
-            long seen = storage.localChanges();
             List<ChangeStream.Change> batch = changes.after(position, 500);
             for (ChangeStream.Change change : batch) {
                 sink.emit(Map.of("version", 1, "position", change.position(), "topic", change.topic(), "id", change.entityId()));
                 position = change.position();
             }
             if (batch.isEmpty()) {
-                storage.awaitLocalChange(seen, POLL_MILLIS);
+                // polled: the writers are other processes (the CLI) and other servers as often as this one
+                Thread.sleep(POLL_MILLIS);
             }
         }
     }
