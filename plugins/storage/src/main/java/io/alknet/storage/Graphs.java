@@ -53,21 +53,31 @@ public final class Graphs {
             String id = UUID.randomUUID().toString();
             tx.update("INSERT INTO graph_types (id, name, config, scope, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                     id, name, Json.write(config), scope, tx.now(), tx.now());
-            tx.emit("graph_types:created", id, Map.of("id", id, "name", name));
+            changed(tx, "graph_types:created", id, Map.of("id", id, "name", name));
             return id;
         });
     }
 
     public void addNodeType(String graphTypeId, String name, Map<String, Object> jsonSchema) {
-        storage.write(tx -> tx.update("INSERT INTO node_types (id, graph_type_id, name, json_schema, created_at, updated_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), graphTypeId, name, Json.write(jsonSchema), tx.now(), tx.now()));
+        storage.write(tx -> {
+            String id = UUID.randomUUID().toString();
+            tx.update("INSERT INTO node_types (id, graph_type_id, name, json_schema, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    id, graphTypeId, name, Json.write(jsonSchema), tx.now(), tx.now());
+            changed(tx, "node_types:created", id, Map.of("graph_type_id", graphTypeId, "name", name));
+            return null;
+        });
     }
 
     /** Adds an edge type; an empty endpoint set allows every node type. */
     public void addEdgeType(String graphTypeId, String name, Set<String> sources, Set<String> targets) {
-        storage.write(tx -> tx.update("INSERT INTO edge_types (id, graph_type_id, name, allowed_source_types, allowed_target_types, "
-                        + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), graphTypeId, name,
-                Json.write(List.copyOf(sources)), Json.write(List.copyOf(targets)), tx.now(), tx.now()));
+        storage.write(tx -> {
+            String id = UUID.randomUUID().toString();
+            tx.update("INSERT INTO edge_types (id, graph_type_id, name, allowed_source_types, allowed_target_types, created_at, updated_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)", id, graphTypeId, name, Json.write(List.copyOf(sources)), Json.write(List.copyOf(targets)),
+                    tx.now(), tx.now());
+            changed(tx, "edge_types:created", id, Map.of("graph_type_id", graphTypeId, "name", name));
+            return null;
+        });
     }
 
     public String createGraph(String graphTypeId, String name, String ownerId) {
@@ -75,7 +85,7 @@ public final class Graphs {
             String id = UUID.randomUUID().toString();
             tx.update("INSERT INTO graphs (id, graph_type_id, name, status, owner_id, created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?)",
                     id, graphTypeId, name, ownerId, tx.now(), tx.now());
-            tx.emit("graphs:created", id, Map.of("id", id));
+            changed(tx, "graphs:created", id, Map.of("id", id));
             return id;
         });
     }
@@ -85,7 +95,7 @@ public final class Graphs {
         return storage.write(tx -> {
             int deleted = tx.update("DELETE FROM graphs WHERE id = ?", graphId);
             if (deleted > 0) {
-                tx.emit("graphs:deleted", graphId, Map.of("id", graphId));
+                changed(tx, "graphs:deleted", graphId, Map.of("id", graphId));
             }
             return deleted > 0;
         });
@@ -96,7 +106,7 @@ public final class Graphs {
             String id = UUID.randomUUID().toString();
             tx.update("INSERT INTO nodes (id, graph_id, node_key, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                     id, graphId, key, Json.write(attributes), tx.now(), tx.now());
-            tx.emit("nodes:created", id, Map.of("graph_id", graphId, "key", key));
+            changed(tx, "nodes:created", id, Map.of("graph_id", graphId, "key", key));
             return new Node(id, graphId, key, attributes);
         });
     }
@@ -105,7 +115,7 @@ public final class Graphs {
         return storage.write(tx -> {
             Node node = node(tx, graphId, key).orElseThrow(() -> new AlknetException(ErrorCode.INVALID_ARGUMENT, "no node '" + key + "'"));
             tx.update("UPDATE nodes SET attributes = ?, updated_at = ? WHERE id = ?", Json.write(attributes), tx.now(), node.id());
-            tx.emit("nodes:updated", node.id(), Map.of("graph_id", graphId, "key", key));
+            changed(tx, "nodes:updated", node.id(), Map.of("graph_id", graphId, "key", key));
             return new Node(node.id(), graphId, key, attributes);
         });
     }
@@ -115,7 +125,7 @@ public final class Graphs {
             Optional<Node> node = node(tx, graphId, key);
             node.ifPresent(found -> {
                 tx.update("DELETE FROM nodes WHERE id = ?", found.id());
-                tx.emit("nodes:deleted", found.id(), Map.of("graph_id", graphId, "key", key));
+                changed(tx, "nodes:deleted", found.id(), Map.of("graph_id", graphId, "key", key));
             });
             return node.isPresent();
         });
@@ -156,7 +166,7 @@ public final class Graphs {
             String id = UUID.randomUUID().toString();
             tx.update("INSERT INTO edges (id, graph_id, edge_type, source_node_key, target_node_key, attributes, created_at, updated_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, graphId, type, source, target, Json.write(attributes), tx.now(), tx.now());
-            tx.emit("edges:created", id, Map.of("graph_id", graphId, "type", type));
+            changed(tx, "edges:created", id, Map.of("graph_id", graphId, "type", type));
             return new Edge(id, graphId, type, source, target, attributes);
         });
     }
@@ -168,6 +178,14 @@ public final class Graphs {
     }
 
     private record EdgeRule(Set<String> sources, Set<String> targets) {
+    }
+
+    /** Every metagraph write: its change event and its audit row ({@code nodes.created}, …), in its transaction. */
+    private static void changed(Transaction tx, String topic, String id, Map<String, ?> payload) {
+        tx.emit(topic, id, payload);
+        Map<String, Object> details = new java.util.LinkedHashMap<>(payload);
+        details.put("id", id);
+        Accounts.audit(tx, topic.replace(':', '.'), null, null, null, null, details);
     }
 
     private static Optional<Node> node(Transaction tx, String graphId, String key) {

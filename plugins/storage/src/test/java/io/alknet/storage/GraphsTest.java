@@ -59,6 +59,8 @@ class GraphsTest extends StorageTestBase {
         assertThat(graphs.edges(graph)).isEmpty();
         long nodes = storage.read(tx -> tx.queryOne("SELECT COUNT(*) FROM nodes", row -> row.getLong(1)).orElseThrow());
         assertThat(nodes).isZero();
+        assertThat(storage.accounts().auditLog(100)).extracting(AuditEntry::action).as("every write is audited")
+                .contains("graphs.created", "nodes.created", "edges.created", "nodes.deleted", "graphs.deleted");
     }
 
     @Test
