@@ -138,7 +138,7 @@ final class CredentialCommand implements Runnable {
             String wanted = credential.strip();
             try (Storage opened = storage.open()) {
                 boolean revoked = wanted.startsWith("alk_")
-                        ? opened.accounts().revokeApiKey(wanted.length() > 12 ? wanted.substring(0, 12) : wanted)
+                        ? opened.accounts().revokeApiKey(wanted.length() > 12 ? wanted.substring(0, 12) : wanted, reason)
                         : opened.accounts().revokeCredential(wanted, reason);
                 if (!revoked) {
                     spec.commandLine().getErr().println("alknet: no active credential " + wanted + " ('alknet credential list ACCOUNT' shows them)");

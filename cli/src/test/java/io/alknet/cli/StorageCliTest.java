@@ -180,6 +180,11 @@ class StorageCliTest {
         Cli.Result apiKey = Cli.run(dir, "credential", "add", "bob@example.org", "--api-key", "--storage", storage);
         assertThat(apiKey.exitCode()).isZero();
         assertThat(apiKey.stdout().strip()).startsWith("alk_").hasSize(36);
+        String prefix = apiKey.stdout().strip().substring(0, 12);
+        assertThat(Cli.run(dir, "credential", "revoke", prefix, "--reason", "rotated", "--storage", storage).exitCode()).isZero();
+        Cli.Result again = Cli.run(dir, "credential", "revoke", prefix, "--storage", storage);
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(again.stderr()).contains("no active credential " + prefix);
 
         for (String command : List.of("account", "org", "credential")) {
             Cli.Result help = Cli.run(dir, command, "--help");

@@ -222,14 +222,15 @@ public final class Accounts {
         });
     }
 
-    public boolean revokeApiKey(String prefix) {
+    /** Revokes the API key with this prefix; false when there is none or it was already revoked. */
+    public boolean revokeApiKey(String prefix, String reason) {
         return storage.write(tx -> {
             Optional<StoredApiKey> found = apiKey(tx, prefix);
             if (found.isEmpty() || found.get().revokedAt().isPresent()) {
                 return false;
             }
             tx.update("UPDATE api_keys SET revoked_at = ?, updated_at = ? WHERE id = ?", tx.now(), tx.now(), found.get().id());
-            audit(tx, "api_key.revoked", found.get().ownerId(), found.get().id(), "api_key", null, Map.of("prefix", prefix));
+            audit(tx, "api_key.revoked", found.get().ownerId(), found.get().id(), "api_key", null, Map.of("prefix", prefix, "reason", reason));
             tx.emit("api_keys:revoked", found.get().id(), Map.of("id", found.get().id(), "owner_id", found.get().ownerId()));
             return true;
         });

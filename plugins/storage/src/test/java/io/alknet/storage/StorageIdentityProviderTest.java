@@ -114,7 +114,7 @@ class StorageIdentityProviderTest extends StorageTestBase {
         assertThat(provider.resolve(new Credential.ApiKey(peer(), "", key)))
                 .isEqualTo(IdentityResolution.resolved(Identity.of(alice.id(), "Alice", Set.of("relay:connect"))));
         assertThat(provider.resolve(new Credential.ApiKey(peer(), "", wrong))).isEqualTo(IdentityResolution.rejected("apikey_invalid"));
-        accounts.revokeApiKey(created.stored().prefix());
+        accounts.revokeApiKey(created.stored().prefix(), "rotated");
         assertThat(provider.resolve(new Credential.ApiKey(peer(), "", key))).isEqualTo(IdentityResolution.rejected("credential_revoked"));
     }
 
