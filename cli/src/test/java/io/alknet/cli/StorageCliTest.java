@@ -4,6 +4,9 @@ import io.alknet.storage.AuditEntry;
 import io.alknet.storage.Storage;
 import io.alknet.storage.StorageOptions;
 import io.alknet.testkit.Loopback;
+import io.alknet.testkit.PostgresCluster;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * closes the session (the server follows the storage's change stream and re-checks live sessions) and the next
  * login is refused, with an audit row and a fail2ban-compatible line.
  */
+@ExtendWith(PostgresCluster.Extension.class)
 class StorageCliTest {
 
     @TempDir
@@ -107,24 +111,48 @@ class StorageCliTest {
         }
     }
 
-    /** Two servers on one database (as behind one name): a suspension made with the CLI closes the sessions of both. */
+    /** Two servers on one SQLite file: a suspension made with the CLI closes the sessions of both. */
     @Test
     void aSuspensionReachesEveryServerSharingTheDatabase() throws Exception {
+        String storage = dir.resolve("shared.db").toString();
+        suspensionReachesBothServers(List.of("--storage", storage), List.of("--storage", storage));
+    }
+
+    /**
+     * Two servers behind one name share a PostgreSQL database (the cluster the tests start): a suspension made with the
+     * CLI closes the account's sessions on both. The password comes from a file, never the URL.
+     */
+    @Test
+    void onPostgresqlASuspensionReachesEveryServerSharingTheDatabase() throws Exception {
+        Assumptions.assumeTrue(PostgresCluster.binaries().isPresent(), "PostgreSQL tests skipped: initdb and pg_ctl not found "
+                + "(install Debian's postgresql package; .ci/prepare.sh does)");
+        String url = PostgresCluster.current().newDatabase();
+        Path password = dir.resolve("storage-password");
+        Files.writeString(password, PostgresCluster.PASSWORD + "\n");
+        suspensionReachesBothServers(
+                List.of("--storage", url, "--storage-user", PostgresCluster.USER, "--storage-password-file", password.toString()),
+                List.of("--storage", url, "--set", "identity.storage.user=" + PostgresCluster.USER,
+                        "--set", "identity.storage.password-file=" + password));
+    }
+
+    private void suspensionReachesBothServers(List<String> cliStorage, List<String> serveStorage) throws Exception {
         Path host = dir.resolve("host");
         assertThat(Cli.run(dir, "keygen", "-f", host.toString()).exitCode()).isZero();
         Path user = dir.resolve("user");
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", user.toString());
-        String storage = dir.resolve("shared.db").toString();
-        assertThat(Cli.run(dir, "account", "add", "bob@example.org", "--storage", storage).exitCode()).isZero();
-        assertThat(Cli.run(dir, "credential", "add", "bob@example.org", "--key", user + ".pub", "--storage", storage).exitCode()).isZero();
+        Cli.Result account = Cli.run(dir, concat(List.of("account", "add", "bob@example.org"), cliStorage));
+        assertThat(account.exitCode()).as(account.stderr()).isZero();
+        assertThat(Cli.run(dir, concat(List.of("credential", "add", "bob@example.org", "--key", user + ".pub"), cliStorage)).exitCode()).isZero();
         Path knownHosts = dir.resolve("known_hosts");
         int first = Loopback.unusedPort();
         int second = Loopback.unusedPort();
         String hostKey = Files.readString(Path.of(host + ".pub"));
         Files.writeString(knownHosts, "[127.0.0.1]:" + first + " " + hostKey + "[127.0.0.1]:" + second + " " + hostKey);
         try (Loopback.EchoServer echo = new Loopback.EchoServer();
-             Cli.Running one = Cli.start(dir, "serve", "--listen", "tcp://127.0.0.1:" + first, "--host-key", host.toString(), "--storage", storage);
-             Cli.Running two = Cli.start(dir, "serve", "--listen", "tcp://127.0.0.1:" + second, "--host-key", host.toString(), "--storage", storage)) {
+             Cli.Running one = Cli.start(dir, concat(List.of("serve", "--listen", "tcp://127.0.0.1:" + first, "--host-key", host.toString()),
+                     serveStorage));
+             Cli.Running two = Cli.start(dir, concat(List.of("serve", "--listen", "tcp://127.0.0.1:" + second, "--host-key", host.toString()),
+                     serveStorage))) {
             one.await("server.listening", Duration.ofSeconds(60));
             two.await("server.listening", Duration.ofSeconds(60));
             List<Process> sessions = new java.util.ArrayList<>();
@@ -139,7 +167,7 @@ class StorageCliTest {
                     byte[] payload = Loopback.randomBytes(1000, port);
                     assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);
                 }
-                Cli.Result suspended = Cli.run(dir, "account", "suspend", "bob@example.org", "--storage", storage);
+                Cli.Result suspended = Cli.run(dir, concat(List.of("account", "suspend", "bob@example.org"), cliStorage));
                 assertThat(suspended.exitCode()).as(suspended.stderr()).isZero();
                 for (Process session : sessions) {
                     assertThat(session.waitFor(10, TimeUnit.SECONDS)).as("the suspended account's session is closed").isTrue();
@@ -149,7 +177,14 @@ class StorageCliTest {
             } finally {
                 sessions.forEach(Process::destroy);
             }
+            assertThat(one.stderr() + two.stderr()).doesNotContain(PostgresCluster.PASSWORD);
         }
+    }
+
+    private static String[] concat(List<String> first, List<String> second) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return all.toArray(String[]::new);
     }
 
     @Test

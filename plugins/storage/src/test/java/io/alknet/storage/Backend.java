@@ -1,8 +1,10 @@
 package io.alknet.storage;
 
+import io.alknet.testkit.PostgresCluster;
 import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The databases every storage test runs on: the same test class, once per backend. */
 enum Backend {
@@ -17,7 +19,8 @@ enum Backend {
         StorageOptions newDatabase(Path directory) {
             Assumptions.assumeTrue(PostgresCluster.binaries().isPresent(), "PostgreSQL tests skipped: initdb and pg_ctl not found "
                     + "(install Debian's postgresql package; .ci/prepare.sh does)");
-            return PostgresCluster.current().newDatabase();
+            return new StorageOptions(StorageUrl.parse(PostgresCluster.current().newDatabase()), Optional.of(PostgresCluster.USER),
+                    Optional.of(PostgresCluster.PASSWORD));
         }
     };
 

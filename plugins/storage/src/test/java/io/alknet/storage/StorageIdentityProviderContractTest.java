@@ -6,6 +6,7 @@ import io.alknet.api.plugin.Settings;
 import io.alknet.storage.internal.StorageIdentityProviderFactory;
 import io.alknet.testkit.contract.IdentityProviderContract;
 import io.alknet.testkit.contract.TestPluginContext;
+import io.alknet.testkit.PostgresCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,5 +1,6 @@
 package io.alknet.storage;
 
+import io.alknet.testkit.PostgresCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;

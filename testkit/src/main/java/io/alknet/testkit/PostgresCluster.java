@@ -1,4 +1,4 @@
-package io.alknet.storage;
+package io.alknet.testkit;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,17 +26,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A throwaway PostgreSQL cluster of the machine's own binaries (Debian's {@code postgresql} package): initdb in a
+ * For tests that need PostgreSQL (the storage plugin's, the CLI's): a throwaway PostgreSQL cluster of the machine's own binaries (Debian's {@code postgresql} package): initdb in a
  * temporary directory, started on a free loopback port, one fresh database per test, stopped by its PID when the
  * test run ends. As root it runs as the {@code postgres} system user, since PostgreSQL refuses to run as root.
+ * Register {@link Extension} on the test class; without the binaries it starts nothing, and tests should skip
+ * (check {@link #binaries()}). The JDBC driver comes from the test's own class path.
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
-    static final String USER = "alknet";
-    static final String PASSWORD = "alknet-test-password";
+    /** The cluster's superuser, who owns every test database. */
+    public static final String USER = "alknet";
+    /** Its password, for the loopback TCP connections (scram-sha-256). */
+    public static final String PASSWORD = "alknet-test-password";
 
     /** Starts the run's cluster before the first class that needs it, and stops it when the run ends. */
-    static final class Extension implements BeforeAllCallback {
+    public static final class Extension implements BeforeAllCallback {
         @Override
         public void beforeAll(ExtensionContext context) {
             if (binaries().isPresent()) {
@@ -59,7 +63,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** The folder with initdb and pg_ctl, if the machine has PostgreSQL. */
-    static Optional<Path> binaries() {
+    public static Optional<Path> binaries() {
         List<Path> candidates = new ArrayList<>();
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             versions.sorted(java.util.Comparator.reverseOrder()).forEach(version -> candidates.add(version.resolve("bin")));
@@ -75,7 +79,8 @@ final class PostgresCluster implements AutoCloseable {
                 .findFirst();
     }
 
-    static PostgresCluster current() {
+    /** The run's cluster, once {@link Extension} started it. */
+    public static PostgresCluster current() {
         return current;
     }
 
@@ -132,16 +137,16 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String jdbcUrl(String database) {
+    public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    /** A new, empty database; the options carry the test password (as a file or the environment would). */
-    StorageOptions newDatabase() {
+    /** A new, empty database owned by {@link #USER}: its JDBC URL (the password is {@link #PASSWORD}). */
+    public String newDatabase() {
         String name = "alknet_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
         try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), USER, PASSWORD);
              Statement statement = connection.createStatement()) {
@@ -149,7 +154,7 @@ final class PostgresCluster implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
         }
-        return new StorageOptions(StorageUrl.parse(jdbcUrl(name)), Optional.of(USER), Optional.of(PASSWORD));
+        return jdbcUrl(name);
     }
 
     /** Stops the server by its PID (SIGINT: PostgreSQL's fast shutdown) and removes its directory. */
