@@ -118,6 +118,7 @@ public final class Accounts {
             }
             int removed = tx.update("DELETE FROM organization_members WHERE org_id = ? AND account_id = ?", org.id(), account.id());
             if (removed > 0) {
+                Acl.membershipChanged(tx, org.id(), account.id(), false);
                 audit(tx, "organization.member_removed", account.id(), null, null, org.id(), Map.of());
                 tx.emit("organization_members:deleted", org.id() + "/" + account.id(), Map.of("org_id", org.id(), "account_id", account.id()));
             }
@@ -141,6 +142,7 @@ public final class Accounts {
         tx.update("INSERT INTO organization_members (id, org_id, account_id, membership_level, created_at, updated_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), orgId, accountId, lower(level), tx.now(), tx.now());
         tx.emit("organization_members:created", orgId + "/" + accountId, Map.of("org_id", orgId, "account_id", accountId, "level", lower(level)));
+        Acl.membershipChanged(tx, orgId, accountId, true);
     }
 
     // ---- SSH keys

@@ -94,6 +94,36 @@ public final class Acl {
         return "account:" + accountId;
     }
 
+    /** The node key of an organisation's principal. */
+    public static String orgKey(String orgId) {
+        return "org:" + orgId;
+    }
+
+    /**
+     * Derives the {@code belongs_to} edge of a membership in {@code tx}, the transaction that wrote the
+     * {@code organization_members} row (spec §8.1: the table is the source of truth, the edge follows it): added or
+     * removed when the ACL graph has principals for both the account and the organisation.
+     */
+    static void membershipChanged(Transaction tx, String orgId, String accountId, boolean member) {
+        Optional<String> graph = tx.queryOne("SELECT g.id FROM graphs g JOIN graph_types t ON t.id = g.graph_type_id "
+                + "WHERE t.name = ? AND g.name = ?", row -> row.getString(1), GRAPH, GRAPH);
+        if (graph.isEmpty()) {
+            return;
+        }
+        String account = accountKey(accountId);
+        String org = orgKey(orgId);
+        tx.update("DELETE FROM edges WHERE graph_id = ? AND edge_type = 'belongs_to' AND source_node_key = ? AND target_node_key = ?",
+                graph.get(), account, org);
+        long principals = tx.queryOne("SELECT COUNT(*) FROM nodes WHERE graph_id = ? AND node_key IN (?, ?)", row -> row.getLong(1),
+                graph.get(), account, org).orElse(0L);
+        if (member && principals == 2) {
+            String id = java.util.UUID.randomUUID().toString();
+            tx.update("INSERT INTO edges (id, graph_id, edge_type, source_node_key, target_node_key, attributes, created_at, updated_at) "
+                    + "VALUES (?, ?, 'belongs_to', ?, ?, '{}', ?, ?)", id, graph.get(), account, org, tx.now(), tx.now());
+            tx.emit("edges:created", id, Map.of("graph_id", graph.get(), "type", "belongs_to"));
+        }
+    }
+
     public void addPrincipal(String key, IdentityType type, String identityId, Set<String> scopes) {
         storage.graphs().addNode(graphId, key, Map.of("type", "principal", "identity_type", type.name().toLowerCase(java.util.Locale.ROOT),
                 "identity_id", identityId, "scopes", List.copyOf(new TreeSet<>(scopes))));

@@ -133,6 +133,28 @@ class StorageIdentityProviderTest extends StorageTestBase {
     }
 
     @Test
+    void aMembershipWrittenInTheTableBringsItsOrganisationsAclGrantsAndItsRemovalTakesThemAway() {
+        accounts.addSshKey(alice.id(), TestKeys.line(1, "laptop"), Optional.empty(), Optional.empty(), Optional.empty());
+        Account bob = accounts.createAccount("bob@example.org", "Bob", Account.AccessLevel.ADMIN, Set.of());
+        Organization ops = accounts.createOrganization("Operations", "ops", bob.id(), Set.of());
+        Acl acl = Acl.of(storage);
+        acl.addPrincipal(Acl.accountKey(alice.id()), Acl.IdentityType.ACCOUNT, alice.id(), Set.of());
+        acl.addPrincipal(Acl.orgKey(ops.id()), Acl.IdentityType.ORG, ops.id(), Set.of("deploy:run"));
+        acl.addResource("pipeline", "ci");
+        acl.grant(Acl.orgKey(ops.id()), Acl.Action.EXECUTE, "pipeline");
+
+        accounts.addMember("ops", alice.id(), Organization.MembershipLevel.MEMBER);
+        Identity member = ((IdentityResolution.Resolved) provider.resolve(key(1))).identity();
+        assertThat(member.scopes()).contains("deploy:run");
+        assertThat(member.resources()).isEqualTo(Map.of("ci:pipeline", java.util.List.of("execute")));
+
+        accounts.removeMember("ops", alice.id());
+        Identity former = ((IdentityResolution.Resolved) provider.resolve(key(1))).identity();
+        assertThat(former.scopes()).doesNotContain("deploy:run");
+        assertThat(former.resources()).isEmpty();
+    }
+
+    @Test
     void inCredentialModeTheIdentityIsTheKeysAsTheFileProvidersGiveIt() {
         accounts.addSshKey(alice.id(), TestKeys.line(1, "alice@laptop"), Optional.empty(), Optional.empty(), Optional.empty());
         try (IdentityProvider byCredential = provider("credential")) {
