@@ -10,7 +10,7 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
-log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, openssl, nmap, ss, nginx, PostgreSQL)"
+log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, prometheus-client, openssl, nmap, ss, nginx, unzip, systemd-analyze, PostgreSQL)"
 missing=()
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
@@ -19,12 +19,17 @@ command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v fail2ban-regex >/dev/null 2>&1 || missing+=(fail2ban)
 # Debian's python3 with paramiko: a real SSH client that sends password and keyboard-interactive attempts
 /usr/bin/python3 -c 'import paramiko' >/dev/null 2>&1 || missing+=(python3-paramiko)
+# MetricsTest reads the metrics endpoint's scrape with a real Prometheus text-format parser (prometheus_client's)
+/usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v nmap >/dev/null 2>&1 || missing+=(nmap)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 # StealthNginxTest compares the stealth port with Debian 12's nginx 1.22, which it starts itself as this user
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
+# the package (./mvnw -Pdist): build.sh reads the jars with unzip; DistTest checks the unit with systemd-analyze
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 # the storage tests start throwaway PostgreSQL clusters of their own (initdb + pg_ctl, as the postgres user under root)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -68,3 +73,12 @@ export ALKNET_IROH_RELAY="$relay_root/bin/iroh-relay"
 log "Pebble, the ACME test server (built from the Go module proxy, cached outside the clone)"
 export PATH="$PATH:/usr/local/go/bin"
 bash .ci/pebble.sh
+
+log "tun2proxy, the TUN device .ci/tun2proxy.sh routes a namespace through alknet connect -D with (docs/tun.md; cargo install, cached)"
+tun2proxy_version=0.8.7
+tun2proxy_root="$HOME/.cache/alknet/tun2proxy"
+if ! "$tun2proxy_root/bin/tun2proxy-bin" --version 2>/dev/null | grep -qF "$tun2proxy_version"; then
+  cargo install "tun2proxy@$tun2proxy_version" --locked --root "$tun2proxy_root" --quiet
+fi
+export TUN2PROXY="$tun2proxy_root/bin/tun2proxy-bin"
+"$TUN2PROXY" --version

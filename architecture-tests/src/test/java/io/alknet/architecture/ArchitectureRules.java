@@ -27,6 +27,12 @@ final class ArchitectureRules {
             .should().onlyDependOnClassesThat().resideInAnyPackage(Modules.STREAM_SUPPORT + "..", Modules.API + "..", "java..")
             .as("the stream support library depends on the JDK and the api only");
 
+    /** The flowgraph is pure computation: the JDK and the api's value types, no I/O library, no kernel. */
+    static final ArchRule FLOWGRAPH_IS_JDK_AND_API_ONLY = classes()
+            .that().resideInAPackage(Modules.FLOWGRAPH + "..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(Modules.FLOWGRAPH + "..", Modules.API + "..", "java..")
+            .as("the flowgraph depends on the JDK and the api only");
+
     /** Plugins (and the libraries they share) never depend on the kernel, its convenience layer or the CLI. */
     static final ArchRule PLUGINS_DO_NOT_DEPEND_ON_KERNEL = noClasses()
             .that().resideInAnyPackage(pluginsAndLibraries())
@@ -52,7 +58,7 @@ final class ArchitectureRules {
     static final ArchRule INTERNAL_STAYS_INTERNAL = internalRule();
 
     static List<ArchRule> all() {
-        return List.of(API_IS_JDK_ONLY, STREAM_SUPPORT_IS_JDK_AND_API_ONLY, PLUGINS_DO_NOT_DEPEND_ON_KERNEL, PLUGINS_ARE_INDEPENDENT,
+        return List.of(API_IS_JDK_ONLY, STREAM_SUPPORT_IS_JDK_AND_API_ONLY, FLOWGRAPH_IS_JDK_AND_API_ONLY, PLUGINS_DO_NOT_DEPEND_ON_KERNEL, PLUGINS_ARE_INDEPENDENT,
                 KERNEL_DOES_NOT_KNOW_PLUGINS, KERNEL_HAS_NO_IO_LIBRARIES, INTERNAL_STAYS_INTERNAL);
     }
 

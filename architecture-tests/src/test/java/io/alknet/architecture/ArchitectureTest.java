@@ -44,6 +44,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void flowgraphIsJdkAndApiOnly() {
+        ArchitectureRules.FLOWGRAPH_IS_JDK_AND_API_ONLY.check(production);
+    }
+
+    @Test
     void pluginsDoNotDependOnTheKernel() {
         ArchitectureRules.PLUGINS_DO_NOT_DEPEND_ON_KERNEL.check(production);
     }

@@ -36,6 +36,8 @@ final class Modules {
     /** Libraries shared by plugins; not plugins themselves. */
     static final String NETTY_SUPPORT = "io.alknet.netty";
     static final String STREAM_SUPPORT = "io.alknet.stream.support";
+    /** The flowgraph: pure in-memory graphs of operations and calls. */
+    static final String FLOWGRAPH = "io.alknet.flowgraph";
     /** The call protocol's framing, shared by the interfaces that carry it. */
     static final String CALL_FRAMING = "io.alknet.call";
 
@@ -74,7 +76,7 @@ final class Modules {
     }
 
     private static List<String> all() {
-        List<String> all = new ArrayList<>(List.of(API, KERNEL, CLI, DEFAULTS, NETTY_SUPPORT, STREAM_SUPPORT, CALL_FRAMING));
+        List<String> all = new ArrayList<>(List.of(API, KERNEL, CLI, DEFAULTS, NETTY_SUPPORT, STREAM_SUPPORT, CALL_FRAMING, FLOWGRAPH));
         all.addAll(PLUGINS);
         return Collections.unmodifiableList(all);
     }

@@ -5,6 +5,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.alknet.api.violation.ApiUsesNetty;
+import io.alknet.flowgraph.violation.FlowgraphUsesNetty;
 import io.alknet.cli.violation.UsesKernelInternal;
 import io.alknet.interfaces.forward.violation.PluginUsesOtherPlugin;
 import io.alknet.kernel.violation.KernelUsesNetty;
@@ -29,6 +30,11 @@ class RulesCatchViolationsTest {
     @Test
     void streamSupportJdkAndApiOnlyCatchesNetty() {
         assertViolation(ArchitectureRules.STREAM_SUPPORT_IS_JDK_AND_API_ONLY, SupportUsesNetty.class);
+    }
+
+    @Test
+    void flowgraphJdkAndApiOnlyCatchesNetty() {
+        assertViolation(ArchitectureRules.FLOWGRAPH_IS_JDK_AND_API_ONLY, FlowgraphUsesNetty.class);
     }
 
     @Test

@@ -57,6 +57,13 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     ServerLogin login;
 
+    @Option(names = "--via", paramLabel = "ADDRESS",
+            description = "Another way to the same server, repeatable, raced with ADDRESS Happy-Eyeballs style (the next path "
+                    + "starts 250 ms after the one before unless it failed sooner; the first SSH session whose host key "
+                    + "verifies wins, the others are closed); a reconnect tries the last winner first. "
+                    + "e.g. connect iroh://ENDPOINT_ID --via tls://example.com:443 --via tcp://example.com:22")
+    List<String> via = new ArrayList<>();
+
     @Option(names = {"-L", "--forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
             description = "Local forward, repeatable: listen on BIND:PORT (default 127.0.0.1) and connect each "
                     + "connection to HOST:HOSTPORT as seen from the server. IPv6 in brackets. e.g. -L 5432:db.internal:5432, "
@@ -94,6 +101,12 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--cipher", paramLabel = "NAME[,NAME...]", split = ",",
             description = "SSH cipher preference, like ssh -c, e.g. --cipher chacha20-poly1305.")
     List<String> ciphers = new ArrayList<>();
+
+    @Option(names = "--as-worker", paramLabel = "NAME",
+            description = "Register this client's operations (from --plugin-dir) with the server, its head, as worker NAME: "
+                    + "callers of the head reach them as /NAME/service/op. Needs the scope node:register; a NAME another "
+                    + "worker holds is refused. e.g. --as-worker gpu1")
+    String worker;
 
     @Option(names = "--no-reconnect", description = "Exit with status 1 when the session is lost instead of reconnecting, e.g. in scripts: --no-reconnect.")
     boolean noReconnect;
@@ -135,6 +148,9 @@ final class ConnectCommand implements Callable<Integer> {
         if (common.stateDirectory != null) {
             options.stateDirectory(common.stateDirectory);
         }
+        for (String path : via) {
+            options.via(Addresses.parse(path, null, 22, "--via"));
+        }
         login.user().ifPresent(options::user);
         login.identityFiles().forEach(options::identity);
         localForwards.forEach(spec -> options.frontEnd(BuiltIns.localForward(spec)));
@@ -148,6 +164,9 @@ final class ConnectCommand implements Callable<Integer> {
         }
         login.transportSettings().forEach(options::setting);
         common.settingsMap().forEach(options::setting);
+        if (worker != null) {
+            options.setting(io.alknet.kernel.KernelSettings.WORKER, worker);
+        }
         if (!ciphers.isEmpty()) {
             options.setting("interface.ssh.ciphers", String.join(",", ciphers));
         }

@@ -354,7 +354,7 @@ class CliTest {
         return output;
     }
 
-    private static String[] concat(String[] first, String[] second) {
+    static String[] concat(String[] first, String[] second) {
         String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);
         return all;

@@ -65,8 +65,8 @@ class HelpTest {
         }
         assertThat(declared).as("flags the built-in plugins declare").contains("--host-key", "--key", "--authorized-keys",
                 "--cert-authority", "--trusted-user-ca-keys", "--api-keys", "--policy", "--proxy", "--tls-cert", "--tls-key",
-                "--acme-domain", "--acme-directory", "--acme-ca", "--acme-email", "--acme-http-port", "--stealth", "--decoy-dir",
-                "--cipher", "--gateway-ports", "--http", "--iroh-relay");
+                "--acme-domain", "--acme-directory", "--acme-ca", "--acme-email", "--acme-http-port", "--acme-challenge", "--stealth", "--decoy-dir",
+                "--cipher", "--gateway-ports", "--http", "--iroh-relay", "--metrics");
         Set<String> written = new HashSet<>();
         for (Class<?> type = ServeCommand.class; type != null; type = type.getSuperclass()) {
             for (Field field : type.getDeclaredFields()) {

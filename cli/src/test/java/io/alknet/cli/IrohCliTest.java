@@ -69,6 +69,9 @@ class IrohCliTest {
              Cli.Running client = Cli.start(dir, "connect", served.address(), "--iroh-relay", "none", "-i", dir.resolve("client").toString(),
                      "--host-key-fingerprint", served.hostPin(), "-D", "127.0.0.1:" + socksPort, "--state-dir", dir.resolve("client-state").toString())) {
             client.await("ready: -D 127.0.0.1:" + socksPort, Duration.ofSeconds(60));
+            // docs/iroh.md: the client says how the connection runs, without -v
+            assertThat(client.await("iroh.connected", Duration.ofSeconds(10)))
+                    .contains("iroh.connected peer_id=" + served.endpointId()).contains("path=direct");
             Path fetched = dir.resolve("fetched");
             Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--max-time", "60", "--socks5-hostname", "127.0.0.1:" + socksPort,
                     "-o", fetched.toString(), "http://localhost:" + web.getAddress().getPort() + "/blob").redirectErrorStream(true).start();

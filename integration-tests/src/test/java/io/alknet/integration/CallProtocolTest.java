@@ -344,7 +344,8 @@ class CallProtocolTest {
         }
     }
 
-    private static Object blockUntilCancelled(String who, io.alknet.api.call.OperationContext context, CountDownLatch started,
+    /** Blocks a handler until its call is cancelled, counting starts and cancellations (MeshTest uses it too). */
+    static Object blockUntilCancelled(String who, io.alknet.api.call.OperationContext context, CountDownLatch started,
                                               CountDownLatch cancelled, List<String> sawCancel) throws InterruptedException {
         CountDownLatch mine = new CountDownLatch(1);
         context.onCancel(() -> {

@@ -52,6 +52,11 @@ class MalformedInputTest {
                             "unsupported_version", "Unsupported protocol version"),
                     new Garbage("a good banner, then a garbage packet", "SSH-2.0-fine\r\n".getBytes(StandardCharsets.US_ASCII), random,
                             "protocol_error", null),
+                    // and nothing after it: the server must not wait for more bytes before it disconnects
+                    new Garbage("a good banner, then a packet length of 4 GiB", "SSH-2.0-fine\r\n".getBytes(StandardCharsets.US_ASCII),
+                            new byte[] {-1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0}, "protocol_error", null),
+                    new Garbage("a good banner, then a packet length of 1", "SSH-2.0-fine\r\n".getBytes(StandardCharsets.US_ASCII),
+                            new byte[] {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "protocol_error", null),
                     new Garbage("binary noise", random, null, "unsupported_version", null));
             for (Garbage garbage : cases) {
                 try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {

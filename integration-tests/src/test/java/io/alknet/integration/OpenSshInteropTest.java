@@ -13,6 +13,7 @@ import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.FrontEndSpec;
 import io.alknet.testkit.Loopback;
+import io.alknet.testkit.Socks5Client;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,37 @@ class OpenSshInteropTest {
             int localPort = ((java.net.InetSocketAddress) client.frontEndAddresses().getFirst().getFirst()).getPort();
             byte[] payload = Loopback.randomBytes(2_000_000, 3);
             assertThat(Loopback.roundTrip(localPort, payload)).isEqualTo(payload);
+        }
+    }
+
+    /**
+     * OpenSSH has no UDP relay and refuses alknet's channel type with "open failed" (not UNKNOWN_CHANNEL_TYPE): the
+     * application's UDP ASSOCIATE gets 0x07 command not supported, as docs/udp-over-ssh.md says, and TCP still works.
+     */
+    @Test
+    void udpAssociateThroughAnOpenSshServerIsCommandNotSupported() throws Exception {
+        Path sshdHostKey = dir.resolve("sshd_host_key");
+        KeyPair sshdHost = OpenSshKeys.generate(sshdHostKey, "sshd");
+        int port = Loopback.unusedPort();
+        Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(sshdHost.getPublic(), ""));
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
+             OpenSsh.Running sshd = OpenSsh.sshd(dir, port, sshdHostKey, fixture.authorizedKeys);
+             AlknetClient client = Alknet.client(BuiltIns.client(TransportAddress.of("tcp", "127.0.0.1", port))
+                     .identity(fixture.clientKey)
+                     .user(System.getProperty("user.name"))
+                     .hostKeys(new HostKeyVerification.KnownHosts(knownHosts))
+                     .stateDirectory(dir.resolve("client-state"))
+                     .frontEnd(BuiltIns.socks5("127.0.0.1:0"))
+                     .build())) {
+            int socksPort = ((java.net.InetSocketAddress) client.frontEndAddresses().getFirst().getFirst()).getPort();
+            try (Socket control = new Socket(InetAddress.getLoopbackAddress(), socksPort)) {
+                control.setSoTimeout(10_000);
+                assertThatThrownBy(() -> Socks5Client.udpAssociate(control)).hasMessage("SOCKS5 reply 7");
+            }
+            try (Socket tcp = Socks5Client.connect(socksPort, "127.0.0.1", echo.port())) {
+                tcp.getOutputStream().write("still up".getBytes());
+                assertThat(tcp.getInputStream().readNBytes(8)).isEqualTo("still up".getBytes());
+            }
         }
     }
 

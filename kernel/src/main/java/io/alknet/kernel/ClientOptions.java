@@ -29,14 +29,18 @@ import java.util.function.Consumer;
  * @param reconnect       what to do when the session is lost
  * @param gracePeriod     how long open streams may drain on shutdown
  * @param events          receives status events; called from alknet threads, must not block
+ * @param alternatives    other paths to the same server (another transport, address or port), raced with
+ *                        {@code server} Happy-Eyeballs style: the first SSH session up wins; every path must present
+ *                        the host key {@code hostKeys} accepts for {@code server}
  */
 public record ClientOptions(
         TransportAddress server, String streamInterface, String user, List<Path> identityFiles,
         HostKeyVerification hostKeys, List<FrontEndSpec> frontEnds, Map<String, String> settings,
         Optional<Path> pluginDirectory, Path stateDirectory, ReconnectPolicy reconnect, Duration gracePeriod,
-        Consumer<ClientEvent> events) {
+        Consumer<ClientEvent> events, List<TransportAddress> alternatives) {
 
     public ClientOptions {
+        alternatives = List.copyOf(alternatives);
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(streamInterface, "streamInterface");
         Objects.requireNonNull(user, "user");
@@ -57,7 +61,8 @@ public record ClientOptions(
         return "ClientOptions[server=" + server + ", streamInterface=" + streamInterface + ", user=" + user
                 + ", identityFiles=" + identityFiles + ", hostKeys=" + hostKeys + ", frontEnds=" + frontEnds
                 + ", settings=" + Settings.masked(settings) + ", pluginDirectory=" + pluginDirectory
-                + ", stateDirectory=" + stateDirectory + ", reconnect=" + reconnect + ", gracePeriod=" + gracePeriod + "]";
+                + ", stateDirectory=" + stateDirectory + ", reconnect=" + reconnect + ", gracePeriod=" + gracePeriod
+                + ", alternatives=" + alternatives + "]";
     }
 
     public static Builder builder(TransportAddress server) {
@@ -78,6 +83,7 @@ public record ClientOptions(
         private ReconnectPolicy reconnect = ReconnectPolicy.DEFAULT;
         private Duration gracePeriod = Duration.ofSeconds(2);
         private Consumer<ClientEvent> events = event -> { };
+        private final List<TransportAddress> alternatives = new ArrayList<>();
 
         private Builder(TransportAddress server) {
             this.server = Objects.requireNonNull(server, "server");
@@ -133,6 +139,12 @@ public record ClientOptions(
             return this;
         }
 
+        /** Another path to the same server, raced with the others (repeatable; in order of preference). */
+        public Builder via(TransportAddress path) {
+            alternatives.add(Objects.requireNonNull(path, "path"));
+            return this;
+        }
+
         public Builder events(Consumer<ClientEvent> listener) {
             events = Objects.requireNonNull(listener, "listener");
             return this;
@@ -152,7 +164,7 @@ public record ClientOptions(
                 throw new IllegalStateException("host key verification is required: pin a fingerprint or give a known_hosts file");
             }
             return new ClientOptions(server, streamInterface, user, identityFiles, hostKeys, frontEnds, settings,
-                    Optional.ofNullable(pluginDirectory), stateDirectory, reconnect, gracePeriod, events);
+                    Optional.ofNullable(pluginDirectory), stateDirectory, reconnect, gracePeriod, events, alternatives);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.alknet.api.identity.CredentialProviderFactory;
 import io.alknet.api.identity.IdentityProviderFactory;
 import io.alknet.api.interfaces.MessageInterfaceFactory;
 import io.alknet.api.interfaces.StreamInterfaceFactory;
+import io.alknet.api.metrics.MetricsFactory;
 import io.alknet.api.plugin.AlknetPlugin;
 import io.alknet.api.plugin.ExtensionFactory;
 import io.alknet.api.policy.ForwardingPolicyFactory;
@@ -46,10 +47,12 @@ public record ExtensionKind<F extends ExtensionFactory>(String id, String label,
             "frontend", FrontEndFactory.class, AlknetPlugin::frontEnds);
     public static final ExtensionKind<CredentialProviderFactory> CREDENTIAL_PROVIDER = of("credential-provider", "credential provider",
             "credential", CredentialProviderFactory.class, AlknetPlugin::credentialProviders);
+    public static final ExtensionKind<MetricsFactory> METRICS = of("metrics", "metrics backend",
+            "metrics", MetricsFactory.class, AlknetPlugin::metrics);
 
     /** Every kind, in the order {@code alknet plugins} lists contributions. */
     public static final List<ExtensionKind<?>> ALL = List.of(TRANSPORT, STREAM_INTERFACE, MESSAGE_INTERFACE, IDENTITY_PROVIDER,
-            FORWARDING_POLICY, FRONT_END, CREDENTIAL_PROVIDER);
+            FORWARDING_POLICY, FRONT_END, CREDENTIAL_PROVIDER, METRICS);
 
     public ExtensionKind {
         Objects.requireNonNull(id, "id");

@@ -21,6 +21,13 @@ public final class KernelSettings {
     /** Events held per pubsub subscriber before it loses some ({@code calls.pubsub-buffer}). */
     public static final String PUBSUB_BUFFER = "calls.pubsub-buffer";
 
+    /**
+     * On a client: register with the server as a worker under this alias ({@code calls.worker}), so that callers reach
+     * this client's operations through the server as {@code /ALIAS/service/op} (spec head/worker). Needs the scope
+     * {@code node:register}.
+     */
+    public static final String WORKER = "calls.worker";
+
     /** The kernel's settings by prefix. */
     public static final Map<String, List<SettingSpec>> DECLARED = declared();
 
@@ -33,7 +40,9 @@ public final class KernelSettings {
                 "The transport (its scheme) that forward targets are dialled through and remote forwards listen on; "
                         + "without it the server forwards nothing.")));
         declared.put("calls.", List.of(SettingSpec.integer("pubsub-buffer", 16_384,
-                "Events held per pubsub subscriber before it loses some.")));
+                "Events held per pubsub subscriber before it loses some."),
+                SettingSpec.string("worker", "On a client: register this client's operations with the server (its head) under "
+                        + "this alias, reachable there as /ALIAS/service/op; needs the scope node:register.")));
         return java.util.Collections.unmodifiableMap(declared);
     }
 }

@@ -12,7 +12,12 @@ import java.util.concurrent.CompletionStage;
  */
 public interface OperationEnv {
 
-    /** Calls an operation registered in this process (the local path). */
+    /**
+     * Calls an operation wherever it runs; the kernel chooses the path, the handler never needs to know: an operation
+     * registered in this process (the local path), else on a head a worker registered there ({@code /{node}/…}), else
+     * on a client (a worker) the server it is connected to, which resolves the path in turn. A call that leaves the
+     * process runs for this call's caller and is checked against the caller's scopes where it runs.
+     */
     CompletionStage<Object> invoke(String path, Object input);
 
     /**

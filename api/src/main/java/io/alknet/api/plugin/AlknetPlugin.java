@@ -58,6 +58,11 @@ public interface AlknetPlugin {
         return List.of();
     }
 
+    /** Metrics backends (Prometheus, …) this plugin provides; a server uses one only when its settings ask for it. */
+    default List<io.alknet.api.metrics.MetricsFactory> metrics() {
+        return List.of();
+    }
+
     /**
      * Operations (spec and handler) this plugin serves over the call protocol, on servers and clients
      * alike. Their handlers run with this plugin's class loader as the context class loader.

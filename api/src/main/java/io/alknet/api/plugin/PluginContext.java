@@ -26,4 +26,12 @@ public interface PluginContext {
     default Optional<HttpGateway> httpGateway() {
         return Optional.empty();
     }
+
+    /**
+     * Where the server's components record what they count ({@link io.alknet.api.metrics.Metrics}): the running
+     * backend's when metrics are on, {@link io.alknet.api.metrics.Metrics#NONE} otherwise and on clients.
+     */
+    default io.alknet.api.metrics.Metrics metrics() {
+        return io.alknet.api.metrics.Metrics.NONE;
+    }
 }

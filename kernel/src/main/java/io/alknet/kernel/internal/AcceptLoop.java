@@ -29,11 +29,14 @@ final class AcceptLoop implements AutoCloseable {
     private final AuditLog audit;
     private final Function<TransportStream, ConnectionContext> contexts;
     private final Map<ServerConnection, ConnectionContext> sessions;
+    private final KernelMetrics metrics;
     private final Thread thread;
     private volatile boolean closed;
 
     AcceptLoop(Listener listener, StreamInterface streamInterface, SourceGuard guard, AuditLog audit,
-               Function<TransportStream, ConnectionContext> contexts, Map<ServerConnection, ConnectionContext> sessions) {
+               Function<TransportStream, ConnectionContext> contexts, Map<ServerConnection, ConnectionContext> sessions,
+               KernelMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.streamInterface = Objects.requireNonNull(streamInterface, "streamInterface");
         this.guard = Objects.requireNonNull(guard, "guard");
@@ -76,10 +79,11 @@ final class AcceptLoop implements AutoCloseable {
         }
         long started = System.nanoTime();
         audit.connectionOpened(peer);
+        // the context keeps the transport's own stream (a transport may dial targets from its I/O thread)
         ConnectionContext context = contexts.apply(stream);
         ServerConnection connection;
         try {
-            connection = streamInterface.serve(stream, context);
+            connection = streamInterface.serve(metrics.countBytes(stream), context);
         } catch (RuntimeException e) {
             context.ended();
             guard.closed(peer, context.outcome());
@@ -88,7 +92,9 @@ final class AcceptLoop implements AutoCloseable {
         }
         context.attach(connection);
         sessions.put(connection, context);
+        Runnable sessionEnded = metrics.sessionOpened(peer.transport());
         connection.closeFuture().whenComplete((ignored, error) -> {
+            sessionEnded.run();
             sessions.remove(connection);
             context.ended();
             guard.closed(peer, context.outcome());

@@ -29,8 +29,21 @@ public final class AuditLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.audit");
 
+    /** Every event logged here is also counted (auth, denials, refusals); {@link KernelMetrics#NONE} by default. */
+    private final KernelMetrics metrics;
+
     @Inject
     public AuditLog() {
+        this(KernelMetrics.NONE);
+    }
+
+    private AuditLog(KernelMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** This log, also counting each event in {@code metrics}. */
+    AuditLog counting(KernelMetrics metrics) {
+        return new AuditLog(metrics);
     }
 
     public void connectionOpened(PeerInfo peer) {
@@ -44,10 +57,12 @@ public final class AuditLog {
 
     /** The peer broke the protocol before logging in; the connection is closed. */
     public void protocolError(PeerInfo peer, String reason) {
+        metrics.protocolError(reason);
         LOG.warn("connection.protocol_error {} reason={}", where(peer), LogFields.safe(reason));
     }
 
     public void connectionRejected(PeerInfo peer, String reason) {
+        metrics.connectionRejected(reason);
         LOG.warn("connection.rejected {} reason={}", where(peer), reason);
     }
 
@@ -57,17 +72,20 @@ public final class AuditLog {
     }
 
     public void authSuccess(PeerInfo peer, String user, String method, String key, Identity identity) {
+        metrics.authSuccess(method);
         LOG.info("auth.success {} user={} method={} key={} identity={}", where(peer), LogFields.safe(user), method,
                 LogFields.safe(key), LogFields.safe(identity.label()));
     }
 
     public void authFailure(PeerInfo peer, String user, String method, String key, String reason) {
+        metrics.authFailure(method, reason);
         LOG.warn("auth.failure {} user={} method={} key={} reason={}", where(peer), LogFields.safe(user), method,
                 LogFields.safe(key), LogFields.safe(reason));
     }
 
     /** A refused forward: names who and which rule, never the destination. */
     public void forwardDenied(PeerInfo peer, Identity identity, Direction direction, PolicyDecision decision) {
+        metrics.policyDenied(direction, decision.rule());
         LOG.info("forward.denied {} identity={} direction={} rule={} reason={}", where(peer),
                 LogFields.safe(identity.label()), direction.name().toLowerCase(Locale.ROOT),
                 LogFields.quoted(decision.rule()), LogFields.quoted(decision.reason()));

@@ -61,7 +61,8 @@ final class CallSetup {
             throw new AlknetException(ErrorCode.INVALID_CONFIG, KernelSettings.PUBSUB_BUFFER + " must be a positive number of events, got '"
                     + buffer + "'");
         }
-        return new Calls(contributed, credentials(components, server.orElse(components.context())), Map.of(), eventBuffer);
+        return new Calls(contributed, credentials(components, server.orElse(components.context())), Map.of(), eventBuffer,
+                server.map(PluginContext::metrics).orElse(io.alknet.api.metrics.Metrics.NONE));
     }
 
     /**

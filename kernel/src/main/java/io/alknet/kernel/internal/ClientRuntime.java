@@ -10,6 +10,7 @@ import io.alknet.api.interfaces.TunnelSession;
 import io.alknet.api.stream.Splice;
 import io.alknet.api.stream.TransportStream;
 import io.alknet.api.transport.Transport;
+import io.alknet.api.transport.TransportAddress;
 import io.alknet.api.Identity;
 import io.alknet.api.call.Caller;
 import io.alknet.api.call.OperationRegistry;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -64,8 +68,13 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     private final AtomicLong bytesDown = new AtomicLong();
     /** Splices still running; their bytes move to the totals when they end. */
     private final java.util.Set<Splice> splices = new java.util.HashSet<>();
-    private Transport transport;
+    /** One transport per scheme among the server's paths; a scheme whose transport cannot start maps to its error. */
+    private final Map<String, Transport> transports = new HashMap<>();
+    private final Map<String, RuntimeException> unavailable = new HashMap<>();
     private StreamInterface streamInterface;
+    /** The path that carried the last session: tried first when the client connects again. */
+    private volatile TransportAddress preferred;
+    private volatile TransportAddress current;
     private volatile TunnelSession session;
     private volatile boolean closed;
     private Thread reconnector;
@@ -73,7 +82,8 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
 
     @Inject
     public ClientRuntime(ClientOptions options, Components components) {
-        this.calls = new ClientCalls(closer.register(CallSetup.calls(components, Optional.empty())));
+        this.calls = new ClientCalls(closer.register(CallSetup.calls(components, Optional.empty())),
+                components.setting(io.alknet.kernel.KernelSettings.WORKER).map(String::strip).filter(alias -> !alias.isEmpty()));
         this.options = options;
         this.components = components;
     }
@@ -89,9 +99,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
                 frontEnds.add(closer.register(components.create(ExtensionKind.FRONT_END, spec.frontEnd(),
                         (factory, settings) -> factory.create(spec.spec(), settings, components.context()))));
             }
-            transport = closer.register(components.create(ExtensionKind.TRANSPORT, options.server().scheme(),
-                    (factory, settings) -> factory.create(settings, components.context())));
-            transport.start();
+            startTransports();
             streamInterface = closer.register(components.create(ExtensionKind.STREAM_INTERFACE, options.streamInterface(),
                     (factory, settings) -> factory.create(settings, components.context())));
             TunnelSession first = await(connectOnce(), "cannot connect to " + options.server());
@@ -104,7 +112,14 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
             }
             session = first;
             calls.sessionUp(first, serverIdentity(first));
-            emit(new ClientEvent.Connected(options.server().toString(), first.serverKeyFingerprint()));
+            // a worker the head will not take is no worker: say why now rather than serve nobody
+            await(calls.registration().exceptionallyCompose(error -> {
+                io.alknet.api.call.CallError refused = io.alknet.kernel.internal.call.Calls.errorOf(error);
+                return CompletableFuture.failedFuture(new AlknetException(
+                        refused.code().equals(io.alknet.api.call.CallError.ACCESS_DENIED) ? ErrorCode.AUTH_REJECTED : ErrorCode.INVALID_CONFIG,
+                        "the server refused this worker's registration: " + refused.code() + ": " + refused.message()));
+            }), "cannot register as a worker");
+            emit(new ClientEvent.Connected(current.toString(), first.serverKeyFingerprint()));
             frontEnds.forEach(frontEnd -> emit(new ClientEvent.FrontEndReady(frontEnd.description())));
             watch(first);
             return this;
@@ -114,12 +129,72 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
         }
     }
 
+    /**
+     * The transports of every path. With alternatives, a transport that cannot start (iroh without its native
+     * library) only takes its paths out of the race; alone, it fails the client as before.
+     */
+    private void startTransports() {
+        List<TransportAddress> paths = paths();
+        for (TransportAddress path : paths) {
+            String scheme = path.scheme();
+            if (transports.containsKey(scheme) || unavailable.containsKey(scheme)) {
+                continue;
+            }
+            try {
+                Transport transport = closer.register(components.create(ExtensionKind.TRANSPORT, scheme,
+                        (factory, settings) -> factory.create(settings, components.context())));
+                transport.start();
+                transports.put(scheme, transport);
+            } catch (RuntimeException e) {
+                if (paths.size() == 1) {
+                    throw e;
+                }
+                LOG.info("client.path.unavailable transport={} reason={}", scheme, e.getMessage());
+                unavailable.put(scheme, e);
+            }
+        }
+    }
+
+    /** The server's paths, the one that carried the last session first. */
+    private List<TransportAddress> paths() {
+        List<TransportAddress> paths = new ArrayList<>();
+        paths.add(options.server());
+        paths.addAll(options.alternatives());
+        TransportAddress first = preferred;
+        if (first != null && paths.remove(first)) {
+            paths.addFirst(first);
+        }
+        return List.copyOf(new LinkedHashSet<>(paths));
+    }
+
     private CompletionStage<TunnelSession> connectOnce() {
+        // every path must present the host key the user accepts for the server as given: one identity, many ways in
         ClientSessionOptions sessionOptions = new ClientSessionOptions(options.server(), options.user(),
                 options.identityFiles(), options.hostKeys(), Duration.ZERO);
-        return transport.connect(options.server())
-                .exceptionallyCompose(error -> CompletableFuture.failedFuture(connectFailure(error)))
-                .thenCompose(stream -> streamInterface.connect(stream, sessionOptions));
+        List<TransportAddress> paths = paths();
+        if (paths.size() == 1) {
+            return connect(paths.getFirst())
+                    .exceptionallyCompose(error -> CompletableFuture.failedFuture(connectFailure(error)))
+                    .thenCompose(stream -> streamInterface.connect(stream, sessionOptions))
+                    .thenApply(established -> {
+                        current = paths.getFirst();
+                        return established;
+                    });
+        }
+        return PathRace.run(paths, this::connect, path -> stream -> streamInterface.connect(stream, sessionOptions))
+                .thenApply(won -> {
+                    preferred = won.path();
+                    current = won.path();
+                    return won.session();
+                });
+    }
+
+    private CompletionStage<TransportStream> connect(TransportAddress path) {
+        RuntimeException down = unavailable.get(path.scheme());
+        if (down != null) {
+            return CompletableFuture.failedFuture(down);
+        }
+        return transports.get(path.scheme()).connect(path);
     }
 
     private AlknetException connectFailure(Throwable error) {
@@ -142,7 +217,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     private void up(TunnelSession established) {
         session = established;
         calls.sessionUp(established, serverIdentity(established));
-        emit(new ClientEvent.Connected(options.server().toString(), established.serverKeyFingerprint()));
+        emit(new ClientEvent.Connected(current.toString(), established.serverKeyFingerprint()));
         for (FrontEnd frontEnd : frontEnds) {
             frontEnd.sessionUp(established).whenComplete((ignored, error) -> {
                 if (error != null) {

@@ -43,6 +43,7 @@ final class ConnectionContext implements ServerContext {
     private final AuditLog audit;
     private final SourceGuard guard;
     private final ServerCalls calls;
+    private final KernelMetrics metrics;
     /** At most this many refused queries wait for the end of the connection; more are counted, not logged. */
     static final int MAX_PENDING_QUERIES = 32;
 
@@ -55,7 +56,8 @@ final class ConnectionContext implements ServerContext {
     private volatile ServerConnection connection;
 
     ConnectionContext(TransportStream stream, DynamicConfigHolder config, Outbound outbound, RemoteListeners remoteListeners,
-                      AuditLog audit, SourceGuard guard, ServerCalls calls) {
+                      AuditLog audit, SourceGuard guard, ServerCalls calls, KernelMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.stream = Objects.requireNonNull(stream, "stream");
         this.peer = stream.peer();
         this.config = Objects.requireNonNull(config, "config");
@@ -176,12 +178,41 @@ final class ConnectionContext implements ServerContext {
 
     @Override
     public CompletionStage<TransportStream> openTarget(Identity who, String host, int port) {
-        return debugOutcome(outbound.open(stream, peer, who, host, port), who, "forward.opened", "forward.failed", "local");
+        return debugOutcome(counted(KernelMetrics.ChannelKind.DIRECT_TCPIP, outbound.open(stream, peer, who, host, port)),
+                who, "forward.opened", "forward.failed", "local");
     }
 
     @Override
     public CompletionStage<java.net.InetSocketAddress> resolveDatagramTarget(Identity who, String host, int port) {
-        return debugOutcome(outbound.resolveDatagram(peer, who, host, port), who, "udp.relay.opened", "udp.relay.failed", "local");
+        return debugOutcome(outbound.resolveDatagram(peer, who, host, port).whenComplete((address, error) -> {
+            if (error == null) {
+                metrics.channelOpened(KernelMetrics.ChannelKind.UDP);
+            } else {
+                metrics.channelFailed(KernelMetrics.ChannelKind.UDP, AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED).name());
+            }
+        }), who, "udp.relay.opened", "udp.relay.failed", "local");
+    }
+
+    /** Counts a forward's channel as it opens or fails, and its bytes and its life while open. */
+    private CompletionStage<TransportStream> counted(KernelMetrics.ChannelKind kind, CompletionStage<TransportStream> opening) {
+        if (!metrics.metrics().enabled()) {
+            return opening;
+        }
+        return opening.handle((target, error) -> {
+            if (error != null) {
+                metrics.channelFailed(kind, AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED).name());
+                throw error instanceof java.util.concurrent.CompletionException completion ? completion
+                        : new java.util.concurrent.CompletionException(error);
+            }
+            return counted(kind, target);
+        });
+    }
+
+    private TransportStream counted(KernelMetrics.ChannelKind kind, TransportStream target) {
+        metrics.channelOpened(kind);
+        Runnable closed = metrics.channelActive(kind);
+        target.closeFuture().whenComplete((ignored, error) -> closed.run());
+        return metrics.countTargetBytes(kind, target);
     }
 
     /** DEBUG lines for operators: who opened what kind of forward and how it ended, never where to. */
@@ -207,7 +238,9 @@ final class ConnectionContext implements ServerContext {
         if (!decision.allowed()) {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason()));
         }
-        return debugOutcome(remoteListeners.listen(bindHost, bindPort, accepted), who, "forward.listen.opened",
+        Consumer<TransportStream> counting = metrics.metrics().enabled()
+                ? stream -> accepted.accept(counted(KernelMetrics.ChannelKind.FORWARDED_TCPIP, stream)) : accepted;
+        return debugOutcome(remoteListeners.listen(bindHost, bindPort, counting), who, "forward.listen.opened",
                 "forward.listen.failed", "remote");
     }
 
@@ -215,11 +248,13 @@ final class ConnectionContext implements ServerContext {
     public EnvelopeHandler openCalls(Identity who, EnvelopeSender toPeer) {
         PolicyDecision decision = outbound.checkControl(peer, who);
         if (!decision.allowed()) {
+            metrics.channelFailed(KernelMetrics.ChannelKind.CONTROL, ErrorCode.FORWARD_DENIED.name());
             throw new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason());
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("calls.opened remote_addr={} identity={}", peer.remoteHost(), LogFields.safe(who.label()));
         }
+        metrics.channelOpened(KernelMetrics.ChannelKind.CONTROL);
         return calls.open(who, toPeer, peer.remoteHost());
     }
 

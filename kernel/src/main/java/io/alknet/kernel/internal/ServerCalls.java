@@ -46,7 +46,7 @@ final class ServerCalls implements MessageContext {
 
     ServerCalls(Calls calls, DynamicConfigHolder config, AuditLog audit, SourceGuard guard) {
         this.calls = Objects.requireNonNull(calls, "calls");
-        this.hub = new PubSubHub(calls.eventBuffer());
+        this.hub = new PubSubHub(calls.eventBuffer(), calls.droppedEvents());
         this.config = Objects.requireNonNull(config, "config");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.guard = Objects.requireNonNull(guard, "guard");

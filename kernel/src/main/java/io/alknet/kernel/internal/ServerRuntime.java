@@ -9,6 +9,8 @@ import io.alknet.api.interfaces.HttpGateway;
 import io.alknet.api.interfaces.MessageInterface;
 import io.alknet.api.interfaces.ServerConnection;
 import io.alknet.api.interfaces.StreamInterface;
+import io.alknet.api.metrics.Metrics;
+import io.alknet.api.metrics.MetricsBackend;
 import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
@@ -66,7 +68,8 @@ public final class ServerRuntime implements AlknetServer {
     private volatile boolean stopped;
     /** The first started message interface that answers HTTP in-process; read from I/O threads. */
     private volatile HttpGateway gateway;
-    private final ServerPluginContext context;
+    /** The components' context; records into the metrics backend once {@link #start()} started it. */
+    private ServerPluginContext context;
 
     @Inject
     public ServerRuntime(ServerOptions options, Components components, AuditLog audit, Clock clock, PluginCatalog catalog) {
@@ -75,7 +78,7 @@ public final class ServerRuntime implements AlknetServer {
         this.components = components;
         this.audit = audit;
         this.clock = clock;
-        this.context = new ServerPluginContext(components.context(), () -> Optional.ofNullable(gateway));
+        this.context = new ServerPluginContext(components.context(), () -> Optional.ofNullable(gateway), Metrics.NONE);
     }
 
     /**
@@ -84,6 +87,10 @@ public final class ServerRuntime implements AlknetServer {
      */
     public synchronized ServerRuntime start() {
         try {
+            // first, so that every component records into it from its first connection, and it closes last
+            context = context.withMetrics(startMetrics());
+            KernelMetrics metrics = new KernelMetrics(context.metrics());
+            AuditLog audit = this.audit.counting(metrics);
             closer.register(CallSetup.serverStopped(catalog, context));
             config = closer.register(new DynamicConfigHolder(components, options.identityProviders(),
                     options.forwardingPolicy(), options.limits(), clock));
@@ -105,7 +112,8 @@ public final class ServerRuntime implements AlknetServer {
                 transport.info().forEach((key, value) -> info.put(spec.address().scheme() + "." + key, value));
                 bound.add(listener.address());
                 AcceptLoop loop = new AcceptLoop(listener, streamInterface, guard,
-                        audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, guard, calls), sessions);
+                        audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, guard, calls, metrics),
+                        sessions, metrics);
                 loops.add(closer.register(loop));
             }
             startMessageInterfaces();
@@ -122,6 +130,33 @@ public final class ServerRuntime implements AlknetServer {
         }
     }
 
+    /**
+     * Starts the metrics backend whose {@code metrics.NAME.listen} setting is given, or none: metrics are off by default.
+     * It gets a socket of its own, never a listener's.
+     */
+    private Metrics startMetrics() {
+        List<String> configured = catalog.of(ExtensionKind.METRICS).keySet().stream()
+                .filter(name -> options.settings().containsKey(ExtensionKind.METRICS.settingsPrefix(name) + "listen"))
+                .toList();
+        if (configured.isEmpty()) {
+            return Metrics.NONE;
+        }
+        if (configured.size() > 1) {
+            throw new AlknetException(ErrorCode.INVALID_CONFIG, "metrics backends " + String.join(" and ", configured)
+                    + " are both configured; give the listen setting of one");
+        }
+        String name = configured.getFirst();
+        MetricsBackend backend = components.create(ExtensionKind.METRICS, name,
+                (factory, settings) -> factory.create(settings, components.context()));
+        closer.register(backend);
+        PluginCalls.withLoader(backend.getClass().getClassLoader(), () -> {
+            backend.start();
+            return null;
+        });
+        backend.info().forEach((key, value) -> info.put("metrics." + key, value));
+        LOG.info("server.metrics backend={} address={}", name, backend.info().getOrDefault("address", "-"));
+        return backend;
+    }
 
     /** Starts every message interface that has an {@code interface.NAME.listen} setting. */
     private void startMessageInterfaces() {

@@ -25,6 +25,12 @@ final class CallContext implements OperationContext {
     private final AtomicReference<CallError> cancelled = new AtomicReference<>();
     private final List<Runnable> onCancel = new ArrayList<>();
     private volatile OperationEnv env;
+    /** The connection the call came over (null for HTTP and nested calls): where {@code /head/services/register} binds. */
+    private volatile CallEngine arrivedOver;
+    /** The parent as the call graph links it: only one this process knows made the call, never a peer's mere claim. */
+    private volatile Optional<String> linkedParent = Optional.empty();
+    /** True once the call graph accepted this call, so that its later events go there too. */
+    private volatile boolean recorded;
 
     CallContext(String requestId, Optional<String> parentRequestId, Identity identity, Map<String, Object> metadata,
                 Optional<Instant> deadline, boolean trusted) {
@@ -38,6 +44,30 @@ final class CallContext implements OperationContext {
 
     void env(OperationEnv value) {
         env = value;
+    }
+
+    CallEngine arrivedOver() {
+        return arrivedOver;
+    }
+
+    void arrivedOver(CallEngine engine) {
+        arrivedOver = engine;
+    }
+
+    Optional<String> linkedParent() {
+        return linkedParent;
+    }
+
+    void linkedParent(Optional<String> parent) {
+        linkedParent = Objects.requireNonNull(parent, "parent");
+    }
+
+    boolean recorded() {
+        return recorded;
+    }
+
+    void recorded(boolean value) {
+        recorded = value;
     }
 
     @Override

@@ -82,19 +82,24 @@ public final class CallEngine implements EnvelopeHandler, Caller {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final boolean trustsForwardedIdentity;
 
     /**
-     * @param peerIdentity who the peer is: the identity its calls run under
-     * @param peerLabel    the peer's address for log lines (never a destination)
+     * @param peerIdentity            who the peer is: the identity its calls run under
+     * @param peerLabel               the peer's address for log lines (never a destination)
+     * @param trustsForwardedIdentity true only on a worker's connection to its head: the head checked who the caller is
+     *                                and says so in {@code payload.identity}, which this side then checks scopes against.
+     *                                Anywhere else a claimed identity is ignored (spec CP-28).
      */
     public CallEngine(Dispatcher dispatcher, Identity peerIdentity, EnvelopeSender sender, EventBus bus, String peerLabel,
-                      int eventBuffer) {
+                      int eventBuffer, boolean trustsForwardedIdentity) {
+        this.trustsForwardedIdentity = trustsForwardedIdentity;
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
         this.peerIdentity = Objects.requireNonNull(peerIdentity, "peerIdentity");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.bus = Objects.requireNonNull(bus, "bus");
         this.peerLabel = Objects.requireNonNull(peerLabel, "peerLabel");
-        this.outbox = new Outbox(eventBuffer, sender::send);
+        this.outbox = new Outbox(eventBuffer, sender::send, Calls.droppedEvents(dispatcher.metrics()));
     }
 
     public Identity peerIdentity() {
@@ -228,7 +233,20 @@ public final class CallEngine implements EnvelopeHandler, Caller {
         }
         Optional<String> parent = payload.get("parentRequestId") instanceof String text && !text.isEmpty()
                 ? Optional.of(text) : Optional.empty();
-        CallContext context = new CallContext(requestId, parent, peerIdentity, metadata, deadline, false);
+        // A call the peer makes while serving one of ours (a worker's handler calling on through its head) runs for our
+        // caller, and joins that call's tree; a parent id we did not send is the peer's business, not linked.
+        Identity caller = peerIdentity;
+        Optional<String> linked = Optional.empty();
+        Pending ours = parent.map(pending::get).orElse(null);
+        if (ours != null && ours.onBehalfOf != null) {
+            caller = ours.onBehalfOf;
+            linked = parent;
+        } else if (trustsForwardedIdentity && payload.get("identity") instanceof Map<?, ?> claimed) {
+            caller = forwardedIdentity(claimed).orElse(peerIdentity);
+        }
+        CallContext context = new CallContext(requestId, parent, caller, metadata, deadline, false);
+        context.arrivedOver(this);
+        context.linkedParent(linked);
         if (running.size() >= MAX_RUNNING) {
             sendError(requestId, CallError.of(CallError.OVERLOADED, "too many calls in flight on this connection"));
             return;
@@ -273,6 +291,26 @@ public final class CallEngine implements EnvelopeHandler, Caller {
             }
         });
         context.onCancel(() -> running.remove(requestId, context));
+    }
+
+    private static Optional<Identity> forwardedIdentity(Map<?, ?> claimed) {
+        if (!(claimed.get("id") instanceof String id) || id.isBlank()) {
+            return Optional.empty();
+        }
+        String name = claimed.get("name") instanceof String text ? text : id;
+        java.util.Set<String> scopes = new java.util.HashSet<>();
+        if (claimed.get("scopes") instanceof List<?> list) {
+            list.forEach(scope -> scopes.add(String.valueOf(scope)));
+        }
+        return Optional.of(Identity.of(id, name, scopes));
+    }
+
+    private static Map<String, Object> identityJson(Identity identity) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", identity.id());
+        json.put("name", identity.name());
+        json.put("scopes", new ArrayList<>(new java.util.TreeSet<>(identity.scopes())));
+        return json;
     }
 
     private static Map<String, Object> output(Object data) {
@@ -328,31 +366,40 @@ public final class CallEngine implements EnvelopeHandler, Caller {
 
     @Override
     public CompletionStage<Object> call(String path, Object input, CallOptions options) {
-        return start(path, input, options.timeout().toMillis(), options.metadata(), Optional.empty());
+        return start(UUID.randomUUID().toString(), path, input, options.timeout().toMillis(), options.metadata(), Optional.empty(), null);
     }
 
     /** A nested call from a handler's env to the peer: trusted by us, cancelled with its parent. */
     CompletionStage<Object> callFor(CallContext parent, String path, Object input) {
+        return forward(UUID.randomUUID().toString(), path, input, parent);
+    }
+
+    /**
+     * Carries a call of {@code parent} on to the peer as {@code requestId}: with the parent's deadline and metadata, its id
+     * as {@code parentRequestId}, its caller's identity (which only a worker's connection to its head believes), and
+     * cancelled with it. Calls the peer makes while serving it run for that caller.
+     */
+    CompletableFuture<Object> forward(String requestId, String path, Object input, CallContext parent) {
         long timeout = parent.deadline().map(d -> java.time.Duration.between(Instant.now(), d).toMillis())
                 .orElse(CallOptions.DEFAULT.timeout().toMillis());
         if (timeout <= 0) {
             return CompletableFuture.failedFuture(new OperationException(CallError.TIMEOUT, "the deadline passed"));
         }
-        CompletableFuture<Object> result = start(path, input, timeout, parent.metadata(), Optional.of(parent.requestId()));
+        CompletableFuture<Object> result = start(requestId, path, input, timeout, parent.metadata(), Optional.of(parent.requestId()),
+                parent.identity());
         parent.onCancel(() -> result.cancel(false));
         return result;
     }
 
-    private CompletableFuture<Object> start(String path, Object input, long timeoutMillis, Map<String, Object> metadata,
-                                            Optional<String> parent) {
-        String requestId = UUID.randomUUID().toString();
+    private CompletableFuture<Object> start(String requestId, String path, Object input, long timeoutMillis, Map<String, Object> metadata,
+                                            Optional<String> parent, Identity onBehalfOf) {
         CompletableFuture<Object> result = new CompletableFuture<>();
         if (closed.get()) {
             result.completeExceptionally(new OperationException(new CallError(CallError.ABORTED, "the connection is closed", true,
                     Optional.empty())));
             return result;
         }
-        Pending call = new Pending(requestId, result, null);
+        Pending call = new Pending(requestId, result, null, onBehalfOf);
         pending.put(requestId, call);
         call.timer = dispatcher.timers().schedule(
                 () -> call.fail(CallError.of(CallError.TIMEOUT, path + " did not answer within " + timeoutMillis + " ms"), true),
@@ -363,7 +410,7 @@ public final class CallEngine implements EnvelopeHandler, Caller {
                 send(EventEnvelope.call(EventEnvelope.CALL_ABORTED, requestId, Map.of()));
             }
         });
-        send(request(requestId, path, input, System.currentTimeMillis() + timeoutMillis, metadata, parent))
+        send(request(requestId, path, input, System.currentTimeMillis() + timeoutMillis, metadata, parent, onBehalfOf))
                 .whenComplete((ignored, error) -> {
                     if (error != null) {
                         call.fail(new CallError(CallError.ABORTED, "the connection closed", true, Optional.empty()));
@@ -373,7 +420,7 @@ public final class CallEngine implements EnvelopeHandler, Caller {
     }
 
     private static EventEnvelope request(String requestId, String path, Object input, long deadline, Map<String, Object> metadata,
-                                         Optional<String> parent) {
+                                         Optional<String> parent, Identity onBehalfOf) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("operationId", path);
         payload.put("input", input);
@@ -382,6 +429,9 @@ public final class CallEngine implements EnvelopeHandler, Caller {
             payload.put("metadata", metadata);
         }
         parent.ifPresent(id -> payload.put("parentRequestId", id));
+        if (onBehalfOf != null) {
+            payload.put("identity", identityJson(onBehalfOf));
+        }
         return EventEnvelope.call(EventEnvelope.CALL_REQUESTED, requestId, payload);
     }
 
@@ -391,7 +441,7 @@ public final class CallEngine implements EnvelopeHandler, Caller {
             Objects.requireNonNull(subscriber, "subscriber");
             String requestId = UUID.randomUUID().toString();
             SubmissionPublisher<Object> publisher = new SubmissionPublisher<>(DELIVERY, SUBSCRIBER_BUFFER);
-            Pending call = new Pending(requestId, null, publisher);
+            Pending call = new Pending(requestId, null, publisher, null);
             publisher.subscribe(new Flow.Subscriber<>() {
                 @Override
                 public void onSubscribe(Flow.Subscription subscription) {
@@ -510,12 +560,15 @@ public final class CallEngine implements EnvelopeHandler, Caller {
         private final String requestId;
         private final CompletableFuture<Object> future;
         private final SubmissionPublisher<Object> publisher;
+        /** Whose call this carries on (a forwarded or nested call), or null for a call of this process's own. */
+        private final Identity onBehalfOf;
         private volatile ScheduledFuture<?> timer;
 
-        Pending(String requestId, CompletableFuture<Object> future, SubmissionPublisher<Object> publisher) {
+        Pending(String requestId, CompletableFuture<Object> future, SubmissionPublisher<Object> publisher, Identity onBehalfOf) {
             this.requestId = requestId;
             this.future = future;
             this.publisher = publisher;
+            this.onBehalfOf = onBehalfOf;
         }
 
         void result(Object data) {

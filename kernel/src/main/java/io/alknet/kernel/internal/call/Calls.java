@@ -29,6 +29,10 @@ public final class Calls implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("alknet.calls");
     /** Events held per pubsub subscriber before it loses some (setting {@code calls.pubsub-buffer}). */
     public static final int DEFAULT_EVENT_BUFFER = 16_384;
+    /** Calls the call graph keeps before dropping the oldest finished trees. */
+    static final int GRAPH_CAPACITY = 10_000;
+    /** How often a worker says it is alive; a head drops a worker silent for three of these. */
+    static final java.time.Duration HEARTBEAT = java.time.Duration.ofSeconds(10);
 
     private final OperationTable table = new OperationTable();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
@@ -42,11 +46,12 @@ public final class Calls implements AutoCloseable {
      * @param credentials what handlers get from {@code env.credentials(service)}; closed with this
      */
     public Calls(List<Map.Entry<Operation, ClassLoader>> contributed, Optional<CredentialProvider> credentials,
-                 Map<Class<?>, Object> services, int eventBuffer) {
+                 Map<Class<?>, Object> services, int eventBuffer, io.alknet.api.metrics.Metrics metrics) {
         this.eventBuffer = eventBuffer;
         this.credentials = credentials;
-        this.dispatcher = new Dispatcher(table, timers, services, credentials);
-        BuiltIns.registerCommon(table);
+        this.dispatcher = new Dispatcher(table, timers, services, credentials,
+                new io.alknet.flowgraph.CallGraph(GRAPH_CAPACITY, java.time.Clock.systemUTC()), metrics);
+        BuiltIns.registerCommon(table, dispatcher);
         for (Map.Entry<Operation, ClassLoader> entry : contributed) {
             try {
                 table.register(entry.getKey(), entry.getValue());
@@ -59,6 +64,20 @@ public final class Calls implements AutoCloseable {
     /** Adds {@code /server/status} and {@code /server/reload}. */
     public void serverOperations(Supplier<Map<String, Object>> status, Supplier<Long> reload) {
         BuiltIns.registerServer(table, status, reload);
+        Mesh mesh = new Mesh(alias -> alias.equals(BuiltIns.HEAD) || table.specs().stream().anyMatch(spec -> spec.namespace().equals(alias)));
+        dispatcher.mesh(mesh);
+        BuiltIns.registerHead(table, mesh);
+        long timeout = HEARTBEAT.multipliedBy(3).toNanos();
+        timers.scheduleWithFixedDelay(() -> mesh.sweep(timeout), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    ScheduledExecutorService timers() {
+        return timers;
     }
 
     /** Makes {@code service} available to handlers through {@code env.service(type)} (the service path). */
@@ -74,9 +93,23 @@ public final class Calls implements AutoCloseable {
         return eventBuffer;
     }
 
+    /** Counts the pubsub events subscribers lost because they could not keep up ({@code alknet.pubsub.dropped}). */
+    public io.alknet.api.metrics.Metrics.Counter droppedEvents() {
+        return droppedEvents(dispatcher.metrics());
+    }
+
+    static io.alknet.api.metrics.Metrics.Counter droppedEvents(io.alknet.api.metrics.Metrics metrics) {
+        return metrics.counter("alknet.pubsub.dropped", "Pubsub events dropped because a subscriber could not keep up.");
+    }
+
     /** The call protocol on a new connection whose peer is {@code peer}. */
     public CallEngine engine(Identity peer, EnvelopeSender sender, CallEngine.EventBus bus, String peerLabel) {
-        return new CallEngine(dispatcher, peer, sender, bus, peerLabel, eventBuffer);
+        return new CallEngine(dispatcher, peer, sender, bus, peerLabel, eventBuffer, false);
+    }
+
+    /** The call protocol on a worker's connection to its head, which says on whose behalf it calls. */
+    CallEngine workerEngine(Identity head, EnvelopeSender sender, CallEngine.EventBus bus, String peerLabel) {
+        return new CallEngine(dispatcher, head, sender, bus, peerLabel, eventBuffer, true);
     }
 
     /**

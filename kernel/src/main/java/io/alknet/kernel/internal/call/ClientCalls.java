@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  */
 public final class ClientCalls implements Caller, PubSub, CallEngine.EventBus {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("alknet.mesh");
+
     private final Calls calls;
     private final PubSubHub local;
     private final Map<String, AtomicInteger> topics = new ConcurrentHashMap<>();
@@ -41,10 +43,34 @@ public final class ClientCalls implements Caller, PubSub, CallEngine.EventBus {
     private CompletableFuture<CallEngine> engine;
     /** Publications and (un)subscriptions leave in the order they were made, even while the channel opens. */
     private CompletableFuture<Void> outgoing = CompletableFuture.completedFuture(null);
+    /** The alias this client registers its operations under at the server (its head), if it is a worker. */
+    private final Optional<String> worker;
+    /** The latest registration with the head: done when the head accepted (or refused) it. */
+    private volatile CompletableFuture<Object> registration = CompletableFuture.completedFuture(null);
+    private final java.util.concurrent.atomic.AtomicBoolean heartbeating = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public ClientCalls(Calls calls) {
+    /**
+     * @param worker the alias to register as a worker under at the server, or empty for an ordinary client; either way,
+     *               a nested call this client cannot serve goes to the server (ADR-033: handlers do not know where
+     *               operations run)
+     */
+    public ClientCalls(Calls calls, Optional<String> worker) {
         this.calls = calls;
         this.local = new PubSubHub(calls.eventBuffer());
+        this.worker = java.util.Objects.requireNonNull(worker, "worker");
+        calls.dispatcher().upstream(this::engine);
+        if (worker.isPresent()) {
+            calls.operations().onChange(() -> {
+                if (session != null) {
+                    reregister();
+                }
+            });
+        }
+    }
+
+    /** Registers again after the head's answer to the last one, so that the head ends with the newest table. */
+    private synchronized void reregister() {
+        registration = registration.handle((ignored, error) -> null).thenCompose(ignored -> register());
     }
 
     public <T> void provide(Class<T> type, T service) {
@@ -63,9 +89,50 @@ public final class ClientCalls implements Caller, PubSub, CallEngine.EventBus {
             server = serverIdentity;
             engine = null;
         }
-        if (calls.operations().specs().stream().anyMatch(spec -> !BuiltIns.isBuiltIn(spec.path())) || !topics.isEmpty()) {
+        if (worker.isPresent()) {
+            registration = register();
+            if (heartbeating.compareAndSet(false, true)) {
+                long every = Calls.HEARTBEAT.toMillis();
+                calls.timers().scheduleWithFixedDelay(this::heartbeat, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        } else if (calls.operations().specs().stream().anyMatch(spec -> !BuiltIns.isBuiltIn(spec.path())) || !topics.isEmpty()) {
             engine().exceptionally(error -> null);
         }
+    }
+
+    /** The registration of this session as a worker: completes with the head's answer, or its refusal. */
+    public CompletableFuture<Object> registration() {
+        return registration;
+    }
+
+    private CompletableFuture<Object> register() {
+        String alias = worker.orElseThrow();
+        List<Object> specs = calls.operations().specs().stream().filter(spec -> !BuiltIns.isBuiltIn(spec.path()))
+                .map(spec -> (Object) Specs.toJson(spec)).toList();
+        CompletableFuture<Object> answer = engine().thenCompose(current -> current.call(BuiltIns.REGISTER,
+                Map.of("node", alias, "operations", specs), CallOptions.DEFAULT)).toCompletableFuture();
+        answer.whenComplete((result, error) -> {
+            if (error == null) {
+                LOG.info("worker.registered node={} operations={}", alias, specs.size());
+            } else {
+                CallError refused = Calls.errorOf(error);
+                LOG.warn("worker.register.failed node={} code={} message=\"{}\"", alias, refused.code(), CallEngine.printable(refused.message()));
+            }
+        });
+        return answer;
+    }
+
+    private void heartbeat() {
+        TunnelSession now = session;
+        if (now == null || !now.isOpen() || !registration.isDone()) {
+            return;
+        }
+        call(BuiltIns.HEARTBEAT, Map.of("node", worker.orElseThrow())).whenComplete((answer, error) -> {
+            if (error == null && answer instanceof Map<?, ?> map && Boolean.FALSE.equals(map.get("registered"))) {
+                // the head dropped us (say it missed heartbeats while we were busy): register again
+                reregister();
+            }
+        });
     }
 
     public void sessionDown() {
@@ -95,7 +162,8 @@ public final class ClientCalls implements Caller, PubSub, CallEngine.EventBus {
             Identity peer = server;
             Forwarding handler = new Forwarding();
             CompletableFuture<CallEngine> opening = now.openCalls(handler).toCompletableFuture().thenApply(sender -> {
-                CallEngine created = calls.engine(peer, sender, this, now.peer().remoteHost());
+                CallEngine created = worker.isPresent() ? calls.workerEngine(peer, sender, this, now.peer().remoteHost())
+                        : calls.engine(peer, sender, this, now.peer().remoteHost());
                 handler.target = created;
                 topics.keySet().forEach(topic -> created.send(new EventEnvelope(EventEnvelope.SUBSCRIBE, topic, Map.of())));
                 return created;

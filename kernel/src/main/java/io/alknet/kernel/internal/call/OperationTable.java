@@ -20,6 +20,16 @@ public final class OperationTable implements OperationRegistry {
     }
 
     private final ConcurrentSkipListMap<String, Entry> entries = new ConcurrentSkipListMap<>();
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code listener} after each registration or removal (a worker tells its head). */
+    void onChange(Runnable listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void changed() {
+        listeners.forEach(Runnable::run);
+    }
 
     @Override
     public void register(Operation operation) {
@@ -33,11 +43,16 @@ public final class OperationTable implements OperationRegistry {
         if (previous != null) {
             throw new IllegalArgumentException("operation " + operation.spec().path() + " is already registered");
         }
+        changed();
     }
 
     @Override
     public boolean unregister(String path) {
-        return entries.remove(path) != null;
+        boolean removed = entries.remove(path) != null;
+        if (removed) {
+            changed();
+        }
+        return removed;
     }
 
     @Override

@@ -27,7 +27,15 @@ final class Outbox {
     private boolean closed;
     private boolean draining;
 
+    private final io.alknet.api.metrics.Metrics.Counter droppedEvents;
+
     Outbox(int capacity, Function<EventEnvelope, CompletionStage<Void>> sink) {
+        this(capacity, sink, io.alknet.api.metrics.Metrics.NONE.counter("none", "none"));
+    }
+
+    /** @param droppedEvents counts every event dropped, across all outboxes */
+    Outbox(int capacity, Function<EventEnvelope, CompletionStage<Void>> sink, io.alknet.api.metrics.Metrics.Counter droppedEvents) {
+        this.droppedEvents = java.util.Objects.requireNonNull(droppedEvents, "droppedEvents");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
@@ -43,6 +51,7 @@ final class Outbox {
             }
             if (queue.size() >= capacity) {
                 dropped++;
+                droppedEvents.increment();
                 return;
             }
             if (dropped > 0) {

@@ -34,9 +34,17 @@ public final class PubSubHub implements PubSub, CallEngine.EventBus {
     private final Map<String, Set<Target>> byTopic = new ConcurrentHashMap<>();
     private final Map<CallEngine, Connection> connections = new ConcurrentHashMap<>();
 
+    private final io.alknet.api.metrics.Metrics.Counter droppedEvents;
+
     /** @param buffer events held per subscriber before it starts losing them */
     public PubSubHub(int buffer) {
+        this(buffer, io.alknet.api.metrics.Metrics.NONE.counter("none", "none"));
+    }
+
+    /** @param droppedEvents counts the events subscribers in this process lose */
+    public PubSubHub(int buffer, io.alknet.api.metrics.Metrics.Counter droppedEvents) {
         this.buffer = buffer;
+        this.droppedEvents = java.util.Objects.requireNonNull(droppedEvents, "droppedEvents");
     }
 
     private interface Target {
@@ -80,7 +88,7 @@ public final class PubSubHub implements PubSub, CallEngine.EventBus {
     public Subscription subscribe(String topic, Consumer<EventEnvelope> listener) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(listener, "listener");
-        LocalTarget target = new LocalTarget(listener, buffer);
+        LocalTarget target = new LocalTarget(listener, buffer, droppedEvents);
         add(topic, target);
         return () -> {
             remove(topic, target);
@@ -176,14 +184,14 @@ public final class PubSubHub implements PubSub, CallEngine.EventBus {
         private final ExecutorService serial = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("alknet-pubsub-", 0).factory());
         private final Outbox outbox;
 
-        LocalTarget(Consumer<EventEnvelope> listener, int buffer) {
+        LocalTarget(Consumer<EventEnvelope> listener, int buffer, io.alknet.api.metrics.Metrics.Counter droppedEvents) {
             this.outbox = new Outbox(buffer, event -> CompletableFuture.runAsync(() -> {
                 try {
                     listener.accept(event);
                 } catch (RuntimeException e) {
                     LOG.warn("pubsub.listener.failed error={}", e.getClass().getName());
                 }
-            }, serial));
+            }, serial), droppedEvents);
         }
 
         @Override

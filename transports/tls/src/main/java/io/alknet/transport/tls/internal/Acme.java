@@ -10,7 +10,9 @@ import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +44,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Certificates from an ACME CA (spec ADR-008) with acme4j: an account key and the certificate live in a
  * state directory; a certificate is ordered when there is none or it expires within {@code renewBefore},
- * proving control of the domains with HTTP-01 on a small built-in HTTP server (port 80 in production). The
- * protocol is acme4j's; this class only stores keys and answers the challenge.
+ * proving control of the domains with TLS-ALPN-01 (RFC 8737: the transport's tls:// listeners show the CA a
+ * validation certificate, port 443 in production) or HTTP-01 (a small built-in HTTP server, port 80 in
+ * production). The protocol is acme4j's; this class only stores keys and answers the challenge.
  *
  * @param directory   the ACME directory: an https URL, or acme4j's {@code acme://letsencrypt.org},
  *                    {@code acme://pebble/HOST:PORT} for a local Pebble
+ * @param challenges  where TLS-ALPN-01 validation certificates go (present with that challenge)
  */
-record Acme(String directory, List<String> domains, Optional<String> email, int httpPort, Path state, Duration renewBefore,
-            Optional<Path> directoryCa) {
+record Acme(String directory, List<String> domains, Optional<String> email, TlsSettings.AcmeChallenge challenge, int httpPort,
+            Optional<TlsAlpnChallenges> challenges, Path state, Duration renewBefore, Optional<Path> directoryCa) {
 
     private static final Logger LOG = LoggerFactory.getLogger("alknet.tls");
 
@@ -82,7 +86,7 @@ record Acme(String directory, List<String> domains, Optional<String> email, int 
      */
     void order() {
         Map<String, String> tokens = new ConcurrentHashMap<>();
-        HttpServer challenges = challengeServer(tokens);
+        HttpServer httpChallenges = challenge == TlsSettings.AcmeChallenge.HTTP_01 ? challengeServer(tokens) : null;
         try {
             Files.createDirectories(state);
             Session session = directoryCa.isPresent()
@@ -96,16 +100,31 @@ record Acme(String directory, List<String> domains, Optional<String> email, int 
                 if (authorization.getStatus() == Status.VALID) {
                     continue;
                 }
-                Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class).orElseThrow(() ->
-                        new AlknetException(ErrorCode.UNSUPPORTED, "the ACME server offers no HTTP-01 challenge for " + authorization.getIdentifier()));
-                tokens.put(challenge.getToken(), challenge.getAuthorization());
-                challenge.trigger();
-                Status status = authorization.waitForStatus(EnumSet.of(Status.VALID, Status.INVALID), Duration.ofSeconds(90));
-                if (status != Status.VALID) {
-                    throw new AlknetException(ErrorCode.AUTH_REJECTED, "the ACME server could not verify "
-                            + authorization.getIdentifier().getDomain() + " over HTTP-01 on port " + httpPort
-                            + challenge.getError().map(problem -> ": " + problem.getDetail().orElse(problem.toString())).orElse("")
-                            + " (the domain must point here and port " + httpPort + " be reachable)");
+                String domain = authorization.getIdentifier().getDomain();
+                Challenge answered = switch (challenge) {
+                    case HTTP_01 -> {
+                        Http01Challenge http = find(authorization, Http01Challenge.class);
+                        tokens.put(http.getToken(), http.getAuthorization());
+                        yield http;
+                    }
+                    case TLS_ALPN_01 -> {
+                        TlsAlpn01Challenge tls = find(authorization, TlsAlpn01Challenge.class);
+                        KeyPair validationKey = validationKey();
+                        challenges.orElseThrow().add(domain, tls.createCertificate(validationKey, authorization.getIdentifier()),
+                                validationKey.getPrivate());
+                        yield tls;
+                    }
+                };
+                try {
+                    answered.trigger();
+                    Status status = authorization.waitForStatus(EnumSet.of(Status.VALID, Status.INVALID), Duration.ofSeconds(90));
+                    if (status != Status.VALID) {
+                        throw new AlknetException(ErrorCode.AUTH_REJECTED, "the ACME server could not verify " + domain + " over "
+                                + challenge.id() + answered.getError().map(problem -> ": " + problem.getDetail().orElse(problem.toString())).orElse("")
+                                + " (" + reachable() + ")");
+                    }
+                } finally {
+                    challenges.ifPresent(pending -> pending.remove(domain));
                 }
             }
             KeyPair domainKey = newKey();
@@ -119,7 +138,7 @@ record Acme(String directory, List<String> domains, Optional<String> email, int 
             order.getCertificate().writeCertificate(chain);
             writeAtomically(keyFile(), pkcs8(domainKey), true);
             writeAtomically(certificateFile(), chain.toString(), false);
-            LOG.info("tls.acme.issued domains={} expires={}", String.join(",", domains),
+            LOG.info("tls.acme.issued domains={} challenge={} expires={}", String.join(",", domains), challenge.id(),
                     TlsContexts.readCertificates(certificateFile()).getFirst().getNotAfter().toInstant());
         } catch (AcmeException e) {
             throw new AlknetException(ErrorCode.CONNECTION_FAILED, "ACME with " + directory + " failed: " + e.getMessage(), e);
@@ -129,8 +148,26 @@ record Acme(String directory, List<String> domains, Optional<String> email, int 
             Thread.currentThread().interrupt();
             throw new AlknetException(ErrorCode.INTERNAL, "interrupted while waiting for the ACME server");
         } finally {
-            challenges.stop(0);
+            if (httpChallenges != null) {
+                httpChallenges.stop(0);
+            }
         }
+    }
+
+    private <C extends Challenge> C find(Authorization authorization, Class<C> type) {
+        return authorization.findChallenge(type).orElseThrow(() -> new AlknetException(ErrorCode.UNSUPPORTED, "the ACME server offers no "
+                + challenge.id() + " challenge for " + authorization.getIdentifier().getDomain()
+                + (challenge == TlsSettings.AcmeChallenge.TLS_ALPN_01 ? " (wildcard names need DNS-01; or try --acme-challenge http-01)"
+                        : " (try --acme-challenge tls-alpn-01)")));
+    }
+
+    /** What the CA must be able to reach, for the error that says it could not. */
+    private String reachable() {
+        return switch (challenge) {
+            case HTTP_01 -> "the domain must point here and port " + httpPort + " be reachable";
+            case TLS_ALPN_01 -> "the domain must point here and port 443 reach the first tls:// listener, with no TLS-terminating "
+                    + "proxy in between";
+        };
     }
 
     /** An ACME server whose HTTPS certificate comes from a private CA (a company CA, step-ca, Pebble). */
@@ -214,6 +251,17 @@ record Acme(String directory, List<String> domains, Optional<String> email, int 
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM cannot make P-256 keys", e);
+        }
+    }
+
+    /** A throwaway key for one validation certificate: RSA, as acme4j signs those with SHA256withRSA. */
+    private static KeyPair validationKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot make RSA keys", e);
         }
     }
 

@@ -7,11 +7,13 @@ import io.alknet.netty.NettyTransportStream;
 import io.alknet.stream.support.AcceptQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.slf4j.Logger;
@@ -39,17 +41,40 @@ final class ServerConnection {
     private static final byte[] SSH_PREFIX = "SSH-2.0-".getBytes(StandardCharsets.US_ASCII);
     /** A TLS record starts with content type 22 (handshake); nginx takes any first byte with the high bit (SSLv2) as TLS too. */
     private static final int TLS_HANDSHAKE = 22;
+    /** The handler that stands where the TLS handler will be until the ClientHello is read (ACME TLS-ALPN-01). */
+    private static final String ROUTER = "client-hello";
 
     private ServerConnection() {
     }
 
     /**
-     * @param gateways the server's HTTP interface (for authenticated {@code /v1/} requests on a stealth listener)
+     * @param certificates the listener's certificate now (null only while the first ACME order is under way)
+     * @param challenges   with ACME TLS-ALPN-01: the pending challenges, answered before the listener's own handshake
+     * @param gateways     the server's HTTP interface (for authenticated {@code /v1/} requests on a stealth listener)
      */
-    static void install(Channel channel, TlsContexts.Server certificates, TlsSettings settings, AcceptQueue accepted,
-                        Supplier<Optional<HttpGateway>> gateways) {
-        SslHandler tls = certificates.current().context().newHandler(channel.alloc());
+    static void install(Channel channel, Supplier<TlsContexts.Server> certificates, Optional<TlsAlpnChallenges> challenges,
+                        TlsSettings settings, AcceptQueue accepted, Supplier<Optional<HttpGateway>> gateways) {
         ConnectionTimer timer = null;
+        if (settings.stealth()) {
+            timer = new ConnectionTimer(channel, () -> closeQuietly(channel));
+            timer.arm(settings.sniffTimeout());
+        } else if (challenges.isPresent()) {
+            // until the router has the whole ClientHello there is no TLS handler, and so no handshake timeout
+            timer = new ConnectionTimer(channel, channel::close);
+            timer.arm(settings.handshakeTimeout());
+        }
+        ChannelHandler tls = challenges.isPresent()
+                ? new ClientHelloRouter(certificates, challenges.get(), settings, timer)
+                : serverHandler(channel, certificates.get().current().context(), settings);
+        channel.pipeline()
+                .addLast("plain-detector", new PlainDetector(settings, timer, gateways))
+                .addLast(challenges.isPresent() ? ROUTER : "tls", tls)
+                .addLast("after-handshake", new AfterHandshake(settings, accepted, timer, gateways));
+    }
+
+    /** The listener's own TLS handler, with its certificate and ALPN choices. */
+    static SslHandler serverHandler(Channel channel, SslContext context, TlsSettings settings) {
+        SslHandler tls = context.newHandler(channel.alloc());
         if (settings.stealth()) {
             // nginx 1.22 gives the handshake no timer of its own: client_header_timeout runs from accept, and a client
             // that never finishes its handshake is closed without a word (no TLS alert)
@@ -58,15 +83,10 @@ final class ServerConnection {
             SSLParameters parameters = tls.engine().getSSLParameters();
             parameters.setUseCipherSuitesOrder(false);
             tls.engine().setSSLParameters(parameters);
-            timer = new ConnectionTimer(channel, () -> closeQuietly(channel));
-            timer.arm(settings.sniffTimeout());
         } else {
             tls.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
         }
-        channel.pipeline()
-                .addLast("plain-detector", new PlainDetector(settings, timer, gateways))
-                .addLast("tls", tls)
-                .addLast("after-handshake", new AfterHandshake(settings, accepted, timer, gateways));
+        return tls;
     }
 
     static String remote(Channel channel) {
@@ -153,7 +173,7 @@ final class ServerConnection {
                 return;
             }
             ctx.pipeline().remove("after-handshake");
-            ctx.pipeline().remove("tls");
+            ctx.pipeline().remove(ctx.pipeline().get("tls") != null ? "tls" : ROUTER);
             decoy(ctx, this, settings, timer, gateways, false, data);
         }
 

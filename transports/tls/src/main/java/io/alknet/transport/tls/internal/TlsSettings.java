@@ -23,8 +23,10 @@ import java.util.Optional;
  * {@code keepalive-timeout} (nginx's {@code keepalive_timeout}, default 75s: how long a stealth listener keeps an idle
  * connection open after an answer).
  * Instead of {@code cert}/{@code key}: {@code acme-domain} (names to get a certificate for by ACME),
- * {@code acme-directory} (default Let's Encrypt production), {@code acme-email}, {@code acme-http-port} (where
- * the HTTP-01 challenge is answered, default 80), {@code acme-renew-before} (default 30d),
+ * {@code acme-directory} (default Let's Encrypt production), {@code acme-email}, {@code acme-challenge}
+ * ({@code tls-alpn-01}, answered by the tls:// listener itself, or {@code http-01}; default tls-alpn-01 unless
+ * {@code acme-http-port} is set), {@code acme-http-port} (where the HTTP-01 challenge is answered, default 80),
+ * {@code acme-renew-before} (default 30d),
  * {@code acme-check-interval} (default 12h), {@code acme-ca} (trust this PEM CA for the ACME server's own
  * HTTPS, for a private ACME CA); the account key and certificate live in the state directory.
  *
@@ -37,11 +39,29 @@ import java.util.Optional;
 record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Optional<Path> decoyDirectory,
                    Duration handshakeTimeout, Duration sniffTimeout, Duration keepaliveTimeout, List<String> fingerprints,
                    Optional<Path> ca, Optional<String> serverName, Duration connectTimeout, Optional<io.alknet.netty.Proxies.Proxy> proxy,
-                   List<String> acmeDomains, String acmeDirectory, Optional<String> acmeEmail, int acmeHttpPort,
-                   Duration acmeRenewBefore, Duration acmeCheckInterval, Optional<Path> acmeCa) {
+                   List<String> acmeDomains, String acmeDirectory, Optional<String> acmeEmail, AcmeChallenge acmeChallenge,
+                   int acmeHttpPort, Duration acmeRenewBefore, Duration acmeCheckInterval, Optional<Path> acmeCa) {
 
     /** Let's Encrypt production (the CLI's default, as the spec says). */
     static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
+
+    /** How the ACME CA is shown that this server controls the names. */
+    enum AcmeChallenge {
+        /** RFC 8737: the CA's TLS handshake with ALPN {@code acme-tls/1} to port 443 gets a validation certificate. */
+        TLS_ALPN_01("tls-alpn-01"),
+        /** RFC 8555 8.3: the CA fetches a token over plain HTTP from port 80. */
+        HTTP_01("http-01");
+
+        private final String id;
+
+        AcmeChallenge(String id) {
+            this.id = id;
+        }
+
+        String id() {
+            return id;
+        }
+    }
 
     static final List<SettingSpec> DECLARED = List.of(
             SettingSpec.path("cert", "PEM certificate chain for tls:// listeners, e.g. --tls-cert /etc/alknet/fullchain.pem.")
@@ -67,15 +87,19 @@ record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Opt
             SettingSpec.string("proxy", "Client: carry the TLS connection through this proxy (socks5://HOST:PORT or "
                     + "http://HOST:PORT)."),
             SettingSpec.list("acme-domain", "Get (and renew) the certificate for tls:// listeners from an ACME CA for these names, "
-                            + "answering HTTP-01 on --acme-http-port, e.g. --acme-domain tunnel.example.com. Kept in the state directory.")
+                            + "e.g. --acme-domain tunnel.example.com. Kept in the state directory.")
                     .withFlag("--acme-domain").withLabel("NAME").inFile("server.tls.acme_domain"),
             SettingSpec.string("acme-directory", "The ACME directory, e.g. "
                             + "--acme-directory https://acme-staging-v02.api.letsencrypt.org/directory.")
                     .withDefault(LETS_ENCRYPT).withFlag("--acme-directory").withLabel("URL").inFile("server.tls.acme_directory"),
             SettingSpec.string("acme-email", "Contact address for the ACME account, e.g. --acme-email ops@example.com.")
                     .withFlag("--acme-email").withLabel("ADDRESS").inFile("server.tls.acme_email"),
-            SettingSpec.integer("acme-http-port", 80, "Where to answer the HTTP-01 challenge while ordering, e.g. "
-                            + "--acme-http-port 8080 behind a port redirect.")
+            SettingSpec.string("acme-challenge", "How the ACME CA checks that the names lead here: tls-alpn-01 (answered by the "
+                            + "tls:// listener itself, which the CA reaches on port 443) or http-01 (on --acme-http-port, port 80); default "
+                            + "tls-alpn-01 unless --acme-http-port is given, e.g. --acme-challenge http-01.")
+                    .withFlag("--acme-challenge").withLabel("TYPE").inFile("server.tls.acme_challenge"),
+            SettingSpec.integer("acme-http-port", "Where to answer the HTTP-01 challenge while ordering (default 80; implies "
+                            + "--acme-challenge http-01), e.g. --acme-http-port 8080 behind a port redirect.")
                     .withFlag("--acme-http-port").withLabel("PORT").inFile("server.tls.acme_http_port"),
             SettingSpec.duration("acme-renew-before", "30d", "Renew an ACME certificate this long before it expires."),
             SettingSpec.duration("acme-check-interval", "12h", "How often the certificate's expiry is checked."),
@@ -104,13 +128,34 @@ record TlsSettings(Optional<Path> cert, Optional<Path> key, boolean stealth, Opt
             throw new AlknetException(ErrorCode.INVALID_CONFIG, "--decoy-dir " + decoy.get() + " is not a directory");
         }
         List<String> fingerprints = settings.list("fingerprint").stream().map(Fingerprints::normalize).toList();
+        Optional<Integer> httpPort = settings.get("acme-http-port").map(port -> settings.integer("acme-http-port", 80));
+        AcmeChallenge challenge = acmeChallenge(settings.get("acme-challenge"), httpPort.isPresent());
         return new TlsSettings(cert, key, settings.bool("stealth", false), decoy,
                 settings.duration("handshake-timeout", Duration.ofSeconds(10)), settings.duration("sniff-timeout", Duration.ofSeconds(60)),
                 settings.duration("keepalive-timeout", Duration.ofSeconds(75)),
                 fingerprints, settings.path("ca"), settings.get("server-name"), settings.duration("connect-timeout", Duration.ofSeconds(10)),
                 io.alknet.netty.Proxies.parse(settings.get("proxy")),
                 acmeDomains, settings.get("acme-directory").orElse(LETS_ENCRYPT), settings.get("acme-email"),
-                settings.integer("acme-http-port", 80), settings.duration("acme-renew-before", Duration.ofDays(30)),
+                challenge, httpPort.orElse(80), settings.duration("acme-renew-before", Duration.ofDays(30)),
                 settings.duration("acme-check-interval", Duration.ofHours(12)), settings.path("acme-ca"));
+    }
+
+    /** The challenge asked for; without one, HTTP-01 only when its port was given (the one reason to configure it). */
+    private static AcmeChallenge acmeChallenge(Optional<String> asked, boolean httpPortGiven) {
+        if (asked.isEmpty()) {
+            return httpPortGiven ? AcmeChallenge.HTTP_01 : AcmeChallenge.TLS_ALPN_01;
+        }
+        String value = asked.get().strip().toLowerCase(java.util.Locale.ROOT);
+        for (AcmeChallenge challenge : AcmeChallenge.values()) {
+            if (challenge.id().equals(value)) {
+                if (challenge == AcmeChallenge.TLS_ALPN_01 && httpPortGiven) {
+                    throw new AlknetException(ErrorCode.INVALID_CONFIG, "--acme-http-port is for --acme-challenge http-01; "
+                            + "tls-alpn-01 is answered on the tls:// listener itself: drop one of them");
+                }
+                return challenge;
+            }
+        }
+        throw new AlknetException(ErrorCode.INVALID_CONFIG, "transport.tls.acme-challenge is '" + asked.get()
+                + "': use tls-alpn-01 (on the tls:// listener, port 443) or http-01 (on --acme-http-port, port 80)");
     }
 }

@@ -35,7 +35,8 @@ import java.util.concurrent.CompletionStage;
  * certificate fingerprint, a CA file, or the system trust store (with host name checking), sends SNI for
  * host names, offers ALPN {@code alknet-ssh} and refuses a server that does not select it. The server
  * serves PEM certificates (replaceable while running) and, with {@code stealth}, looks like nginx to
- * anything that does not speak SSH.
+ * anything that does not speak SSH. With ACME TLS-ALPN-01 its listeners also answer the CA's challenges
+ * ({@link ClientHelloRouter}).
  */
 final class TlsTransport implements Transport {
 
@@ -44,24 +45,36 @@ final class TlsTransport implements Transport {
     private final TlsSettings settings;
     private final java.util.function.Supplier<Optional<io.alknet.api.interfaces.HttpGateway>> gateways;
     private final java.util.Optional<Acme> acme;
-    private TlsContexts.Server certificates;
+    /** With ACME TLS-ALPN-01: the challenges every listener answers. */
+    private final Optional<TlsAlpnChallenges> challenges;
+    /** Read by event loops without the monitor: an ACME order holds it while a listener answers its challenge. */
+    private volatile TlsContexts.Server certificates;
     private java.util.concurrent.ScheduledExecutorService renewals;
     private SslContext client;
     private EventLoops.Lease loops;
 
     /** @param gateways the server's HTTP interface, for the stealth listener's authenticated {@code /v1/} requests */
     TlsTransport(TlsSettings settings, java.nio.file.Path acmeState, java.util.function.Supplier<Optional<io.alknet.api.interfaces.HttpGateway>> gateways) {
+        this(settings, acmeState, gateways, !settings.acmeDomains().isEmpty() && settings.acmeChallenge() == TlsSettings.AcmeChallenge.TLS_ALPN_01
+                ? Optional.of(new TlsAlpnChallenges()) : Optional.empty());
+    }
+
+    /** @param challenges present when the listeners answer TLS-ALPN-01 challenges (tests give one with file certificates) */
+    TlsTransport(TlsSettings settings, java.nio.file.Path acmeState, java.util.function.Supplier<Optional<io.alknet.api.interfaces.HttpGateway>> gateways,
+                 Optional<TlsAlpnChallenges> challenges) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.gateways = Objects.requireNonNull(gateways, "gateways");
+        this.challenges = Objects.requireNonNull(challenges, "challenges");
         this.certificates = settings.cert().isPresent() ? new TlsContexts.Server(settings.cert().get(), settings.key().get(), settings.stealth()) : null;
         this.acme = settings.acmeDomains().isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(new Acme(settings.acmeDirectory(), settings.acmeDomains(), settings.acmeEmail(),
-                        settings.acmeHttpPort(), acmeState, settings.acmeRenewBefore(), settings.acmeCa()));
+                        settings.acmeChallenge(), settings.acmeHttpPort(), challenges, acmeState, settings.acmeRenewBefore(), settings.acmeCa()));
     }
 
     /**
      * With ACME: makes sure a current certificate is there (ordering one if needed) before the first listener
-     * binds, then checks every {@code acme-check-interval} and swaps a renewed one in.
+     * serves (with TLS-ALPN-01, after it binds, as it answers the challenge), then checks every
+     * {@code acme-check-interval} and swaps a renewed one in.
      */
     private synchronized void acmeCertificate() {
         if (acme.isEmpty() || certificates != null) {
@@ -136,7 +149,7 @@ final class TlsTransport implements Transport {
         return info;
     }
 
-    private synchronized TlsContexts.Server currentCertificates() {
+    private TlsContexts.Server currentCertificates() {
         return certificates;
     }
 
@@ -267,6 +280,9 @@ final class TlsTransport implements Transport {
 
     @Override
     public CompletionStage<Listener> listen(TransportAddress address) {
+        if (challenges.isPresent() && acme.isPresent() && currentCertificates() == null) {
+            return listenThenOrder(address);
+        }
         try {
             acmeCertificate();
         } catch (AlknetException e) {
@@ -276,8 +292,32 @@ final class TlsTransport implements Transport {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.INVALID_CONFIG,
                     "a tls:// listener needs a certificate: --tls-cert FILE --tls-key FILE (PEM), or --acme-domain NAME"));
         }
+        return bind(address);
+    }
+
+    /**
+     * TLS-ALPN-01 on the first listener: the CA's handshake must find it bound, so it binds first (answering nothing but
+     * the CA until the certificate is there) and returns once the certificate is issued, as the HTTP-01 path returns.
+     */
+    private CompletionStage<Listener> listenThenOrder(TransportAddress address) {
+        Listener listener;
+        try {
+            listener = bind(address).toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return CompletableFuture.failedFuture(e.getCause() == null ? e : e.getCause());
+        }
+        try {
+            acmeCertificate();
+            return CompletableFuture.completedFuture(listener);
+        } catch (RuntimeException e) {
+            listener.close();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletionStage<Listener> bind(TransportAddress address) {
         return Bootstraps.listen(loops(), address, 1024,
-                (channel, accepted) -> ServerConnection.install(channel, currentCertificates(), settings, accepted, gateways));
+                (channel, accepted) -> ServerConnection.install(channel, this::currentCertificates, challenges, settings, accepted, gateways));
     }
 
     @Override

@@ -5,18 +5,15 @@ import io.alknet.api.transport.Listener;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.testkit.contract.TestPluginContext;
+import io.alknet.testkit.TrustAllTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,22 +42,7 @@ class StealthBackPressureTest {
                 Map.of("cert", cert.toString(), "key", key.toString(), "stealth", "true")), TestPluginContext.in(dir));
         server.start();
         Listener listener = server.listen(TransportAddress.parse("tls://127.0.0.1:0", 0)).toCompletableFuture().get();
-        SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String type) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String type) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        SSLSocket socket = (SSLSocket) trustAll.getSocketFactory().createSocket();
+        SSLSocket socket = (SSLSocket) TrustAllTls.context().getSocketFactory().createSocket();
         socket.setReceiveBufferSize(16 * 1024);
         socket.setSendBufferSize(64 * 1024);
         socket.connect(new InetSocketAddress("127.0.0.1", listener.address().port()));

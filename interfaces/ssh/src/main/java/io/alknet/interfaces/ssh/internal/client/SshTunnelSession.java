@@ -82,7 +82,7 @@ public final class SshTunnelSession implements TunnelSession {
                 if (opened.isOpened()) {
                     result.complete(channel.stream());
                 } else {
-                    result.completeExceptionally(openFailure(opened.getException()));
+                    result.completeExceptionally(openFailure(channel.getChannelType(), opened.getException()));
                     channel.close(true);
                 }
             });
@@ -94,8 +94,12 @@ public final class SshTunnelSession implements TunnelSession {
         return result;
     }
 
-    private AlknetException openFailure(Throwable error) {
-        if (error instanceof SshChannelOpenException open && open.getReasonCode() == SshConstants.SSH_OPEN_UNKNOWN_CHANNEL_TYPE) {
+    private AlknetException openFailure(String type, Throwable error) {
+        boolean unknownType = error instanceof SshChannelOpenException open && open.getReasonCode() == SshConstants.SSH_OPEN_UNKNOWN_CHANNEL_TYPE;
+        // OpenSSH refuses a channel type it does not know with "connect failed: open failed" (older versions:
+        // administratively prohibited), not with UNKNOWN_CHANNEL_TYPE: only an alknet server can know alknet's types
+        boolean alknetType = type.endsWith("@alknet.io");
+        if (unknownType || (alknetType && error instanceof SshChannelOpenException && !peerIsAlknet())) {
             return new AlknetException(ErrorCode.UNSUPPORTED, "the server does not offer this channel type (an OpenSSH server has no UDP relay)");
         }
         if (error instanceof SshChannelOpenException open) {
@@ -110,6 +114,11 @@ public final class SshTunnelSession implements TunnelSession {
         }
         return new AlknetException(ErrorCode.CONNECTION_FAILED, "channel open failed: "
                 + (error == null ? "unknown reason" : error.getMessage()));
+    }
+
+    private boolean peerIsAlknet() {
+        String version = session.getServerVersion();
+        return version != null && version.startsWith("SSH-2.0-alknet");
     }
 
     @Override

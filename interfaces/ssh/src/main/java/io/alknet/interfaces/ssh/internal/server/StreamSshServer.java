@@ -1,6 +1,7 @@
 package io.alknet.interfaces.ssh.internal.server;
 
 import io.alknet.interfaces.ssh.internal.io.StreamAcceptor;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.SshServer;
@@ -23,7 +24,10 @@ final class StreamSshServer extends SshServer {
         return (StreamAcceptor) acceptor;
     }
 
-    /** Sessions that report a refused identification line (MINA closes those before any listener hears of it). */
+    /**
+     * Sessions that report a refused identification line (MINA closes those before any listener hears of it) and
+     * that disconnect at once on a bad packet length.
+     */
     @Override
     protected SessionFactory createSessionFactory() {
         return new SessionFactory(this) {
@@ -37,6 +41,18 @@ final class StreamSshServer extends SshServer {
                         } catch (Exception refused) {
                             ProtocolErrors.INSTANCE.sessionException(this, refused);
                             throw refused;
+                        }
+                    }
+
+                    @Override
+                    protected void decode() throws Exception {
+                        super.decode();
+                        SshException badLength = discarding;
+                        if (badLength != null) {
+                            // MINA reads a random number of further blocks before it disconnects on a bad packet
+                            // length (a defence against CBC padding oracles); alknet offers no CBC cipher, so it
+                            // disconnects at once, as OpenSSH does for every other cipher
+                            throw badLength;
                         }
                     }
                 };
