@@ -10,7 +10,7 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
-log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, prometheus-client, openssl, nmap, ss, nginx, unzip, systemd-analyze)"
+log "system packages (OpenSSH client and server, curl, fail2ban-regex, paramiko, prometheus-client, openssl, nmap, ss, nginx, unzip, systemd-analyze, PostgreSQL)"
 missing=()
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
@@ -30,6 +30,8 @@ command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || missing+=(golang
 # the package (./mvnw -Pdist): build.sh reads the jars with unzip; DistTest checks the unit with systemd-analyze
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# the storage tests start throwaway PostgreSQL clusters of their own (initdb + pg_ctl, as the postgres user under root)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

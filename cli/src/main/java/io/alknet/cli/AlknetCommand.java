@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = {"Secure tunnels: SSH sessions over pluggable transports, with port forwards, and a call protocol for operations.", ""},
         subcommands = {ServeCommand.class, ConnectCommand.class, CallCommand.class, OpsCommand.class, FlowCommand.class, ReloadCommand.class, KeygenCommand.class, ApiKeyCommand.class, SecretCommand.class, CredentialsCommand.class,
+                AccountCommand.class, OrgCommand.class, CredentialCommand.class,
                 TokenCommand.class, PluginsCommand.class,
                 PolicyCommand.class, DemoCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (configuration, connection, authentication), 2 bad usage, 130 interrupted.",

@@ -168,6 +168,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         AdminSocket admin = AdminSocket.start(options.stateDirectory(), () -> reload(server), err);
         Signals.onTerminate(admin::close);
+        // a revocation made by 'alknet credential revoke' (or another server on the same database) closes sessions here
+        StorageRevocations.start(options, () -> reload(server), err).ifPresent(revocations -> Signals.onTerminate(revocations::close));
         List<TransportAddress> bound = server.listenAddresses();
         for (int i = 0; i < bound.size(); i++) {
             out.println("alknet: listening on " + bound.get(i) + " (" + options.listeners().get(i).streamInterface() + ")");

@@ -370,7 +370,7 @@ class CliTest {
     @Test
     void everyCommandHasHelp() throws Exception {
         for (String command : new String[] {"serve", "connect", "call", "ops", "reload", "keygen", "apikey", "token", "plugins", "demo", "policy",
-                "secret", "credentials"}) {
+                "secret", "credentials", "account", "org", "credential"}) {
             Cli.Result result = Cli.run(dir, command, "--help");
             assertThat(result.exitCode()).isZero();
             assertThat(result.stdout()).contains("Usage: alknet " + command);

@@ -45,14 +45,14 @@ class LoginFailuresCliTest {
             int logins = 7;
             for (int i = 1; i <= logins; i++) {
                 int localPort = Loopback.unusedPort();
-                List<String> command = ssh(user, knownHosts, port);
+                List<String> command = OpenSshClient.command(user, knownHosts, port);
                 command.addAll(List.of("-N", "-o", "ExitOnForwardFailure=yes", "-L", localPort + ":127.0.0.1:" + echo.port(),
                         "alice@127.0.0.1"));
                 Process ssh = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("ssh-" + i).toFile()).start();
                 try {
                     awaitCount(server, "connection.opened", i);
                     awaitCount(server, "auth.success", i);
-                    awaitListening(localPort, ssh);
+                    OpenSshClient.awaitListening(localPort, ssh);
                     byte[] payload = Loopback.randomBytes(10_000, i);
                     assertThat(Loopback.roundTrip(localPort, payload)).as("login %d forwards", i).isEqualTo(payload);
                 } finally {
@@ -61,7 +61,7 @@ class LoginFailuresCliTest {
                 }
                 awaitCount(server, "connection.closed", i);
             }
-            List<String> wrongKey = ssh(stranger, knownHosts, port);
+            List<String> wrongKey = OpenSshClient.command(stranger, knownHosts, port);
             wrongKey.addAll(List.of("alice@127.0.0.1", "true"));
             Process refused = new ProcessBuilder(wrongKey).redirectErrorStream(true).start();
             String output = new String(refused.getInputStream().readAllBytes());
@@ -240,28 +240,7 @@ class LoginFailuresCliTest {
         return key;
     }
 
-    /** The real OpenSSH client, ignoring every user and system configuration. */
-    private static List<String> ssh(Path identity, Path knownHosts, int port) {
-        return new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
-                "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + knownHosts,
-                "-o", "GlobalKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "-i", identity.toString(),
-                "-p", Integer.toString(port)));
-    }
 
-    /** Waits until ssh's -L forward accepts connections. */
-    private static void awaitListening(int port, Process ssh) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (java.io.IOException notYet) {
-                if (!ssh.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("ssh's -L " + port + " never listened", notYet);
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
 
     private static void awaitCount(Cli.Running server, String event, int count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
