@@ -15,6 +15,11 @@ client=alknet-tun-c$id server=alknet-tun-s$id
 work=$(mktemp -d)
 pids=()
 cleanup() {
+  # every process still in either namespace, whatever started it (a namespace outlives its deletion while
+  # processes run in it)
+  for ns in "$client" "$server"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  done
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   ip netns del "$client" 2>/dev/null || true
@@ -44,18 +49,18 @@ printf '127.0.0.1 localhost\n198.51.100.7 web.alknet.test\n' > "/etc/netns/$serv
 # the web server and alknet serve, in the server's namespace
 mkdir -p "$work/www" "$work/keys"
 head -c 20000000 /dev/urandom > "$work/www/blob"
-in_server python3 -m http.server 8080 --bind 198.51.100.7 --directory "$work/www" >"$work/web.log" 2>&1 &
+ip netns exec "$server" python3 -m http.server 8080 --bind 198.51.100.7 --directory "$work/www" >"$work/web.log" 2>&1 &
 pids+=($!)
 ./alknet keygen -f "$work/keys/client" >/dev/null
 ./alknet keygen -f "$work/keys/host" >/dev/null
 host_fp=$(ssh-keygen -lf "$work/keys/host.pub" | cut -d' ' -f2)
-in_server ./alknet serve --listen tcp://192.0.2.2:2222 --host-key "$work/keys/host" \
+ip netns exec "$server" ./alknet serve --listen tcp://192.0.2.2:2222 --host-key "$work/keys/host" \
   --authorized-keys "$work/keys/client.pub" --state-dir "$work/server-state" >"$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 150); do grep -q "listening on tcp://192.0.2.2:2222" "$work/serve.log" && break; sleep 0.2; done
 
 # alknet connect -D and tun2proxy in the client's namespace; everything but the SSH server goes into tun0
-in_client ./alknet connect tcp://192.0.2.2:2222 -i "$work/keys/client" --host-key-fingerprint "$host_fp" \
+ip netns exec "$client" ./alknet connect tcp://192.0.2.2:2222 -i "$work/keys/client" --host-key-fingerprint "$host_fp" \
   -D 127.0.0.1:1080 --state-dir "$work/client-state" >"$work/connect.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 150); do grep -q "ready: -D" "$work/connect.log" && break; sleep 0.2; done
@@ -64,7 +69,7 @@ in_client ip tuntap add name tun0 mode tun
 in_client ip link set tun0 up
 in_client ip route add 0.0.0.0/1 dev tun0
 in_client ip route add 128.0.0.0/1 dev tun0
-in_client "$tun2proxy" --tun tun0 --proxy socks5://127.0.0.1:1080 --dns virtual >"$work/tun2proxy.log" 2>&1 &
+ip netns exec "$client" "$tun2proxy" --tun tun0 --proxy socks5://127.0.0.1:1080 --dns virtual >"$work/tun2proxy.log" 2>&1 &
 pids+=($!)
 sleep 1
 
