@@ -112,7 +112,7 @@ whatever the CPU.
 
 | path | MB/s |
 |---|---:|
-| plain TCP, no SSH | $direct |
+| plain TCP, no SSH$([ ${#in_client[@]} -gt 0 ] || echo " (through the relay: TCP's windows see loopback, not the delay)") | $direct |
 | OpenSSH \`ssh -L\` | $openssh |
 | alknet \`connect -L\` | $alknet ($ratio OpenSSH) |
 <!-- netem:end -->
