@@ -140,10 +140,11 @@ class PathRaceTest {
                     .build())) {
                 assertThat(connectedTo(events)).startsWith("tcp://");
                 assertThat(LogCapture.matching("client.path.won")).singleElement().asString().contains("transport=tcp");
-                List<String> irohFailures = LogCapture.matching("client.path.failed transport=iroh");
-                List<String> irohUnavailable = LogCapture.matching("client.path.unavailable transport=iroh");
-                assertThat(irohFailures).as("the iroh dial was still pending when TCP won (or iroh is not built here: %s)",
-                        irohUnavailable).isEmpty();
+                if (LogCapture.matching("client.path.unavailable transport=iroh").isEmpty()) {
+                    // iroh is built here: its dial was still pending when TCP won (without it, the path fails at once)
+                    assertThat(LogCapture.matching("client.path.failed transport=iroh"))
+                            .as("the iroh dial was still pending when TCP won").isEmpty();
+                }
                 roundTrip(client, echo);
             }
         }
