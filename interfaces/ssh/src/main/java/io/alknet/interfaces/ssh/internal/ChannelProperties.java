@@ -1,6 +1,7 @@
 package io.alknet.interfaces.ssh.internal;
 
 import org.apache.sshd.common.FactoryManager;
+import org.apache.sshd.common.Property;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
@@ -10,6 +11,15 @@ import org.apache.sshd.core.CoreModuleProperties;
  * system properties for these three ({@code org.apache.sshd.*}) no longer apply.
  */
 public final class ChannelProperties {
+
+    /**
+     * The largest a channel's receive window grows to while the path's delay, not the data's consumer, holds the
+     * peer back ({@code window-max}); at most the initial window ({@code window-size}) turns growing off.
+     */
+    public static final Property<Long> WINDOW_MAX = Property.long_("alknet-window-max", 16L << 20);
+
+    /** What all channels of one session may grow their receive windows by, together ({@code window-budget}). */
+    public static final Property<Long> WINDOW_BUDGET = Property.long_("alknet-window-budget", 32L << 20);
 
     private ChannelProperties() {
     }

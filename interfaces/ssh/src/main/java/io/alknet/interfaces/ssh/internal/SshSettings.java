@@ -22,14 +22,19 @@ import java.util.Optional;
  * @param keepAliveMax     unanswered keepalives before the client drops the session ({@code keepalive-max}, default 3)
  * @param gatewayPorts     where remote forwards listen ({@code gateway-ports}: {@code no}, the default, binds loopback
  *                         whatever the client asks; {@code yes} every interface; {@code clientspecified} as asked)
- * @param windowSize       SSH channel window in bytes ({@code window-size}, default 2 MiB)
+ * @param windowSize       SSH channel window in bytes ({@code window-size}, default 2 MiB): where each channel's receive
+ *                         window starts
+ * @param windowMax        the largest a channel's receive window grows to over a long path ({@code window-max}, default
+ *                         16 MiB; at most {@code window-size}: fixed windows)
+ * @param windowBudget     what the channels of one session may grow their windows by together ({@code window-budget},
+ *                         default 32 MiB)
  * @param packetSize       maximum SSH packet payload ({@code packet-size}, default 32 KiB)
  * @param rekeyBytes       re-key after this many bytes ({@code rekey-limit}, default 1 GiB, as MINA and OpenSSH)
  */
 public record SshSettings(
         Optional<Path> hostKey, List<String> ciphers, int maxAuthAttempts, Duration authTimeout,
-        Duration idleTimeout, Duration keepAlive, int keepAliveMax, GatewayPorts gatewayPorts, long windowSize, long packetSize,
-        long rekeyBytes) {
+        Duration idleTimeout, Duration keepAlive, int keepAliveMax, GatewayPorts gatewayPorts, long windowSize, long windowMax,
+        long windowBudget, long packetSize, long rekeyBytes) {
 
     static final List<SettingSpec> DECLARED = List.of(
             SettingSpec.path("host-key", "Host key (OpenSSH private key). Default: generated once into the state directory.")
@@ -48,7 +53,11 @@ public record SshSettings(
                             + "address the client names. The policy still decides, and ports below 1024 need a policy rule that names them.")
                     .withDefault("no").withFlag("--gateway-ports").withLabel("no|yes|clientspecified").withBareValue("yes")
                     .inFile("server.gateway_ports"),
-            SettingSpec.integer("window-size", 2 * 1024 * 1024, "SSH channel window in bytes."),
+            SettingSpec.integer("window-size", 2 * 1024 * 1024, "SSH channel receive window in bytes, where each channel starts."),
+            SettingSpec.integer("window-max", 16 * 1024 * 1024, "The largest a channel's receive window grows to while the "
+                    + "path's delay, not the consumer, holds the sender back (at most window-size: fixed windows)."),
+            SettingSpec.integer("window-budget", 32 * 1024 * 1024, "What the channels of one session may grow their receive "
+                    + "windows by together: bounds what a session can make this side hold when its consumers stall."),
             SettingSpec.integer("packet-size", 32 * 1024, "Maximum SSH packet payload in bytes."),
             SettingSpec.integer("rekey-limit", 1L << 30, "Re-key after this many bytes, as MINA and OpenSSH."));
 
@@ -66,6 +75,8 @@ public record SshSettings(
                 settings.integer("keepalive-max", 3),
                 settings.get("gateway-ports").map(GatewayPorts::parse).orElse(GatewayPorts.NO),
                 settings.integer("window-size", 2 * 1024 * 1024),
+                settings.integer("window-max", 16 * 1024 * 1024),
+                settings.integer("window-budget", 32 * 1024 * 1024),
                 settings.integer("packet-size", 32 * 1024),
                 Long.parseLong(settings.get("rekey-limit").orElse(Long.toString(1L << 30))));
     }

@@ -6,7 +6,6 @@ import io.alknet.api.stream.TransportStream;
 import io.alknet.interfaces.ssh.internal.io.StreamIoSession;
 import io.alknet.stream.support.AbstractByteBufferStream;
 import org.apache.sshd.common.channel.AbstractChannel;
-import org.apache.sshd.common.channel.LocalWindow;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 
@@ -21,7 +20,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>Inbound: data the peer sent on the channel is handed to the stream handler on MINA's thread, and the SSH window
  * is released once the handler took it; while reading is paused the data is held and its window released on delivery,
- * so a slow consumer slows the peer down through SSH flow control. Outbound: one write at a time through
+ * so a slow consumer slows the peer down through SSH flow control. The window grows to cover the path's delay while the
+ * consumer keeps up ({@link ReceiveWindow}). Outbound: one write at a time through
  * {@link ChannelDataWriter}, as far as the peer's window allows; EOF after the last write, CLOSE after that.
  */
 public final class ChannelStream extends AbstractByteBufferStream {
@@ -32,6 +32,7 @@ public final class ChannelStream extends AbstractByteBufferStream {
     private final AbstractChannel channel;
     private final EofSender eofSender;
     private final ChannelDataWriter writer;
+    private final ReceiveWindow receiveWindow;
     private final ConcurrentLinkedQueue<byte[]> recycled = new ConcurrentLinkedQueue<>();
     /** Guarded by this: the channel is open (the peer's window and channel id are known); and an end waiting for it. */
     private boolean outputReady;
@@ -41,12 +42,14 @@ public final class ChannelStream extends AbstractByteBufferStream {
     private volatile boolean aborted;
 
     /**
-     * @param eofSender sends SSH_MSG_CHANNEL_EOF (a protected operation of MINA's channel)
+     * @param eofSender      sends SSH_MSG_CHANNEL_EOF (a protected operation of MINA's channel)
+     * @param windowAdjuster sends SSH_MSG_CHANNEL_WINDOW_ADJUST (the same), when the receive window grows
      */
-    public ChannelStream(AbstractChannel channel, EofSender eofSender, PeerInfo peer) {
+    public ChannelStream(AbstractChannel channel, EofSender eofSender, WindowAdjuster windowAdjuster, PeerInfo peer) {
         super(peer);
         this.channel = Objects.requireNonNull(channel, "channel");
         this.eofSender = Objects.requireNonNull(eofSender, "eofSender");
+        this.receiveWindow = new ReceiveWindow(channel, Objects.requireNonNull(windowAdjuster, "windowAdjuster"));
         this.writer = new ChannelDataWriter(channel, error -> {
             if (error == null) {
                 written(1);
@@ -80,6 +83,7 @@ public final class ChannelStream extends AbstractByteBufferStream {
 
     /** The peer sent data. */
     public void received(byte[] data, int offset, int length) {
+        receiveWindow.arrived(length);
         dataArrived(ByteBuffer.wrap(data, offset, length));
     }
 
@@ -113,13 +117,10 @@ public final class ChannelStream extends AbstractByteBufferStream {
     protected void deliver(StreamHandler handler, ByteBuffer data) {
         int length = data.remaining();
         handler.onData(data);
-        LocalWindow window = channel.getLocalWindow();
-        if (window.isOpen()) {
-            try {
-                window.release(length);
-            } catch (IOException e) {
-                transportFailed(e);
-            }
+        try {
+            receiveWindow.release(length);
+        } catch (IOException e) {
+            transportFailed(e);
         }
     }
 
@@ -158,6 +159,7 @@ public final class ChannelStream extends AbstractByteBufferStream {
     @Override
     protected void doPauseReading() {
         // held data keeps its window: the peer stops once the window is used up
+        receiveWindow.consumerPaused();
     }
 
     @Override
@@ -246,6 +248,12 @@ public final class ChannelStream extends AbstractByteBufferStream {
     @Override
     public String toString() {
         return "ChannelStream[" + channel + "]";
+    }
+
+    /** Sends SSH_MSG_CHANNEL_WINDOW_ADJUST. */
+    @FunctionalInterface
+    public interface WindowAdjuster {
+        void sendWindowAdjust(long bytes) throws IOException;
     }
 
     /** Sends the channel's EOF message. */

@@ -39,7 +39,7 @@ public final class IncomingForwardChannel extends StreamServerChannel {
             close(true);
             return opened;
         }
-        stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+        stream = new ChannelStream(this, this::sendEof, this::sendWindowAdjust, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
         stream.outputReady();
         signalChannelOpenSuccess();
         opened.setOpened();

@@ -27,7 +27,7 @@ public final class OutgoingChannel extends AsyncCapableClientChannel {
     private OutgoingChannel(String type, Consumer<Buffer> openPayload) {
         super(type, false);
         this.openPayload = openPayload;
-        stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+        stream = new ChannelStream(this, this::sendEof, this::sendWindowAdjust, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
         addCloseFutureListener(closed -> {
             OpenFuture pending = openFuture;
             if (pending != null && !pending.isDone()) {

@@ -80,7 +80,7 @@ public final class ServerTunnelChannel extends StreamServerChannel {
      * (length-prefixed JSON envelopes) to the kernel, if the forwarding policy lets this identity in.
      */
     private void controlChannel(OpenFuture opened, ServerContext context, Identity identity) {
-        stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+        stream = new ChannelStream(this, this::sendEof, this::sendWindowAdjust, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
         FramedEnvelopes framed = new FramedEnvelopes(stream, ControlChannel.DEFAULT_MAX_FRAME);
         EnvelopeHandler handler;
         try {
@@ -109,7 +109,7 @@ public final class ServerTunnelChannel extends StreamServerChannel {
             opened.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, "channel closed"));
             return;
         }
-        stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+        stream = new ChannelStream(this, this::sendEof, this::sendWindowAdjust, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
         stream.outputReady();
         try {
             signalChannelOpenSuccess();

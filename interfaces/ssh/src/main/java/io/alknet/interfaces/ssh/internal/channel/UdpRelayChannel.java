@@ -46,7 +46,7 @@ public final class UdpRelayChannel extends StreamServerChannel {
             return opened;
         }
         try {
-                stream = new ChannelStream(this, this::sendEof, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
+                stream = new ChannelStream(this, this::sendEof, this::sendWindowAdjust, PeerInfo.socket("ssh", SecurityLevel.TLS_EQUIVALENT, null, null));
             stream.outputReady();
             relay = new UdpRelay(context, identity.get(), stream);
         } catch (IOException e) {

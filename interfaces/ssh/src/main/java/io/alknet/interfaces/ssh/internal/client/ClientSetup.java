@@ -65,6 +65,8 @@ public final class ClientSetup {
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         CoreModuleProperties.WINDOW_SIZE.set(client, settings.windowSize());
         CoreModuleProperties.MAX_PACKET_SIZE.set(client, settings.packetSize());
+        ChannelProperties.WINDOW_MAX.set(client, settings.windowMax());
+        ChannelProperties.WINDOW_BUDGET.set(client, settings.windowBudget());
         CoreModuleProperties.REKEY_BYTES_LIMIT.set(client, settings.rekeyBytes());
         ChannelProperties.resolveOnManager(client);
         if (!settings.keepAlive().isZero()) {

@@ -60,6 +60,8 @@ public final class ServerSetup {
         CoreModuleProperties.IDLE_TIMEOUT.set(server, settings.idleTimeout());
         CoreModuleProperties.WINDOW_SIZE.set(server, settings.windowSize());
         CoreModuleProperties.MAX_PACKET_SIZE.set(server, settings.packetSize());
+        ChannelProperties.WINDOW_MAX.set(server, settings.windowMax());
+        ChannelProperties.WINDOW_BUDGET.set(server, settings.windowBudget());
         CoreModuleProperties.REKEY_BYTES_LIMIT.set(server, settings.rekeyBytes());
         ChannelProperties.resolveOnManager(server);
         if (!settings.keepAlive().isZero()) {
