@@ -4,7 +4,7 @@
 # with `tc netem` delaying each direction by RTT/2. A fixed SSH channel window caps a stream at window/RTT, whatever
 # the CPU: this measures the windows, and a busy machine changes it little. Writes its table into
 # docs/benchmarks.md (between the netem markers). Root; needs ip, tc, iperf3, sshd (bench/run.sh's packages).
-# A kernel without sch_netem (a Firecracker VM, as the CI machine): the delay comes from bench/tools/DelayRelay.java
+# A kernel without sch_netem (a Firecracker VM, as the CI machine): the delay comes from testkit/src/main/java/io/alknet/testkit/DelayedPath.java
 # on loopback instead, which delays the SSH connections end to end (the SSH windows see the RTT) but not TCP's own
 # windows; the table says which was used.
 #   bench/netem.sh [RTT_MS=50] [SECONDS=15]
@@ -43,15 +43,15 @@ if ip netns exec "$client" tc qdisc add dev "nc$id" root netem delay "${half}ms"
   addr=192.0.2.2; p_sshd=22022; p_alknet=22122; p_iperf_direct=5202
   measured_rtt=$(ip netns exec "$client" ping -c 3 -q 192.0.2.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
 else
-  say "this kernel has no sch_netem: the delay comes from bench/tools/DelayRelay.java on loopback"
+  say "this kernel has no sch_netem: the delay comes from testkit/src/main/java/io/alknet/testkit/DelayedPath.java on loopback"
   ip netns del "$client"; ip netns del "$server"
-  mode="no sch_netem in this kernel: bench/tools/DelayRelay.java on loopback, delaying each direction of the SSH connections"
+  mode="no sch_netem in this kernel: testkit/src/main/java/io/alknet/testkit/DelayedPath.java on loopback, delaying each direction of the SSH connections"
   in_client=(); in_server=()
   . "$root/bench/java-home.sh"
   addr=127.0.0.1; p_sshd=25023; p_alknet=25123; p_iperf_direct=25203
   for pair in "25023 22022" "25123 22122" "25203 5202"; do
     set -- $pair
-    "$java_home/bin/java" "$root/bench/tools/DelayRelay.java" "$1" "$2" "$half" >/dev/null 2>&1 & relays+=($!)
+    "$java_home/bin/java" "$root/testkit/src/main/java/io/alknet/testkit/DelayedPath.java" "$1" "$2" "$half" >/dev/null 2>&1 & relays+=($!)
   done
   measured_rtt="$rtt (relay)"
 fi
@@ -92,15 +92,18 @@ for port in 25301 25311; do
   for _ in $(seq 1 300); do "${in_client[@]}" ss -ltn | grep -q ":$port " && break; sleep 0.1; done
 done
 
-mbps() { # port -> MB/s (received), one stream
+mbps() { # host port [-R] -> MB/s (received), one stream; -R: the server side sends (a download through the tunnel)
   local json
-  json=$("${in_client[@]}" iperf3 -c "$1" -p "$2" -t "$seconds" -O 3 -J 2>/dev/null) || { echo 0; return; }
+  json=$("${in_client[@]}" iperf3 -c "$1" -p "$2" ${3:-} -t "$seconds" -O 3 -J 2>/dev/null) || { echo 0; return; }
   printf '%s' "$json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d["end"]["sum_received"]["bits_per_second"]/8e6))'
 }
 direct=$(mbps "$addr" "$p_iperf_direct"); say "plain TCP (no SSH): $direct MB/s"
 openssh=$(mbps 127.0.0.1 25301); say "OpenSSH -L: $openssh MB/s"
 alknet=$(mbps 127.0.0.1 25311); say "alknet -L: $alknet MB/s"
+openssh_down=$(mbps 127.0.0.1 25301 -R); say "OpenSSH -L, download: $openssh_down MB/s"
+alknet_down=$(mbps 127.0.0.1 25311 -R); say "alknet -L, download: $alknet_down MB/s"
 ratio=$(python3 -c "print(f'{$alknet/$openssh:.2f}x' if $openssh else '-')")
+ratio_down=$(python3 -c "print(f'{$alknet_down/$openssh_down:.2f}x' if $openssh_down else '-')")
 
 table=$(cat <<TABLE
 <!-- netem:begin (bench/netem.sh writes this section) -->
@@ -108,13 +111,14 @@ table=$(cat <<TABLE
 
 \`bench/netem.sh $rtt $seconds\`, $(date -u +%Y-%m-%d): each direction delayed by $half ms ($mode; RTT ${measured_rtt} ms),
 iperf3 for ${seconds} s after 3 s omitted, aes128-gcm, one stream. A fixed channel window caps a stream at window/RTT
-whatever the CPU.
+whatever the CPU; alknet's receive windows grow to cover the path (docs/windows.md). Upload: the client side sends
+(the server's windows grow); download: iperf3 -R, the server side sends (the client's windows grow).
 
-| path | MB/s |
-|---|---:|
-| plain TCP, no SSH$([ ${#in_client[@]} -gt 0 ] || echo " (through the relay: TCP's windows see loopback, not the delay)") | $direct |
-| OpenSSH \`ssh -L\` | $openssh |
-| alknet \`connect -L\` | $alknet ($ratio OpenSSH) |
+| path | upload MB/s | download MB/s |
+|---|---:|---:|
+| plain TCP, no SSH$([ ${#in_client[@]} -gt 0 ] || echo " (through the relay: TCP's windows see loopback, not the delay)") | $direct | - |
+| OpenSSH \`ssh -L\` | $openssh | $openssh_down |
+| alknet \`connect -L\` | $alknet ($ratio OpenSSH) | $alknet_down ($ratio_down OpenSSH) |
 <!-- netem:end -->
 TABLE
 )

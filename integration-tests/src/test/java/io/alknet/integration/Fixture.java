@@ -43,7 +43,11 @@ final class Fixture {
     }
 
     ClientOptions.Builder client(AlknetServer server) {
-        TransportAddress address = server.listenAddresses().getFirst();
+        return client(server.listenAddresses().getFirst());
+    }
+
+    /** A client of this fixture's server that dials {@code address} (a relay or another path in front of it). */
+    ClientOptions.Builder client(TransportAddress address) {
         return BuiltIns.client(address)
                 .identity(clientKey)
                 .user("alice")

@@ -105,7 +105,8 @@ final class ReceiveWindow {
             }
         }
         sizing.granted(granted);
-        LOG.debug("channel {}: receive window {} -> {} bytes", channel.getChannelId(), before, before + extra);
+        LOG.debug("ssh {} channel {}: receive window {} -> {} bytes", channel.getSession().isServerSession() ? "server" : "client",
+                channel.getChannelId(), before, before + extra);
     }
 
     /** The channel's properties with the window set to {@code size} (and the packet size kept as announced). */
