@@ -50,7 +50,8 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "ADDRESS",
             description = "Server address: tcp://HOST:PORT, tls://HOST:PORT, iroh://ENDPOINT_ID[?addr=IP:PORT], or HOST[:PORT] "
-                    + "(default port 22). Default: $ALKNET_SERVER. "
+                    + "(default port 22); or alknet://PATH,PATH,...#SHA256:HOSTKEY as alknet serve prints it (the paths are raced "
+                    + "as with --via, the host key is pinned). Default: $ALKNET_SERVER. "
                     + "e.g. tcp://example.com:2222, example.com, '[2001:db8::1]:2222'.")
     String address;
 
@@ -148,6 +149,7 @@ final class ConnectCommand implements Callable<Integer> {
         if (common.stateDirectory != null) {
             options.stateDirectory(common.stateDirectory);
         }
+        login.alternatives().forEach(options::via);
         for (String path : via) {
             options.via(Addresses.parse(path, null, 22, "--via"));
         }
@@ -233,7 +235,7 @@ final class ConnectCommand implements Callable<Integer> {
             Thread.ofVirtual().name("alknet-status").start(() -> {
                 while (true) {
                     ClientStats stats = client.stats();
-                    String line = (stats.connected() ? "connected" : state) + " | streams open " + stats.openStreams()
+                    String line = (stats.connected() ? "connected" + (stats.route().isEmpty() ? "" : " via " + stats.route()) : state) + " | streams open " + stats.openStreams()
                             + " (total " + stats.totalStreams() + ") | up " + bytes(stats.bytesUp()) + " down " + bytes(stats.bytesDown());
                     synchronized (err) {
                         err.print("\r" + line + "\u001b[K");
@@ -265,7 +267,8 @@ final class ConnectCommand implements Callable<Integer> {
 
         void event(ClientEvent event) {
             String line = switch (event) {
-                case ClientEvent.Connected connected -> "connected to " + connected.server() + " (host key " + connected.serverKeyFingerprint() + ")";
+                case ClientEvent.Connected connected -> "connected to " + connected.server() + " via " + connected.route()
+                        + " (host key " + connected.serverKeyFingerprint() + ")";
                 case ClientEvent.Disconnected disconnected -> "disconnected: " + disconnected.reason();
                 case ClientEvent.Reconnecting reconnecting -> "reconnecting in " + reconnecting.delay().toMillis() / 1000.0
                         + "s (attempt " + reconnecting.attempt() + (reconnecting.attempt() > 1 ? ", last error: " + reconnecting.lastError() : "") + ")";

@@ -65,6 +65,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "on this address, repeatable, e.g. --raw-listen tcp://127.0.0.1:7000. Plain TCP only serves loopback clients.")
     List<String> rawListen = List.of();
 
+    @Option(names = "--advertise", paramLabel = "HOST",
+            description = "The name clients reach this server by, in the alknet:// address it prints for listeners on every "
+                    + "interface (default: this machine's host name), e.g. --advertise vpn.example.com.")
+    String advertise;
+
     @Option(names = "--transport", paramLabel = "NAME",
             description = "Transport for --listen values without a scheme: tcp (default), tls or iroh. With iroh and no --listen, "
                     + "the server listens on iroh:// (every address, any UDP port) and prints its 'iroh address' for clients.")
@@ -175,6 +180,17 @@ final class ServeCommand implements Callable<Integer> {
             out.println("alknet: listening on " + bound.get(i) + " (" + options.listeners().get(i).streamInterface() + ")");
         }
         server.info().forEach((key, value) -> out.println("alknet: " + key.replace('.', ' ').replace('-', ' ') + ": " + value));
+        List<TransportAddress> sshPaths = new ArrayList<>();
+        for (int i = 0; i < bound.size(); i++) {
+            if (options.listeners().get(i).streamInterface().equals(BuiltIns.SSH)) {
+                sshPaths.add(bound.get(i));
+            }
+        }
+        if (!sshPaths.isEmpty()) {
+            // every way in and the host key in one string: alknet connect 'alknet://...' races the paths and pins the key
+            out.println("alknet: address: " + MultiPathAddress.format(sshPaths, server.info().get("ssh.host-key-fingerprint"),
+                    Optional.ofNullable(advertise)));
+        }
         boolean credentials = options.identityProviders().stream().map(ExtensionKind.IDENTITY_PROVIDER::settingsPrefix)
                 .anyMatch(prefix -> options.settings().keySet().stream().anyMatch(key -> key.startsWith(prefix)));
         if (!credentials) {

@@ -83,7 +83,15 @@ final class ServerLogin {
         return settings;
     }
 
-    /** The server to reach: {@code positional} (connect's ADDRESS), else --server, else $ALKNET_SERVER. */
+    /** The host key fingerprint an {@code alknet://} ADDRESS carries, set by {@link #target}. */
+    private Optional<String> addressFingerprint = Optional.empty();
+    /** The paths after the first of an {@code alknet://} ADDRESS, set by {@link #target}. */
+    private List<TransportAddress> addressAlternatives = List.of();
+
+    /**
+     * The server to reach: {@code positional} (connect's ADDRESS), else --server, else $ALKNET_SERVER. Of an
+     * {@code alknet://} address ({@link MultiPathAddress}), the first path; {@link #alternatives} are the others.
+     */
     TransportAddress target(String positional) {
         if (peer != null) {
             if (positional != null || server != null) {
@@ -91,7 +99,22 @@ final class ServerLogin {
             }
             return Addresses.parse(peer, transport == null ? "iroh" : transport, 0, "--peer");
         }
-        return Addresses.parse(serverAddress(positional), transport, 22, "ADDRESS");
+        String address = serverAddress(positional);
+        if (MultiPathAddress.is(address)) {
+            if (transport != null) {
+                throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "an alknet:// address names each path's transport; drop --transport");
+            }
+            MultiPathAddress paths = MultiPathAddress.parse(address, "ADDRESS");
+            addressFingerprint = paths.fingerprint();
+            addressAlternatives = paths.paths().subList(1, paths.paths().size());
+            return paths.paths().getFirst();
+        }
+        return Addresses.parse(address, transport, 22, "ADDRESS");
+    }
+
+    /** The other paths of an {@code alknet://} ADDRESS (after {@link #target}); none for any other address. */
+    List<TransportAddress> alternatives() {
+        return addressAlternatives;
     }
 
     Optional<String> user() {
@@ -120,6 +143,9 @@ final class ServerLogin {
 
     HostKeyVerification hostKeyVerification() {
         int chosen = (fingerprints.isEmpty() ? 0 : 1) + (knownHosts == null ? 0 : 1) + (insecure ? 1 : 0);
+        if (chosen == 0 && addressFingerprint.isPresent()) {
+            return new HostKeyVerification.Pinned(List.of(addressFingerprint.get())); // the alknet:// address's #SHA256:...
+        }
         if (chosen == 0) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "the server's host key cannot be verified: pass "
                     + "--host-key-fingerprint SHA256:... (alknet serve prints it) or --known-hosts FILE");

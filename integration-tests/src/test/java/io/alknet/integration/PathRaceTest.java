@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -117,6 +118,37 @@ class PathRaceTest {
                     assertThat(seen.toString(StandardCharsets.US_ASCII)).startsWith("SSH-2.0-");
                 }
             }
+        }
+    }
+
+    /**
+     * What won is remembered across restarts, per network, in the client's state directory: a second client (a
+     * restart) with the same paths starts with TLS, which won the first race, instead of waiting 250 ms on the black-holed
+     * TCP port first; the status reports how the session runs.
+     */
+    @Test
+    void aRestartStartsWithWhatWonLastOnThisNetwork() throws Exception {
+        try (ServerSocket blackhole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             AlknetServer server = tlsServer()) {
+            TransportAddress tcp = TransportAddress.of("tcp", "127.0.0.1", blackhole.getLocalPort());
+            TransportAddress tls = server.listenAddresses().getFirst();
+            String certificate = server.info().get("tls.certificate-fingerprint");
+            List<ClientEvent> first = new CopyOnWriteArrayList<>();
+            try (AlknetClient client = Alknet.client(client(tcp, first).via(tls).setting("transport.tls.fingerprint", certificate).build())) {
+                assertThat(connectedTo(first)).startsWith("tls://");
+                assertThat(client.stats().route()).isEqualTo("tls");
+            }
+            assertThat(Files.readString(dir.resolve("client-state").resolve("paths"))).contains(tls.toString());
+            LogCapture.clear();
+            List<ClientEvent> second = new CopyOnWriteArrayList<>();
+            try (AlknetClient client = Alknet.client(client(tcp, second).via(tls).setting("transport.tls.fingerprint", certificate).build())) {
+                assertThat(connectedTo(second)).startsWith("tls://");
+                assertThat(second).filteredOn(ClientEvent.Connected.class::isInstance).first()
+                        .extracting(e -> ((ClientEvent.Connected) e).route()).isEqualTo("tls");
+            }
+            List<String> tries = LogCapture.matching("client.path.try");
+            assertThat(tries).isNotEmpty();
+            assertThat(tries.getFirst()).contains("transport=tls");
         }
     }
 

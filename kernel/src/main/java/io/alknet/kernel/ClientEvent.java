@@ -7,8 +7,15 @@ import java.time.Duration;
  */
 public sealed interface ClientEvent {
 
-    /** A session is up. */
-    record Connected(String server, String serverKeyFingerprint) implements ClientEvent {
+    /**
+     * A session is up.
+     *
+     * @param server               the path that carries it (with several paths, the race's winner)
+     * @param serverKeyFingerprint the server's host key
+     * @param route                how it reaches the server at that moment ({@code tcp}, {@code tls}, {@code iroh direct},
+     *                             {@code iroh relay}, …); {@link io.alknet.kernel.ClientStats#route()} follows changes
+     */
+    record Connected(String server, String serverKeyFingerprint, String route) implements ClientEvent {
     }
 
     /** The session was lost. */

@@ -25,6 +25,15 @@ public interface TransportStream {
     PeerInfo peer();
 
     /**
+     * How the stream reaches its peer right now, for people (a client's status line): the transport's name, and
+     * for a transport with several ways to the peer the one that carries it now, e.g. {@code iroh direct} or
+     * {@code iroh relay}. May change over the stream's life; the default is {@link PeerInfo#transport()}.
+     */
+    default String route() {
+        return peer().transport();
+    }
+
+    /**
      * Starts delivering inbound events to {@code handler}. Must be called exactly once.
      *
      * @throws IllegalStateException when called twice

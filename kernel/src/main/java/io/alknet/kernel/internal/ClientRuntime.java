@@ -75,6 +75,11 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
     /** The path that carried the last session: tried first when the client connects again. */
     private volatile TransportAddress preferred;
     private volatile TransportAddress current;
+    /** The transport stream under the session: its route is the status line's. */
+    private volatile TransportStream currentStream;
+    private final PathMemory pathMemory;
+    /** The network the last race ran on (a race on another one starts with what won there). */
+    private volatile String network;
     private volatile TunnelSession session;
     private volatile boolean closed;
     private Thread reconnector;
@@ -86,6 +91,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
                 components.setting(io.alknet.kernel.KernelSettings.WORKER).map(String::strip).filter(alias -> !alias.isEmpty()));
         this.options = options;
         this.components = components;
+        this.pathMemory = new PathMemory(options.stateDirectory());
     }
 
     /**
@@ -119,7 +125,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
                         refused.code().equals(io.alknet.api.call.CallError.ACCESS_DENIED) ? ErrorCode.AUTH_REJECTED : ErrorCode.INVALID_CONFIG,
                         "the server refused this worker's registration: " + refused.code() + ": " + refused.message()));
             }), "cannot register as a worker");
-            emit(new ClientEvent.Connected(current.toString(), first.serverKeyFingerprint()));
+            emit(new ClientEvent.Connected(current.toString(), first.serverKeyFingerprint(), route()));
             frontEnds.forEach(frontEnd -> emit(new ClientEvent.FrontEndReady(frontEnd.description())));
             watch(first);
             return this;
@@ -134,7 +140,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
      * library) only takes its paths out of the race; alone, it fails the client as before.
      */
     private void startTransports() {
-        List<TransportAddress> paths = paths();
+        List<TransportAddress> paths = allPaths();
         for (TransportAddress path : paths) {
             String scheme = path.scheme();
             if (transports.containsKey(scheme) || unavailable.containsKey(scheme)) {
@@ -155,36 +161,58 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
         }
     }
 
-    /** The server's paths, the one that carried the last session first. */
-    private List<TransportAddress> paths() {
-        List<TransportAddress> paths = new ArrayList<>();
-        paths.add(options.server());
-        paths.addAll(options.alternatives());
-        TransportAddress first = preferred;
+    /**
+     * The server's paths, the one that carried the last session first: on the network of the last race, what won
+     * it; on another network (or at start), what won last on that one, remembered across restarts ({@link PathMemory}).
+     */
+    private List<TransportAddress> paths(String network) {
+        List<TransportAddress> paths = new ArrayList<>(allPaths());
+        TransportAddress first = network.equals(this.network) ? preferred : null;
+        if (first == null && paths.size() > 1) {
+            first = pathMemory.winner(options.server().toString(), network, paths).orElse(null);
+        }
         if (first != null && paths.remove(first)) {
             paths.addFirst(first);
         }
-        return List.copyOf(new LinkedHashSet<>(paths));
+        return List.copyOf(paths);
+    }
+
+    /** ADDRESS, then the alternatives, each once. */
+    private List<TransportAddress> allPaths() {
+        LinkedHashSet<TransportAddress> paths = new LinkedHashSet<>();
+        paths.add(options.server());
+        paths.addAll(options.alternatives());
+        return List.copyOf(paths);
     }
 
     private CompletionStage<TunnelSession> connectOnce() {
         // every path must present the host key the user accepts for the server as given: one identity, many ways in
         ClientSessionOptions sessionOptions = new ClientSessionOptions(options.server(), options.user(),
                 options.identityFiles(), options.hostKeys(), Duration.ZERO);
-        List<TransportAddress> paths = paths();
+        boolean alternatives = !options.alternatives().isEmpty();
+        String here = alternatives ? PathMemory.currentNetwork() : "";
+        List<TransportAddress> paths = paths(here);
         if (paths.size() == 1) {
             return connect(paths.getFirst())
                     .exceptionallyCompose(error -> CompletableFuture.failedFuture(connectFailure(error)))
-                    .thenCompose(stream -> streamInterface.connect(stream, sessionOptions))
-                    .thenApply(established -> {
+                    .thenCompose(stream -> streamInterface.connect(stream, sessionOptions).thenApply(established -> {
                         current = paths.getFirst();
+                        currentStream = stream;
                         return established;
-                    });
+                    }));
         }
-        return PathRace.run(paths, this::connect, path -> stream -> streamInterface.connect(stream, sessionOptions))
+        Map<TransportAddress, TransportStream> streams = new java.util.concurrent.ConcurrentHashMap<>();
+        return PathRace.run(paths, this::connect, path -> stream -> {
+                    streams.put(path, stream);
+                    return streamInterface.connect(stream, sessionOptions);
+                })
                 .thenApply(won -> {
                     preferred = won.path();
+                    network = here;
                     current = won.path();
+                    currentStream = streams.get(won.path());
+                    Thread.ofVirtual().name("alknet-path-memory")
+                            .start(() -> pathMemory.remember(options.server().toString(), here, won.path()));
                     return won.session();
                 });
     }
@@ -213,11 +241,17 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
                 + "; check the address and that alknet serve is running there");
     }
 
+    /** How the current session reaches the server ({@link TransportStream#route()}). */
+    private String route() {
+        TransportStream stream = currentStream;
+        return stream == null ? "" : stream.route();
+    }
+
     /** A session is up again: tell the front ends (failures are reported, not fatal), watch for its loss. */
     private void up(TunnelSession established) {
         session = established;
         calls.sessionUp(established, serverIdentity(established));
-        emit(new ClientEvent.Connected(current.toString(), established.serverKeyFingerprint()));
+        emit(new ClientEvent.Connected(current.toString(), established.serverKeyFingerprint(), route()));
         for (FrontEnd frontEnd : frontEnds) {
             frontEnd.sessionUp(established).whenComplete((ignored, error) -> {
                 if (error != null) {
@@ -376,7 +410,7 @@ public final class ClientRuntime implements AlknetClient, Tunnel {
                 down += splice.bytesRightToLeft();
             }
         }
-        return new ClientStats(connected(), openStreams.get(), totalStreams.get(), up, down);
+        return new ClientStats(connected(), openStreams.get(), totalStreams.get(), up, down, connected() ? route() : "");
     }
 
     @Override

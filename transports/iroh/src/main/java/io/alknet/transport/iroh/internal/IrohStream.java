@@ -49,6 +49,12 @@ final class IrohStream extends AbstractByteBufferStream {
         Native.register(handle, this::onEvent);
     }
 
+    /** {@code iroh direct}, {@code iroh relay}: whichever carries the connection now (hole punching moves it). */
+    @Override
+    public String route() {
+        return "iroh " + connection.path();
+    }
+
     @Override
     protected void doWrite(ByteBuffer data) {
         if (Native.streamWrite(handle, data)) {
