@@ -10,13 +10,19 @@ package io.alknet.interfaces.ssh.internal.channel;
  * all last about one RTT however large the window; a peer held back by anything else (its own source, the CPU, a
  * bandwidth cap) takes longer as the window grows. So the window doubles while a sample takes no longer than 1.25
  * times the shortest seen so far, and stops growing once a larger window no longer brings the samples in at the same
- * pace: the path's delay is covered. A sample during which the consumer paused the stream never grows it: a window
+ * pace: the path's delay is covered. A window used up within {@link #SHORTEST_PATH_NANOS} never grows. A sample during which the consumer paused the stream never grows it: a window
  * only pays off where the data moves on at once, and where it does not, a larger window would only hold more of it.
  *
  * <p>Not thread-safe: one thread reports arrivals (MINA's, for the channel's session); {@link #consumerPaused} may
  * come from any thread.
  */
 final class WindowSizing {
+
+    /**
+     * A window used up faster than this is not held back by the path: on loopback or a LAN the initial window already
+     * covers the round trip (2 MiB per 10 ms is 200 MB/s), and growing it there would only let more data queue.
+     */
+    static final long SHORTEST_PATH_NANOS = 10_000_000L;
 
     private final long largest;
     private long received;
@@ -57,7 +63,8 @@ final class WindowSizing {
             startSample(now, credit, window);
             return 0;
         }
-        boolean limitedByWindow = !consumerPaused && fastest != Long.MAX_VALUE && elapsed * 4 <= fastest * 5;
+        boolean limitedByWindow = !consumerPaused && fastest != Long.MAX_VALUE && elapsed * 4 <= fastest * 5
+                && elapsed >= SHORTEST_PATH_NANOS;
         fastest = Math.min(fastest, elapsed);
         startSample(now, credit, window);
         return limitedByWindow && window < largest ? Math.min(window * 2, largest) : 0;

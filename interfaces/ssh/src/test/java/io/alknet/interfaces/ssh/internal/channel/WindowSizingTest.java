@@ -77,6 +77,21 @@ class WindowSizingTest {
     }
 
     @Test
+    void aShortPathKeepsTheInitialWindow() {
+        // loopback: a window per 0.2 ms round trip, every sample alike, none long enough to say the path holds it back
+        Receiver receiver = new Receiver(2 * MIB, 16 * MIB);
+        long now = 0;
+        for (int trip = 0; trip < 2000; trip++) {
+            long packets = receiver.window / PACKET;
+            for (long i = 0; i < packets; i++) {
+                receiver.packet(now + i * 2_500);
+            }
+            now += 200_000;
+        }
+        assertThat(receiver.windows).containsExactly(2 * MIB);
+    }
+
+    @Test
     void aPausedConsumerNeverGrowsTheWindow() {
         Receiver receiver = new Receiver(2 * MIB, 16 * MIB);
         long now = 0;
