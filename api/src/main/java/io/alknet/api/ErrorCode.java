@@ -25,6 +25,8 @@ public enum ErrorCode {
     RATE_LIMITED(ErrorCategory.POLICY),
     /** The forwarding policy denied the request. */
     FORWARD_DENIED(ErrorCategory.POLICY),
+    /** The identity's quota (sessions, channels, bytes per day) is used up; the message says which and how much. */
+    QUOTA_EXCEEDED(ErrorCategory.POLICY),
     /** The forward target refused the connection. */
     TARGET_REFUSED(ErrorCategory.TRANSPORT),
     /** The forward target's host is unreachable. */

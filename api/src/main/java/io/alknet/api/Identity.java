@@ -1,5 +1,8 @@
 package io.alknet.api;
 
+import io.alknet.api.policy.ForwardingPolicy;
+import io.alknet.api.policy.Quota;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,8 +18,10 @@ import java.util.Set;
  *                  equal {@code id}; never a secret
  * @param scopes    flat permission strings such as {@code relay:connect}
  * @param resources resource lists per kind; empty when unused
+ * @param quota     limits the credential itself carries (an authorized key's {@code quota="…"}); the kernel applies
+ *                  the stricter of this and the forwarding policy's {@link ForwardingPolicy#quota(Identity)}
  */
-public record Identity(String id, String name, Set<String> scopes, Map<String, List<String>> resources) {
+public record Identity(String id, String name, Set<String> scopes, Map<String, List<String>> resources, Quota quota) {
 
     /** The scope every authenticated tunnel user holds unless a provider says otherwise. */
     public static final String RELAY_CONNECT = "relay:connect";
@@ -29,6 +34,17 @@ public record Identity(String id, String name, Set<String> scopes, Map<String, L
         }
         scopes = Set.copyOf(scopes);
         resources = Map.copyOf(resources);
+        Objects.requireNonNull(quota, "quota");
+    }
+
+    /** An identity whose credential carries no quota. */
+    public Identity(String id, String name, Set<String> scopes, Map<String, List<String>> resources) {
+        this(id, name, scopes, resources, Quota.NONE);
+    }
+
+    /** This identity with {@code limits} as its credential's quota. */
+    public Identity withQuota(Quota limits) {
+        return new Identity(id, name, scopes, resources, limits);
     }
 
     public static Identity of(String id, String name, Set<String> scopes) {

@@ -135,6 +135,10 @@ final class PolicyCommand implements Runnable {
                         + ":" + target.port();
                 anyAllowed |= print(out, label, forwarding.decide(request.withAddress(address)));
             }
+            io.alknet.api.policy.Quota quota = forwarding.quota(who);
+            if (!quota.isNone()) {
+                out.println("quota " + quota + "  (the policy's quota lines for this identity; a key's quota=\"…\" may be stricter)");
+            }
             out.flush();
             return anyAllowed ? ExitCodes.OK : ExitCodes.FAILED;
         }

@@ -25,7 +25,13 @@ public interface ServerContext {
      */
     IdentityResolution resolve(Credential credential);
 
-    /** Records a successful login (one fixed-format log line) and binds {@code identity} to the connection. */
+    /**
+     * Records a successful login (one fixed-format log line) and binds {@code identity} to the connection.
+     *
+     * @throws io.alknet.api.AlknetException {@code QUOTA_EXCEEDED} when the identity already has as many sessions as
+     *     its quota allows: the interface must end the connection and tell the peer the exception's message (SSH: a
+     *     disconnect with reason "too many connections")
+     */
     void authenticated(Credential credential, Identity identity);
 
     /**
@@ -83,7 +89,7 @@ public interface ServerContext {
      * policy against every resolved address, then connects to exactly an address that was allowed.
      *
      * @return the connected stream; or exceptionally with an {@link io.alknet.api.AlknetException} whose
-     *     code is {@code FORWARD_DENIED}, {@code TARGET_REFUSED}, {@code TARGET_UNREACHABLE},
+     *     code is {@code FORWARD_DENIED}, {@code QUOTA_EXCEEDED}, {@code TARGET_REFUSED}, {@code TARGET_UNREACHABLE},
      *     {@code TARGET_UNRESOLVED} or {@code TARGET_TIMEOUT}; the message never names the destination
      */
     CompletionStage<TransportStream> openTarget(Identity identity, String host, int port);

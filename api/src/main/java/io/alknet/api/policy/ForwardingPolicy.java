@@ -1,5 +1,7 @@
 package io.alknet.api.policy;
 
+import io.alknet.api.Identity;
+
 /**
  * Decides forward requests.
  *
@@ -12,6 +14,15 @@ public interface ForwardingPolicy extends AutoCloseable {
 
     /** Decides one request. Must not throw for any well-formed request. */
     PolicyDecision decide(ForwardRequest request);
+
+    /**
+     * The limits this policy sets for {@code identity} (sessions, channels, bytes per day, bandwidth). The kernel
+     * asks at every login and channel open, against the newest policy, and applies the stricter of this and the
+     * identity's own {@link Identity#quota()}. The default limits nothing.
+     */
+    default Quota quota(Identity identity) {
+        return Quota.NONE;
+    }
 
     /** Releases what the policy holds. The default does nothing. */
     @Override

@@ -12,6 +12,7 @@ import io.alknet.api.identity.Credential;
 import io.alknet.api.identity.IdentityProvider;
 import io.alknet.api.identity.IdentityResolution;
 import io.alknet.api.policy.PolicyDecision;
+import io.alknet.api.policy.Quota;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.TransportStream;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ final class ConnectionContext implements ServerContext {
     private final SourceGuard guard;
     private final ServerCalls calls;
     private final KernelMetrics metrics;
+    private final QuotaBook quotas;
     /** At most this many refused queries wait for the end of the connection; more are counted, not logged. */
     static final int MAX_PENDING_QUERIES = 32;
 
@@ -54,10 +56,13 @@ final class ConnectionContext implements ServerContext {
     private volatile Credential credential;
     private volatile Identity identity;
     private volatile ServerConnection connection;
+    /** Gives the identity's session back to its quota; set at the first login. */
+    private volatile Runnable sessionEnd;
 
     ConnectionContext(TransportStream stream, DynamicConfigHolder config, Outbound outbound, RemoteListeners remoteListeners,
-                      AuditLog audit, SourceGuard guard, ServerCalls calls, KernelMetrics metrics) {
+                      AuditLog audit, SourceGuard guard, ServerCalls calls, KernelMetrics metrics, QuotaBook quotas) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.quotas = Objects.requireNonNull(quotas, "quotas");
         this.stream = Objects.requireNonNull(stream, "stream");
         this.peer = stream.peer();
         this.config = Objects.requireNonNull(config, "config");
@@ -100,6 +105,9 @@ final class ConnectionContext implements ServerContext {
 
     @Override
     public void authenticated(Credential presented, Identity resolved) {
+        if (sessionEnd == null) {
+            sessionEnd = quotas.openSession(resolved, quota(resolved), peer.remoteHost()); // throws past the quota
+        }
         if (this.identity == null) {
             guard.authenticated();
         }
@@ -154,6 +162,10 @@ final class ConnectionContext implements ServerContext {
      * unless the connection logged in. Call once, before the penalties are reckoned.
      */
     void ended() {
+        Runnable session = sessionEnd;
+        if (session != null) {
+            session.run();
+        }
         List<Runnable> lines;
         synchronized (refusedQueries) {
             lines = identity == null ? List.copyOf(refusedQueries) : List.of();
@@ -178,8 +190,39 @@ final class ConnectionContext implements ServerContext {
 
     @Override
     public CompletionStage<TransportStream> openTarget(Identity who, String host, int port) {
-        return debugOutcome(counted(KernelMetrics.ChannelKind.DIRECT_TCPIP, outbound.open(stream, peer, who, host, port)),
-                who, "forward.opened", "forward.failed", "local");
+        QuotaBook.Channel channel;
+        try {
+            channel = quotas.openChannel(who, quota(who), peer.remoteHost());
+        } catch (AlknetException e) {
+            metrics.channelFailed(KernelMetrics.ChannelKind.DIRECT_TCPIP, e.code().name());
+            return debugOutcome(CompletableFuture.failedFuture(e), who, "forward.opened", "forward.failed", "local");
+        }
+        CompletionStage<TransportStream> metered = outbound.open(stream, peer, who, host, port).handle((target, error) -> {
+            if (error != null) {
+                channel.release();
+                throw error instanceof java.util.concurrent.CompletionException completion ? completion
+                        : new java.util.concurrent.CompletionException(error);
+            }
+            return channel.meter(target);
+        });
+        return debugOutcome(counted(KernelMetrics.ChannelKind.DIRECT_TCPIP, metered), who, "forward.opened", "forward.failed", "local");
+    }
+
+    /**
+     * The limits in force for {@code who}: the stricter of its credential's quota and the newest policy's. A policy that
+     * fails to answer limits nothing beyond the credential's own quota (and says so in the log).
+     */
+    private Quota quota(Identity who) {
+        return quota(who, config.current());
+    }
+
+    private static Quota quota(Identity who, DynamicConfig snapshot) {
+        try {
+            return who.quota().tighter(snapshot.forwardingPolicy().quota(who));
+        } catch (RuntimeException e) {
+            LOG.error("policy.quota.failed identity={} error={}", LogFields.safe(who.label()), e.toString());
+            return who.quota();
+        }
     }
 
     @Override
@@ -238,8 +281,19 @@ final class ConnectionContext implements ServerContext {
         if (!decision.allowed()) {
             return CompletableFuture.failedFuture(new AlknetException(ErrorCode.FORWARD_DENIED, decision.reason()));
         }
+        Consumer<TransportStream> metered = connection -> {
+            QuotaBook.Channel channel;
+            try {
+                channel = quotas.openChannel(who, quota(who), peer.remoteHost());
+            } catch (AlknetException e) {
+                metrics.channelFailed(KernelMetrics.ChannelKind.FORWARDED_TCPIP, e.code().name());
+                connection.abort(); // the identity has as many channels as it may: this connection is not forwarded
+                return;
+            }
+            accepted.accept(channel.meter(connection));
+        };
         Consumer<TransportStream> counting = metrics.metrics().enabled()
-                ? stream -> accepted.accept(counted(KernelMetrics.ChannelKind.FORWARDED_TCPIP, stream)) : accepted;
+                ? connection -> metered.accept(counted(KernelMetrics.ChannelKind.FORWARDED_TCPIP, connection)) : metered;
         return debugOutcome(remoteListeners.listen(bindHost, bindPort, counting), who, "forward.listen.opened",
                 "forward.listen.failed", "remote");
     }
@@ -269,7 +323,10 @@ final class ConnectionContext implements ServerContext {
         if (presented == null || current == null) {
             return false;
         }
-        if (resolveWith(snapshot, presented) instanceof IdentityResolution.Resolved) {
+        if (resolveWith(snapshot, presented) instanceof IdentityResolution.Resolved resolved) {
+            // the reloaded quota (a new policy line, a changed key option) caps the open channels at once
+            Identity who = resolved.identity();
+            quotas.account(who, quota(who, snapshot));
             return false;
         }
         LOG.info("session.revoked remote_addr={} identity={}", peer.remoteHost(), LogFields.safe(identity.label()));

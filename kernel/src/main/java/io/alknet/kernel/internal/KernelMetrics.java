@@ -135,6 +135,30 @@ final class KernelMetrics {
                         "kind", kind.tag(), "direction", "to-target"));
     }
 
+    /** One identity's meters; {@code tag} is its id, or {@code other} for identities without a quota. */
+    record IdentityMeters(String tag, Metrics.Counter up, Metrics.Counter down, Metrics.Gauge sessions, Metrics.Gauge channels) {
+    }
+
+    /**
+     * The meters of the identity tagged {@code tag}. Identities are tagged by id only when a quota names them (a set the
+     * operator wrote down); all others share {@code other}, so a certificate authority's many keys stay one series.
+     */
+    IdentityMeters identityMeters(String tag) {
+        return new IdentityMeters(tag,
+                metrics.counter("alknet.identity.bytes", "Bytes an identity sent (up) and received (down) through forwards.",
+                        "identity", tag, "direction", "up"),
+                metrics.counter("alknet.identity.bytes", "Bytes an identity sent (up) and received (down) through forwards.",
+                        "identity", tag, "direction", "down"),
+                metrics.gauge("alknet.identity.sessions.active", "Sessions an identity has open now.", "identity", tag),
+                metrics.gauge("alknet.identity.channels.active", "Forwarded connections an identity has open now.", "identity", tag));
+    }
+
+    /** A quota refused a session or channel, or ended a channel; {@code limit} is {@code sessions}, {@code channels}, … */
+    void quotaRefused(String limit) {
+        metrics.counter("alknet.quota.refusals", "Sessions and channels refused (or ended) by an identity's quota, by limit.",
+                "limit", code(limit)).increment();
+    }
+
     /**
      * A rule's label as operators name it ({@code policy.rules:7}, {@code default(policy.rules:1)}, a {@code name=}),
      * without directories, in tag characters.

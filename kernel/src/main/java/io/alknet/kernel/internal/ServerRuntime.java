@@ -56,6 +56,8 @@ public final class ServerRuntime implements AlknetServer {
     private final Map<String, Transport> transports = new LinkedHashMap<>();
     private final Map<String, StreamInterface> interfaces = new LinkedHashMap<>();
     private final Map<ServerConnection, ConnectionContext> sessions = new ConcurrentHashMap<>();
+    /** Per-identity accounting and quotas, kept across reloads; set by {@link #start()}. */
+    private volatile QuotaBook quotas;
     private final List<AcceptLoop> loops = new ArrayList<>();
     private final List<TransportAddress> bound = new ArrayList<>();
     private final Map<String, String> info = new LinkedHashMap<>();
@@ -90,6 +92,8 @@ public final class ServerRuntime implements AlknetServer {
             // first, so that every component records into it from its first connection, and it closes last
             context = context.withMetrics(startMetrics());
             KernelMetrics metrics = new KernelMetrics(context.metrics());
+            quotas = new QuotaBook(metrics, clock);
+            QuotaBook book = quotas;
             AuditLog audit = this.audit.counting(metrics);
             closer.register(CallSetup.serverStopped(catalog, context));
             config = closer.register(new DynamicConfigHolder(components, options.identityProviders(),
@@ -112,7 +116,7 @@ public final class ServerRuntime implements AlknetServer {
                 transport.info().forEach((key, value) -> info.put(spec.address().scheme() + "." + key, value));
                 bound.add(listener.address());
                 AcceptLoop loop = new AcceptLoop(listener, streamInterface, guard,
-                        audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, guard, calls, metrics),
+                        audit, stream -> new ConnectionContext(stream, config, outbound, remoteListeners, audit, guard, calls, metrics, book),
                         sessions, metrics);
                 loops.add(closer.register(loop));
             }
@@ -183,6 +187,7 @@ public final class ServerRuntime implements AlknetServer {
         status.put("callConnections", calls.engines().size());
         status.put("listeners", listenAddresses().stream().map(Object::toString).toList());
         status.put("configGeneration", config.current().generation());
+        status.put("identities", quotas.status());
         status.put("uptimeMillis", System.currentTimeMillis() - startedAt);
         return status;
     }

@@ -2,15 +2,12 @@ package io.alknet.kernel.internal;
 
 import io.alknet.api.metrics.Metrics;
 import io.alknet.api.stream.TransportStream;
-import io.alknet.api.transport.Listener;
-import io.alknet.api.transport.SecurityLevel;
 import io.alknet.api.transport.Transport;
 import io.alknet.api.transport.TransportAddress;
 import io.alknet.testkit.MemoryTransport;
 import io.alknet.testkit.contract.TransportContract;
 
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,55 +27,11 @@ class CountingStreamContractTest extends TransportContract {
 
     @Override
     protected Transport newServerTransport() {
-        return new Counting(new MemoryTransport());
+        return new StreamWrappingTransport(new MemoryTransport(), CountingStreamContractTest::counted);
     }
 
     @Override
     protected TransportAddress listenAddress() {
         return TransportAddress.of("memory", "counting-" + UUID.randomUUID(), 0);
-    }
-
-    /** The in-memory transport, every stream counted. */
-    private record Counting(Transport transport) implements Transport {
-
-        @Override
-        public String scheme() {
-            return transport.scheme();
-        }
-
-        @Override
-        public SecurityLevel security() {
-            return transport.security();
-        }
-
-        @Override
-        public CompletionStage<TransportStream> connect(TransportAddress address) {
-            return transport.connect(address).thenApply(CountingStreamContractTest::counted);
-        }
-
-        @Override
-        public CompletionStage<Listener> listen(TransportAddress address) {
-            return transport.listen(address).thenApply(listener -> new Listener() {
-                @Override
-                public TransportAddress address() {
-                    return listener.address();
-                }
-
-                @Override
-                public CompletionStage<TransportStream> accept() {
-                    return listener.accept().thenApply(CountingStreamContractTest::counted);
-                }
-
-                @Override
-                public void close() {
-                    listener.close();
-                }
-            });
-        }
-
-        @Override
-        public void close() {
-            transport.close();
-        }
     }
 }

@@ -75,14 +75,26 @@ final class LocalForward implements FrontEnd {
     private void accepted(Tunnel tunnel, NettyTransportStream local) {
         tunnel.openChannel(spec.host(), spec.hostPort()).whenComplete((channel, error) -> {
             if (error != null) {
-                // The destination stays out of the log; the code says why.
-                LOG.debug("forward.open.failed forward=-L port={} code={}", ((InetSocketAddress) bound).getPort(),
-                        AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED));
+                // The destination stays out of the log; the code says why. A refusal by the server's policy or the
+                // identity's quota is the user's to act on, so it is shown with the server's reason (which never
+                // names the destination either).
+                ErrorCode code = AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED);
+                int port = ((InetSocketAddress) bound).getPort();
+                if (code == ErrorCode.QUOTA_EXCEEDED || code == ErrorCode.FORWARD_DENIED) {
+                    LOG.warn("forward.open.refused forward=-L port={} code={} reason=\"{}\"", port, code, reason(error));
+                } else {
+                    LOG.debug("forward.open.failed forward=-L port={} code={}", port, code);
+                }
                 local.abort();
                 return;
             }
             tunnel.splice(local, channel);
         });
+    }
+
+    private static String reason(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return String.valueOf(cause.getMessage()).replace('"', '\'').replaceAll("\\p{Cntrl}", " ");
     }
 
     @Override

@@ -157,7 +157,15 @@ final class RawInterface implements StreamInterface {
                 refuse(reason, "the credential was not accepted");
                 return;
             }
-            context.authenticated(presented, resolved.identity());
+            try {
+                context.authenticated(presented, resolved.identity());
+            } catch (AlknetException e) {
+                if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
+                    throw e;
+                }
+                refuse("quota_exceeded", e.getMessage());
+                return;
+            }
             EnvelopeHandler calls;
             try {
                 calls = context.openCalls(resolved.identity(), framed);

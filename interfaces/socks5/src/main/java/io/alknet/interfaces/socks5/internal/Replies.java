@@ -17,7 +17,7 @@ final class Replies {
     static Socks5CommandStatus statusFor(Throwable error) {
         ErrorCode code = AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED);
         return switch (code) {
-            case FORWARD_DENIED -> Socks5CommandStatus.FORBIDDEN;
+            case FORWARD_DENIED, QUOTA_EXCEEDED -> Socks5CommandStatus.FORBIDDEN;
             case TARGET_REFUSED -> Socks5CommandStatus.CONNECTION_REFUSED;
             case TARGET_NETWORK_UNREACHABLE -> Socks5CommandStatus.NETWORK_UNREACHABLE;
             case TARGET_UNREACHABLE, TARGET_UNRESOLVED -> Socks5CommandStatus.HOST_UNREACHABLE;

@@ -1,5 +1,7 @@
 package io.alknet.auth.keys.internal;
 
+import io.alknet.api.policy.Quota;
+
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -23,12 +25,13 @@ import java.util.Optional;
  * @param scopes           alknet's {@code scopes="…"}: extra scopes for operation access
  * @param irohEndpoints    alknet's {@code iroh-endpoint="…"}: the key logs in only over iroh from one of these endpoint
  *                         ids (canonical lower-case hex); empty = any transport
+ * @param quota            alknet's {@code quota="…"}: limits for the identity (for a CA line: for each certificate's identity)
  * @param source           {@code file:line} for messages
  */
 record AuthorizedKey(
         String keyType, byte[] blob, String fingerprint, String comment, boolean certAuthority,
         List<String> principals, List<String> from, boolean portForwarding, Optional<Instant> expiresAt,
-        boolean requireForwardingExtension, List<String> scopes, List<String> irohEndpoints, String source) {
+        boolean requireForwardingExtension, List<String> scopes, List<String> irohEndpoints, Quota quota, String source) {
 
     AuthorizedKey {
         Objects.requireNonNull(keyType, "keyType");
@@ -38,6 +41,7 @@ record AuthorizedKey(
         from = List.copyOf(from);
         scopes = List.copyOf(scopes);
         irohEndpoints = List.copyOf(irohEndpoints);
+        Objects.requireNonNull(quota, "quota");
     }
 
     @Override
@@ -52,7 +56,7 @@ record AuthorizedKey(
     /** The same key, trusted as a certificate authority (a {@code TrustedUserCAKeys} line). */
     AuthorizedKey asCertAuthority() {
         return new AuthorizedKey(keyType, blob, fingerprint, comment, true, principals, from, portForwarding, expiresAt,
-                requireForwardingExtension, scopes, irohEndpoints, source);
+                requireForwardingExtension, scopes, irohEndpoints, quota, source);
     }
 
     @Override

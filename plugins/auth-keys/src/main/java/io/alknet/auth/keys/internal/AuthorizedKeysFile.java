@@ -2,6 +2,7 @@ package io.alknet.auth.keys.internal;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.policy.Quota;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ final class AuthorizedKeysFile {
     private static final Set<String> KNOWN_FLAGS = Set.of("cert-authority", "restrict", "no-port-forwarding",
             "port-forwarding", "no-pty", "pty", "no-agent-forwarding", "agent-forwarding", "no-x11-forwarding",
             "x11-forwarding", "no-user-rc", "user-rc", "no-touch-required", "verify-required", "permit-port-forwarding");
-    private static final Set<String> KNOWN_VALUED = Set.of("principals", "from", "expiry-time", "command", "environment", "scopes",
+    private static final Set<String> KNOWN_VALUED = Set.of("principals", "from", "expiry-time", "command", "environment", "scopes", "quota",
             "iroh-endpoint");
     private static final Set<String> UNENFORCEABLE = Set.of("permitopen", "permitlisten", "tunnel");
 
@@ -112,7 +113,7 @@ final class AuthorizedKeysFile {
         checkEd25519Blob(blob, source);
         return Optional.of(new AuthorizedKey(keyType, blob, fingerprint(blob), comment, parsed.certAuthority,
                 parsed.principals, parsed.from, parsed.portForwarding, parsed.expiresAt, parsed.requireForwardingExtension, parsed.scopes,
-                parsed.irohEndpoints, source));
+                parsed.irohEndpoints, parsed.quota, source));
     }
 
     private static String firstToken(String line) {
@@ -209,7 +210,7 @@ final class AuthorizedKeysFile {
     /** The parsed options of one line. */
     private record Options(boolean certAuthority, List<String> principals, List<String> from, boolean portForwarding,
                            Optional<Instant> expiresAt, boolean requireForwardingExtension, List<String> scopes,
-                           List<String> irohEndpoints) {
+                           List<String> irohEndpoints, Quota quota) {
 
         static Options parse(List<String> options, String source, boolean impliedCertAuthority) {
             boolean certAuthority = impliedCertAuthority;
@@ -220,6 +221,7 @@ final class AuthorizedKeysFile {
             boolean requireForwardingExtension = false;
             List<String> scopes = List.of();
             List<String> irohEndpoints = List.of();
+            Quota quota = Quota.NONE;
             for (String option : options) {
                 int eq = option.indexOf('=');
                 String name = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
@@ -240,6 +242,7 @@ final class AuthorizedKeysFile {
                     case "permit-port-forwarding" -> requireForwardingExtension = true;
                     case "scopes" -> scopes = scopes(value, source);
                     case "iroh-endpoint" -> irohEndpoints = irohEndpoints(value, source);
+                    case "quota" -> quota = quota(value, source);
                     default -> {
                         // accepted and irrelevant: alknet has no shell, pty, agent or X11
                     }
@@ -254,7 +257,7 @@ final class AuthorizedKeysFile {
                         + "cert-authority line");
             }
             return new Options(certAuthority, principals, from, portForwarding, expiresAt, requireForwardingExtension, scopes,
-                    irohEndpoints);
+                    irohEndpoints, quota);
         }
 
         /**
@@ -272,6 +275,18 @@ final class AuthorizedKeysFile {
                 }
             }
             return ids;
+        }
+
+        /**
+         * alknet's own option: limits for the key's identity, e.g. {@code quota="channels=8,rate=10MB/s"} (see
+         * {@link Quota}); on a cert-authority line, for each identity its certificates log in as.
+         */
+        private static Quota quota(String value, String source) {
+            try {
+                return Quota.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw invalid(source, "quota=\"" + value + "\": " + e.getMessage());
+            }
         }
 
         /** alknet's own option: extra scopes for operation access, e.g. {@code scopes="greeter:use,monitoring:read"}. */

@@ -79,7 +79,7 @@ final class AuthorizedKeysProvider implements IdentityProvider {
             scopes.add(Identity.RELAY_CONNECT);
         }
         String name = match.comment().isBlank() ? match.fingerprint() : match.comment();
-        return IdentityResolution.resolved(Identity.of(match.fingerprint(), name, scopes));
+        return IdentityResolution.resolved(Identity.of(match.fingerprint(), name, scopes).withQuota(match.quota()));
     }
 
     @Override
@@ -137,7 +137,7 @@ final class AuthorizedKeysProvider implements IdentityProvider {
         String fingerprint = AuthorizedKeysFile.fingerprint(certificate.certifiedKeyBlob());
         String name = certificate.keyId().isBlank() ? fingerprint : certificate.keyId();
         return IdentityResolution.resolved(new Identity(fingerprint, name, scopes,
-                java.util.Map.of("principals", certificate.principals())));
+                java.util.Map.of("principals", certificate.principals()), authority.quota()));
     }
 
     /**

@@ -105,6 +105,19 @@ class AuthorizedKeysTest {
     }
 
     @Test
+    void aQuotaOptionTravelsWithTheIdentityAndAMalformedOneNamesTheLine() throws Exception {
+        byte[] capped = ed25519Blob(5);
+        byte[] free = ed25519Blob(6);
+        AuthorizedKeysProvider provider = provider("quota=\"sessions=1,rate=10MB/s\" ssh-ed25519 " + b64(capped) + " capped\n"
+                + "ssh-ed25519 " + b64(free) + " free\n");
+        assertThat(resolved(provider.resolve(key(capped, "203.0.113.5"))).quota())
+                .isEqualTo(io.alknet.api.policy.Quota.parse("sessions=1,rate=10MB/s"));
+        assertThat(resolved(provider.resolve(key(free, "203.0.113.5"))).quota().isNone()).isTrue();
+        assertThatThrownBy(() -> provider("\nquota=\"rate=fast\" ssh-ed25519 " + b64(capped) + "\n"))
+                .isInstanceOf(AlknetException.class).hasMessageContaining("authorized_keys:2").hasMessageContaining("rate must be a size");
+    }
+
+    @Test
     void malformedLinesNameFileAndLine() throws Exception {
         assertThatThrownBy(() -> provider("\nssh-ed25519 !!notbase64!! x\n"))
                 .isInstanceOf(AlknetException.class).hasMessageContaining("authorized_keys:2").hasMessageContaining("base64");

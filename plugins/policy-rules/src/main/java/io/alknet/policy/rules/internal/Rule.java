@@ -39,7 +39,7 @@ record Rule(Action action, Target target, Set<Direction> directions, List<String
                 && (principals.isEmpty() || principals.stream().anyMatch(p -> matchesPrincipal(p, identity)));
     }
 
-    private static boolean matchesPrincipal(String principal, Identity identity) {
+    static boolean matchesPrincipal(String principal, Identity identity) {
         return principal.equals("*") || principal.equals(identity.id()) || principal.equals(identity.name())
                 || identity.hasScope(principal);
     }

@@ -6,6 +6,7 @@ import io.alknet.api.net.Cidr;
 import io.alknet.api.net.TargetHost;
 import io.alknet.api.policy.Direction;
 import io.alknet.api.policy.Protocol;
+import io.alknet.api.policy.Quota;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,8 @@ import java.util.regex.Pattern;
  * allow [fd00::/8]:* direction=remote
  * allow 10.0.0.53:53 protocol=udp               # tcp (streams) or udp (SOCKS5 UDP ASSOCIATE)
  * deny  *                                    # any host, any port
+ * quota principal=guests channels=8 rate=10MB/s  # limits per identity: every matching line applies, the
+ * quota sessions=4                           #   strictest value of each limit wins (see Quota)
  * </pre>
  *
  * Targets: {@code *}, {@code HOST:PORTS}, {@code CIDR:PORTS}, {@code [IPv6-CIDR]:PORTS}, {@code alknet-*}.
@@ -62,6 +65,7 @@ final class RuleFile {
 
     static RulesPolicy parse(List<String> lines, String fileName) {
         List<Rule> rules = new ArrayList<>();
+        List<QuotaRule> quotas = new ArrayList<>();
         Action defaultAction = Action.ALLOW;
         String defaultLabel = "default";
         boolean defaultSeen = false;
@@ -85,13 +89,51 @@ final class RuleFile {
                 defaultLabel = "default(" + where + ")";
                 continue;
             }
+            if (verb.equals("quota")) {
+                quotas.add(quota(words, where));
+                continue;
+            }
             Action action = action(verb, where);
             if (words.length < 2) {
                 throw invalid(where, "'" + verb + "' needs a target, for example: " + verb + " *.example.com:443");
             }
             rules.add(rule(action, words, where));
         }
-        return new RulesPolicy(rules, defaultAction, defaultLabel);
+        return new RulesPolicy(rules, defaultAction, defaultLabel, quotas);
+    }
+
+    private static QuotaRule quota(String[] words, String where) {
+        List<String> principals = new ArrayList<>();
+        Quota quota = Quota.NONE;
+        String label = where;
+        for (int i = 1; i < words.length; i++) {
+            String option = words[i];
+            int eq = option.indexOf('=');
+            if (eq <= 0 || eq == option.length() - 1) {
+                throw invalid(where, "expected key=value, found '" + option + "'");
+            }
+            String key = option.substring(0, eq).toLowerCase(Locale.ROOT);
+            switch (key) {
+                case "principal", "principals" -> Arrays.stream(option.substring(eq + 1).split(",")).map(String::strip)
+                        .filter(s -> !s.isEmpty()).forEach(principals::add);
+                case "name" -> label = option.substring(eq + 1);
+                default -> {
+                    if (!Quota.isKey(key)) {
+                        throw invalid(where, "unknown quota option '" + key
+                                + "'; known: principal, name, sessions, channels, bytes-per-day, rate, rate-up, rate-down");
+                    }
+                    try {
+                        quota = quota.with(option);
+                    } catch (IllegalArgumentException e) {
+                        throw invalid(where, e.getMessage());
+                    }
+                }
+            }
+        }
+        if (quota.isNone()) {
+            throw invalid(where, "a quota line sets at least one limit, for example: quota principal=guests rate=10MB/s");
+        }
+        return new QuotaRule(principals, quota, label);
     }
 
     private static String stripComment(String line) {
@@ -103,7 +145,7 @@ final class RuleFile {
         return switch (word.toLowerCase(Locale.ROOT)) {
             case "allow" -> Action.ALLOW;
             case "deny" -> Action.DENY;
-            default -> throw invalid(where, "expected 'allow', 'deny' or 'default', found '" + word + "'");
+            default -> throw invalid(where, "expected 'allow', 'deny', 'default' or 'quota', found '" + word + "'");
         };
     }
 

@@ -1,6 +1,7 @@
 package io.alknet.policy.rules.internal;
 
 import io.alknet.api.AlknetException;
+import io.alknet.api.Identity;
 import io.alknet.api.call.ControlChannel;
 import io.alknet.api.net.Cidr;
 import io.alknet.api.net.TargetHost;
@@ -8,6 +9,7 @@ import io.alknet.api.policy.Direction;
 import io.alknet.api.policy.ForwardRequest;
 import io.alknet.api.policy.ForwardingPolicy;
 import io.alknet.api.policy.PolicyDecision;
+import io.alknet.api.policy.Quota;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -43,15 +45,17 @@ final class RulesPolicy implements ForwardingPolicy {
     private final List<Rule> rules;
     private final Action defaultAction;
     private final String defaultLabel;
+    private final List<QuotaRule> quotas;
 
-    RulesPolicy(List<Rule> rules, Action defaultAction, String defaultLabel) {
+    RulesPolicy(List<Rule> rules, Action defaultAction, String defaultLabel, List<QuotaRule> quotas) {
         this.rules = List.copyOf(rules);
+        this.quotas = List.copyOf(quotas);
         this.defaultAction = Objects.requireNonNull(defaultAction, "defaultAction");
         this.defaultLabel = Objects.requireNonNull(defaultLabel, "defaultLabel");
     }
 
     static RulesPolicy builtInDefault() {
-        return new RulesPolicy(List.of(), Action.ALLOW, "default");
+        return new RulesPolicy(List.of(), Action.ALLOW, "default", List.of());
     }
 
     @Override
@@ -90,6 +94,18 @@ final class RulesPolicy implements ForwardingPolicy {
         return defaultAction == Action.ALLOW
                 ? PolicyDecision.allow(defaultLabel)
                 : PolicyDecision.deny(defaultLabel, "no rule matches");
+    }
+
+    /** Every {@code quota} line that names {@code identity} applies; the strictest value of each limit wins. */
+    @Override
+    public Quota quota(Identity identity) {
+        Quota quota = Quota.NONE;
+        for (QuotaRule rule : quotas) {
+            if (rule.appliesTo(identity)) {
+                quota = quota.tighter(rule.quota());
+            }
+        }
+        return quota;
     }
 
     /** What makes {@code request} protected, or {@code null}. */

@@ -5,6 +5,7 @@ import io.alknet.api.Identity;
 import io.alknet.api.policy.Direction;
 import io.alknet.api.policy.ForwardRequest;
 import io.alknet.api.policy.PolicyDecision;
+import io.alknet.api.policy.Quota;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -215,6 +216,25 @@ class RulesPolicyTest {
         assertThatThrownBy(() -> parse("deny 0177.0.0.1:*")).hasMessageContaining("policy.rules:1").hasMessageContaining("ambiguous");
         assertThatThrownBy(() -> parse("deny 127.1:*")).hasMessageContaining("ambiguous");
         assertThatThrownBy(() -> parse("deny 010.0.0.0/8:*")).hasMessageContaining("ambiguous");
+    }
+
+    @Test
+    void quotaLinesApplyToTheIdentitiesTheyNameAndTheStrictestValueOfEachWins() {
+        RulesPolicy policy = parse("quota principal=db-users channels=8 rate=10MB/s", "allow *",
+                "quota sessions=4 channels=32", "quota principal=SHA256:bob rate-down=1MiB/s name=bob-down");
+        assertThat(policy.quota(ALICE)).isEqualTo(Quota.parse("sessions=4,channels=8,rate=10MB/s"));
+        assertThat(policy.quota(BOB)).isEqualTo(Quota.parse("sessions=4,channels=32,rate-down=1MiB/s"));
+        assertThat(parse("allow *").quota(ALICE).isNone()).as("no quota line, no limit").isTrue();
+        assertThat(decide(policy, BOB, "h", 80).allowed()).as("quota lines decide no forward").isTrue();
+    }
+
+    @Test
+    void malformedQuotaLinesNameTheLineAndTheLimit() {
+        assertThatThrownBy(() -> parse("allow *", "quota principal=alice")).hasMessageContaining("policy.rules:2")
+                .hasMessageContaining("at least one limit");
+        assertThatThrownBy(() -> parse("quota rate=fast")).hasMessageContaining("policy.rules:1").hasMessageContaining("rate must be a size");
+        assertThatThrownBy(() -> parse("quota colour=red")).hasMessageContaining("unknown quota option 'colour'");
+        assertThatThrownBy(() -> parse("quota channels")).hasMessageContaining("expected key=value");
     }
 
     private static RulesPolicy parse(String... lines) {

@@ -14,7 +14,7 @@ public final class OpenFailures {
     public static String describe(ErrorCode code, Throwable error) {
         return switch (code) {
             // the reason code says "administratively prohibited" already: OpenSSH prints it before this text
-            case FORWARD_DENIED -> firstLine(error);
+            case FORWARD_DENIED, QUOTA_EXCEEDED -> firstLine(error);
             case TARGET_REFUSED -> "connection refused";
             case TARGET_UNREACHABLE -> "host unreachable";
             case TARGET_NETWORK_UNREACHABLE -> "network unreachable";
@@ -29,6 +29,9 @@ public final class OpenFailures {
         String text = description == null ? "" : description.toLowerCase(java.util.Locale.ROOT);
         if (reason == org.apache.sshd.common.SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED) {
             return ErrorCode.FORWARD_DENIED;
+        }
+        if (reason == org.apache.sshd.common.SshConstants.SSH_OPEN_RESOURCE_SHORTAGE && text.contains("quota")) {
+            return ErrorCode.QUOTA_EXCEEDED;
         }
         if (text.contains("refused")) {
             return ErrorCode.TARGET_REFUSED;

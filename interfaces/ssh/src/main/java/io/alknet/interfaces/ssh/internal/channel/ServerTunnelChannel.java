@@ -64,9 +64,11 @@ public final class ServerTunnelChannel extends StreamServerChannel {
         context.openTarget(identity.get(), host, port).whenComplete((target, error) -> {
             if (error != null) {
                 ErrorCode code = AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED);
-                int reason = code == ErrorCode.FORWARD_DENIED
-                        ? SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED
-                        : SshConstants.SSH_OPEN_CONNECT_FAILED;
+                int reason = switch (code) {
+                    case FORWARD_DENIED -> SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED;
+                    case QUOTA_EXCEEDED -> SshConstants.SSH_OPEN_RESOURCE_SHORTAGE;
+                    default -> SshConstants.SSH_OPEN_CONNECT_FAILED;
+                };
                 fail(opened, reason, OpenFailures.describe(code, error));
                 return;
             }

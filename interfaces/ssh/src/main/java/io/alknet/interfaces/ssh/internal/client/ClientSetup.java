@@ -20,6 +20,7 @@ import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -97,6 +98,7 @@ public final class ClientSetup {
         Thread.ofVirtual().name("alknet-ssh-connect").start(() -> {
             HostKeyCheck check = new HostKeyCheck(options.hostKeys());
             ClientSession session = null;
+            java.util.concurrent.atomic.AtomicReference<String> refusal = new java.util.concurrent.atomic.AtomicReference<>();
             try {
                 List<KeyPair> identities = new ArrayList<>();
                 options.identityFiles().forEach(file -> identities.addAll(OpenSshKeys.loadWithCertificate(file)));
@@ -108,6 +110,16 @@ public final class ClientSetup {
                 ConnectFuture connecting = client.connect(options.user(), targetAddress(options), context, null);
                 Duration timeout = settings.authTimeout();
                 session = connecting.verify(timeout).getClientSession();
+                session.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
+                    @Override
+                    public void sessionDisconnect(org.apache.sshd.common.session.Session disconnected, int reason, String message,
+                                                  String language, boolean initiator) {
+                        // an alknet server ends a login past the identity's sessions quota this way, with the reason
+                        if (!initiator && reason == SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS) {
+                            refusal.set(message);
+                        }
+                    }
+                });
                 for (KeyPair identity : identities) {
                     session.addPublicKeyIdentity(identity);
                 }
@@ -118,7 +130,9 @@ public final class ClientSetup {
                 result.completeExceptionally(e);
             } catch (Exception e) {
                 closeQuietly(session, stream);
-                result.completeExceptionally(describe(e, check, options));
+                result.completeExceptionally(refusal.get() != null
+                        ? new AlknetException(ErrorCode.QUOTA_EXCEEDED, "server " + options.server() + " refused the login: " + refusal.get())
+                        : describe(e, check, options));
             }
         });
         return result;

@@ -104,9 +104,11 @@ public final class SshTunnelSession implements TunnelSession {
         }
         if (error instanceof SshChannelOpenException open) {
             ErrorCode code = OpenFailures.parse(open.getReasonCode(), open.getMessage());
-            String message = open.getReasonCode() == SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED
-                    ? "the server refused the forward: administratively prohibited: " + open.getMessage()
-                    : "the server could not connect: " + open.getMessage();
+            String message = switch (code) {
+                case FORWARD_DENIED -> "the server refused the forward: administratively prohibited: " + open.getMessage();
+                case QUOTA_EXCEEDED -> "the server refused the channel: " + open.getMessage();
+                default -> "the server could not connect: " + open.getMessage();
+            };
             return new AlknetException(code, message);
         }
         if (!session.isOpen()) {

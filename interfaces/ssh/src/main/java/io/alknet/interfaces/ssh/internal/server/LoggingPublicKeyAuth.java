@@ -1,5 +1,7 @@
 package io.alknet.interfaces.ssh.internal.server;
 
+import io.alknet.api.AlknetException;
+import io.alknet.api.ErrorCode;
 import io.alknet.api.interfaces.ServerContext;
 import io.alknet.api.identity.Credential;
 import io.alknet.api.identity.IdentityResolution;
@@ -66,8 +68,17 @@ final class LoggingPublicKeyAuth extends UserAuthPublicKey {
         }
         AuthAttempt attempt = session.getAttribute(ServerSessions.LAST_ATTEMPT);
         if (result && attempt != null && attempt.resolution() instanceof IdentityResolution.Resolved resolved) {
+            try {
+                context.authenticated(attempt.credential(), resolved.identity());
+            } catch (AlknetException e) {
+                if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
+                    throw e;
+                }
+                // the key is good but its identity has all the sessions it may: say so, as sshd's MaxSessions would
+                session.disconnect(SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS, e.getMessage());
+                return Boolean.FALSE;
+            }
             session.setAttribute(ServerSessions.IDENTITY, resolved.identity());
-            context.authenticated(attempt.credential(), resolved.identity());
             return Boolean.TRUE;
         }
         // A refused query is not yet a failed login (clients offer every key they hold, OpenSSH a
