@@ -201,6 +201,74 @@ class QuotaTest {
         }
     }
 
+    @Test
+    void openSshSeesTheReasonsForARefusedChannelAndARefusedLogin() throws Exception {
+        OpenSsh.requireInstalled();
+        authorize("quota=\"sessions=1,channels=1\" ");
+        try (Loopback.EchoServer echo = new Loopback.EchoServer();
+             AlknetServer server = Alknet.server(fixture.server().build())) {
+            int port = server.listenAddresses().getFirst().port();
+            Path knownHosts = OpenSsh.knownHosts(dir, port, OpenSshKeys.publicKeyLine(fixture.host.getPublic(), ""));
+            int local = Loopback.unusedPort();
+            List<String> forwarding = OpenSsh.clientBase(fixture.clientKey, knownHosts, port);
+            forwarding.addAll(List.of("-N", "-L", local + ":127.0.0.1:" + echo.port(), "alice@127.0.0.1"));
+            try (OpenSsh.Running ssh = OpenSsh.start(forwarding, dir, "ssh-quota");
+                 Socket held = awaitEchoing(local, ssh)) {
+                int before = occurrences(ssh.stderr(), "too many channels");
+                try (Socket refused = new Socket(InetAddress.getLoopbackAddress(), local)) {
+                    awaitStderr(ssh, "open failed: resource shortage: too many channels for this identity", before);
+                }
+                List<String> second = OpenSsh.clientBase(fixture.clientKey, knownHosts, port);
+                second.addAll(List.of("-N", "alice@127.0.0.1"));
+                try (OpenSsh.Running again = OpenSsh.start(second, dir, "ssh-quota-second")) {
+                    assertThat(again.process.waitFor(30, TimeUnit.SECONDS)).as("the second login ends").isTrue();
+                    assertThat(again.stderr()).contains("too many sessions for this identity");
+                }
+            }
+        }
+    }
+
+    /**
+     * A connection through ssh's {@code -L} whose channel is open (it echoed a byte). Waiting for the port to listen
+     * opens a channel too; until the server has seen that one close, the identity's one channel is taken.
+     */
+    private static Socket awaitEchoing(int port, OpenSsh.Running ssh) throws Exception {
+        OpenSsh.awaitListening(port, ssh, Duration.ofSeconds(20));
+        for (int attempt = 0; ; attempt++) {
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(1);
+            int echoed;
+            try {
+                echoed = socket.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                echoed = -1;
+            }
+            if (echoed == 1) {
+                return socket;
+            }
+            socket.close();
+            assertThat(attempt).as("ssh reported: %s", ssh.stderr()).isLessThan(50);
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitStderr(OpenSsh.Running running, String text, int before) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline && occurrences(running.stderr(), text) <= before) {
+            Thread.sleep(50);
+        }
+        assertThat(occurrences(running.stderr(), text)).as("ssh reported: %s", running.stderr()).isGreaterThan(before);
+    }
+
+    private static int occurrences(String text, String what) {
+        int count = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
     /** The channel cap is checked when the close reached the server, which may be a moment after the client's. */
     private static TransportStream awaitChannel(AlknetClient client, int port) throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
