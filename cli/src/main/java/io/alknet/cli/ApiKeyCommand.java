@@ -50,20 +50,31 @@ final class ApiKeyCommand implements Runnable {
         @Option(names = "--description", paramLabel = "TEXT", description = "Who or what the key is for; shown in logs and 'list'.")
         String description = "";
 
+        @Option(names = "--quota", paramLabel = "LIMITS", description = "Limits for the key's identity, e.g. "
+                + "sessions=2,channels=8,bytes-per-day=20GB,rate=10MB/s (see docs/quotas.md; default: none).")
+        String quota;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             var scopeSet = new LinkedHashSet<>(scopes.isEmpty() ? List.of("relay:connect") : scopes);
+            io.alknet.api.policy.Quota limits;
+            try {
+                limits = quota == null ? io.alknet.api.policy.Quota.NONE : io.alknet.api.policy.Quota.parse(quota);
+            } catch (IllegalArgumentException e) {
+                throw new io.alknet.api.AlknetException(io.alknet.api.ErrorCode.INVALID_ARGUMENT, "--quota " + quota + ": " + e.getMessage());
+            }
             ApiKeys.Created created = ApiKeys.create(file, scopeSet,
-                    Optional.ofNullable(ttl).map(value -> Durations.parse("--ttl", value)), description, Clock.systemUTC());
+                    Optional.ofNullable(ttl).map(value -> Durations.parse("--ttl", value)), description, limits, Clock.systemUTC());
             PrintWriter out = spec.commandLine().getOut();
             out.println(created.key());
             out.flush();
             PrintWriter err = spec.commandLine().getErr();
             err.println("alknet: created " + created.entry().prefix() + " (scopes " + String.join(",", created.entry().scopes())
-                    + created.entry().expiresAt().map(at -> ", expires " + at).orElse("") + ") in " + file);
+                    + created.entry().expiresAt().map(at -> ", expires " + at).orElse("")
+                    + (limits.isNone() ? "" : ", quota " + limits) + ") in " + file);
             err.println("alknet: this is the only time the key is shown; store it now. Then: alknet reload");
             err.flush();
             return ExitCodes.OK;

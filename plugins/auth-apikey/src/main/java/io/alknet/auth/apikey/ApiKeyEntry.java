@@ -1,5 +1,7 @@
 package io.alknet.auth.apikey;
 
+import io.alknet.api.policy.Quota;
+
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,9 +18,10 @@ import java.util.Set;
  * @param createdAt   when it was made
  * @param expiresAt   when it stops working; empty = never
  * @param description who or what it is for; shown as the identity's name
+ * @param quota       limits for the key's identity ({@code quota="channels=4,rate=10MB/s"} in the file); none by default
  */
 public record ApiKeyEntry(String prefix, String hash, Set<String> scopes, Instant createdAt, Optional<Instant> expiresAt,
-                          String description) {
+                          String description, Quota quota) {
 
     public ApiKeyEntry {
         Objects.requireNonNull(prefix, "prefix");
@@ -27,6 +30,13 @@ public record ApiKeyEntry(String prefix, String hash, Set<String> scopes, Instan
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(quota, "quota");
+    }
+
+    /** An entry without a quota. */
+    public ApiKeyEntry(String prefix, String hash, Set<String> scopes, Instant createdAt, Optional<Instant> expiresAt,
+                       String description) {
+        this(prefix, hash, scopes, createdAt, expiresAt, description, Quota.NONE);
     }
 
     public boolean expired(Instant now) {

@@ -2,6 +2,7 @@ package io.alknet.auth.apikey;
 
 import io.alknet.api.AlknetException;
 import io.alknet.api.ErrorCode;
+import io.alknet.api.policy.Quota;
 import io.alknet.api.plugin.StateFiles;
 
 import java.io.IOException;
@@ -61,8 +62,17 @@ public final class ApiKeys {
      *
      * @param ttl how long it works; empty = until revoked
      */
+    public static Created create(Path file, Set<String> scopes, Optional<Duration> ttl, String description, Clock clock) {
+        return create(file, scopes, ttl, description, Quota.NONE, clock);
+    }
+
+    /**
+     * Creates a key whose identity is held to {@code quota}, and appends its entry to {@code file} (created when missing).
+     *
+     * @param ttl how long it works; empty = until revoked
+     */
     public static synchronized Created create(Path file, Set<String> scopes, Optional<Duration> ttl, String description,
-                                              Clock clock) {
+                                              Quota quota, Clock clock) {
         if (description.contains("\n") || description.contains("\r")) {
             throw new AlknetException(ErrorCode.INVALID_ARGUMENT, "the description must be one line");
         }
@@ -72,7 +82,7 @@ public final class ApiKeys {
             key = newKey();
         } while (prefixTaken(entries, prefixOf(key)));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        ApiKeyEntry entry = new ApiKeyEntry(prefixOf(key), saltedHash(key), scopes, now, ttl.map(now::plus), description);
+        ApiKeyEntry entry = new ApiKeyEntry(prefixOf(key), saltedHash(key), scopes, now, ttl.map(now::plus), description, quota);
         entries.add(entry);
         write(file, entries);
         return new Created(key, entry);
@@ -170,7 +180,7 @@ public final class ApiKeys {
     private static ApiKeyEntry parse(String line, String source) {
         List<String> fields = Fields.split(line, source);
         if (fields.size() < 2) {
-            throw invalid(source, "expected 'PREFIX HASH [scopes=…] [created=…] [expires=…] [description=\"…\"]'");
+            throw invalid(source, "expected 'PREFIX HASH [scopes=…] [created=…] [expires=…] [quota=\"…\"] [description=\"…\"]'");
         }
         String prefix = fields.get(0);
         if (!prefix.startsWith(KEY_PREFIX) || prefix.length() != PREFIX_LENGTH) {
@@ -182,6 +192,7 @@ public final class ApiKeys {
         Instant created = Instant.EPOCH;
         Optional<Instant> expires = Optional.empty();
         String description = "";
+        Quota quota = Quota.NONE;
         for (String field : fields.subList(2, fields.size())) {
             int eq = field.indexOf('=');
             if (eq <= 0) {
@@ -200,10 +211,19 @@ public final class ApiKeys {
                 case "created" -> created = instant(value, source);
                 case "expires" -> expires = Optional.of(instant(value, source));
                 case "description" -> description = value;
+                case "quota" -> quota = quota(value, source);
                 default -> throw invalid(source, "unknown field '" + name + "'");
             }
         }
-        return new ApiKeyEntry(prefix, hash, scopes, created, expires, description);
+        return new ApiKeyEntry(prefix, hash, scopes, created, expires, description, quota);
+    }
+
+    private static Quota quota(String value, String source) {
+        try {
+            return Quota.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(source, "quota: " + e.getMessage());
+        }
     }
 
     private static void checkHash(String hash, String source) {
@@ -228,6 +248,9 @@ public final class ApiKeys {
                     .append(" scopes=").append(String.join(",", entry.scopes()))
                     .append(" created=").append(entry.createdAt());
             entry.expiresAt().ifPresent(at -> text.append(" expires=").append(at));
+            if (!entry.quota().isNone()) {
+                text.append(" quota=").append(Fields.quote(entry.quota().toString()));
+            }
             text.append(" description=").append(Fields.quote(entry.description())).append('\n');
         }
         try {

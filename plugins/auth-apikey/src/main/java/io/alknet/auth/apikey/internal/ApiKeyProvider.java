@@ -52,7 +52,7 @@ final class ApiKeyProvider implements IdentityProvider {
             return IdentityResolution.rejected("apikey_expired");
         }
         String name = match.description().isBlank() ? match.prefix() : match.description();
-        return IdentityResolution.resolved(Identity.of(match.prefix(), name, match.scopes()));
+        return IdentityResolution.resolved(Identity.of(match.prefix(), name, match.scopes()).withQuota(match.quota()));
     }
 
     int size() {

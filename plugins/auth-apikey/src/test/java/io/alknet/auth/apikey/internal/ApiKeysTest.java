@@ -5,6 +5,7 @@ import io.alknet.auth.apikey.ApiKeyEntry;
 import io.alknet.auth.apikey.ApiKeys;
 import io.alknet.api.identity.Credential;
 import io.alknet.api.identity.IdentityResolution;
+import io.alknet.api.policy.Quota;
 import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.transport.SecurityLevel;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,20 @@ class ApiKeysTest {
         assertThat(entries).extracting(ApiKeyEntry::description).containsExactly("first", "second \"quoted\"");
         assertThat(entries.get(1).expiresAt()).contains(NOW.instant().plus(Duration.ofHours(1)));
         assertThat(entries.get(0).expiresAt()).isEmpty();
+    }
+
+    @Test
+    void aKeysQuotaIsStoredReadBackAndCarriedByItsIdentity() throws Exception {
+        Path file = dir.resolve("api_keys");
+        Quota quota = Quota.parse("sessions=2,rate=10MB/s");
+        ApiKeys.Created created = ApiKeys.create(file, Set.of("relay:connect"), Optional.empty(), "capped", quota, NOW);
+        ApiKeys.create(file, Set.of("relay:connect"), Optional.empty(), "free", NOW);
+        assertThat(Files.readString(file)).contains("quota=\"sessions=2,rate-up=10000000/s,rate-down=10000000/s\"");
+        assertThat(ApiKeys.read(file)).extracting(ApiKeyEntry::quota).containsExactly(quota, Quota.NONE);
+        IdentityResolution resolution = provider(file, NOW).resolve(new Credential.ApiKey(PEER, "", created.key()));
+        assertThat(((IdentityResolution.Resolved) resolution).identity().quota()).isEqualTo(quota);
+        Files.writeString(file, "alk_abcdefgh sha256:" + "0".repeat(64) + " quota=\"rate=fast\"\n");
+        assertThatThrownBy(() -> ApiKeys.read(file)).hasMessageContaining(file + ":1").hasMessageContaining("rate must be a size");
     }
 
     private static ApiKeyProvider provider(Path file, Clock clock) {
