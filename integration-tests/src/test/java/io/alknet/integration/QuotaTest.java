@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * Per-identity quotas end to end: two identities (alice, bob) log in with their own keys to one server and move bytes
  * through {@code -L} forwards at the same time. A policy {@code quota} line caps alice's bandwidth: she gets her cap
- * (within 10 %) in each direction while bob, uncapped, runs far above it. A channel cap refuses the next channel with
+ * (within 10 %) in each direction while bob, uncapped, runs far above it; two channels under one cap share it evenly. A channel cap refuses the next channel with
  * the reason, and an authorized key's {@code quota="sessions=1"} refuses a second login. The accounting shows in
  * {@code /server/status} and on the metrics endpoint, survives a reload, and never names a destination.
  */
@@ -143,6 +143,21 @@ class QuotaTest {
             assertThat(scrape.lines().filter(line -> line.startsWith("alknet_identity_bytes_total{") && line.contains(aliceId)
                     && line.contains("direction=\"down\"")).map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))))
                     .singleElement().satisfies(value -> assertThat(value).isGreaterThan(CAP * 3.0));
+        }
+    }
+
+    @Test
+    void channelsOfOneCappedIdentityShareItsCapEvenly() throws Exception {
+        authorize("quota=\"rate=10MB/s\" ");
+        try (Endless source = Endless.source();
+             AlknetServer server = Alknet.server(fixture.server().build());
+             AlknetClient alice = Alknet.client(fixture.client(server).reconnect(ReconnectPolicy.NEVER)
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + source.port())).build())) {
+            int local = frontEndPort(alice);
+            double[] down = measure(List.of(Flow.download(local), Flow.download(local)));
+            assertThat(down[0] + down[1]).as("both channels together, bytes/s").isCloseTo(CAP, within(CAP * 0.10));
+            assertThat(down[0]).as("one channel's share, bytes/s").isCloseTo(CAP / 2.0, within(CAP / 2.0 * 0.25));
+            assertThat(down[1]).as("the other's share, bytes/s").isCloseTo(CAP / 2.0, within(CAP / 2.0 * 0.25));
         }
     }
 
