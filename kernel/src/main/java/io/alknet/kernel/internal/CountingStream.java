@@ -1,7 +1,6 @@
 package io.alknet.kernel.internal;
 
 import io.alknet.api.metrics.Metrics;
-import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.StreamHandler;
 import io.alknet.api.stream.TransportStream;
 
@@ -14,41 +13,24 @@ import java.util.concurrent.CompletionStage;
  * stream it wraps: every call goes through unchanged, in order, on the caller's thread (so back-pressure, half-close
  * and abort mean what they meant). Written bytes are counted when queued.
  */
-final class CountingStream implements TransportStream {
+final class CountingStream extends ForwardingStream {
 
-    private final TransportStream stream;
     private final Metrics.Counter read;
     private final Metrics.Counter written;
 
     CountingStream(TransportStream stream, Metrics.Counter read, Metrics.Counter written) {
-        this.stream = Objects.requireNonNull(stream, "stream");
+        super(stream);
         this.read = Objects.requireNonNull(read, "read");
         this.written = Objects.requireNonNull(written, "written");
     }
 
     @Override
-    public PeerInfo peer() {
-        return stream.peer();
-    }
-
-    @Override
     public void start(StreamHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        stream.start(new StreamHandler() {
+        stream.start(new ForwardingHandler(handler) {
             @Override
             public void onData(ByteBuffer data) {
                 read.increment(data.remaining());
-                handler.onData(data);
-            }
-
-            @Override
-            public void onInputClosed() {
-                handler.onInputClosed();
-            }
-
-            @Override
-            public void onClosed(Throwable error) {
-                handler.onClosed(error);
+                super.onData(data);
             }
         });
     }
@@ -63,40 +45,5 @@ final class CountingStream implements TransportStream {
     public CompletionStage<Void> writeCopy(ByteBuffer data) {
         written.increment(data.remaining());
         return stream.writeCopy(data);
-    }
-
-    @Override
-    public void pauseReading() {
-        stream.pauseReading();
-    }
-
-    @Override
-    public void resumeReading() {
-        stream.resumeReading();
-    }
-
-    @Override
-    public CompletionStage<Void> shutdownOutput() {
-        return stream.shutdownOutput();
-    }
-
-    @Override
-    public void close() {
-        stream.close();
-    }
-
-    @Override
-    public void abort() {
-        stream.abort();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return stream.isOpen();
-    }
-
-    @Override
-    public CompletionStage<Void> closeFuture() {
-        return stream.closeFuture();
     }
 }

@@ -1,6 +1,5 @@
 package io.alknet.kernel.internal;
 
-import io.alknet.api.stream.PeerInfo;
 import io.alknet.api.stream.StreamHandler;
 import io.alknet.api.stream.TransportStream;
 
@@ -20,9 +19,8 @@ import java.util.concurrent.TimeUnit;
  * completions and reading wait. Once the identity's bytes for the day are used up, the stream is aborted (an error to
  * both sides, never a clean end).
  */
-final class MeteredStream implements TransportStream {
+final class MeteredStream extends ForwardingStream {
 
-    private final TransportStream stream;
     private final IdentityAccount account;
     private final Runnable dayUsedUp;
     private final java.util.concurrent.atomic.AtomicBoolean overDay = new java.util.concurrent.atomic.AtomicBoolean();
@@ -35,30 +33,19 @@ final class MeteredStream implements TransportStream {
      * @param dayUsedUp runs (once per stream) when the identity's bytes for the day ran out, before the abort
      */
     MeteredStream(TransportStream stream, IdentityAccount account, Runnable dayUsedUp) {
-        this.stream = Objects.requireNonNull(stream, "stream");
+        super(stream);
         this.account = Objects.requireNonNull(account, "account");
         this.dayUsedUp = Objects.requireNonNull(dayUsedUp, "dayUsedUp");
     }
 
     @Override
-    public PeerInfo peer() {
-        return stream.peer();
-    }
-
-    @Override
-    public String route() {
-        return stream.route();
-    }
-
-    @Override
     public void start(StreamHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        stream.start(new StreamHandler() {
+        stream.start(new ForwardingHandler(handler) {
             @Override
             public void onData(ByteBuffer data) {
                 int bytes = data.remaining();
                 boolean withinDay = account.countDown(bytes);
-                handler.onData(data);
+                super.onData(data);
                 if (!withinDay) {
                     overDay();
                     return;
@@ -68,16 +55,6 @@ final class MeteredStream implements TransportStream {
                 if (wait > 0) {
                     throttle(wait);
                 }
-            }
-
-            @Override
-            public void onInputClosed() {
-                handler.onInputClosed();
-            }
-
-            @Override
-            public void onClosed(Throwable error) {
-                handler.onClosed(error);
             }
         });
     }
@@ -165,30 +142,5 @@ final class MeteredStream implements TransportStream {
         if (!throttled) {
             stream.resumeReading();
         }
-    }
-
-    @Override
-    public CompletionStage<Void> shutdownOutput() {
-        return stream.shutdownOutput();
-    }
-
-    @Override
-    public void close() {
-        stream.close();
-    }
-
-    @Override
-    public void abort() {
-        stream.abort();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return stream.isOpen();
-    }
-
-    @Override
-    public CompletionStage<Void> closeFuture() {
-        return stream.closeFuture();
     }
 }

@@ -106,24 +106,17 @@ final class RuleFile {
         List<String> principals = new ArrayList<>();
         Quota quota = Quota.NONE;
         String label = where;
-        for (int i = 1; i < words.length; i++) {
-            String option = words[i];
-            int eq = option.indexOf('=');
-            if (eq <= 0 || eq == option.length() - 1) {
-                throw invalid(where, "expected key=value, found '" + option + "'");
-            }
-            String key = option.substring(0, eq).toLowerCase(Locale.ROOT);
-            switch (key) {
-                case "principal", "principals" -> Arrays.stream(option.substring(eq + 1).split(",")).map(String::strip)
-                        .filter(s -> !s.isEmpty()).forEach(principals::add);
-                case "name" -> label = option.substring(eq + 1);
+        for (Option option : options(words, 1, where)) {
+            switch (option.key()) {
+                case "principal", "principals" -> principals.addAll(option.values());
+                case "name" -> label = option.value();
                 default -> {
-                    if (!Quota.isKey(key)) {
-                        throw invalid(where, "unknown quota option '" + key
+                    if (!Quota.isKey(option.key())) {
+                        throw invalid(where, "unknown quota option '" + option.key()
                                 + "'; known: principal, name, sessions, channels, bytes-per-day, rate, rate-up, rate-down");
                     }
                     try {
-                        quota = quota.with(option);
+                        quota = quota.with(option.key() + "=" + option.value());
                     } catch (IllegalArgumentException e) {
                         throw invalid(where, e.getMessage());
                     }
@@ -134,6 +127,27 @@ final class RuleFile {
             throw invalid(where, "a quota line sets at least one limit, for example: quota principal=guests rate=10MB/s");
         }
         return new QuotaRule(principals, quota, label);
+    }
+
+    /** One {@code key=value} word of a line: the key in lower case, the value as written. */
+    private record Option(String key, String value) {
+        /** The value as a comma list, blanks dropped. */
+        List<String> values() {
+            return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+    }
+
+    private static List<Option> options(String[] words, int from, String where) {
+        List<Option> options = new ArrayList<>();
+        for (int i = from; i < words.length; i++) {
+            String option = words[i];
+            int eq = option.indexOf('=');
+            if (eq <= 0 || eq == option.length() - 1) {
+                throw invalid(where, "expected key=value, found '" + option + "'");
+            }
+            options.add(new Option(option.substring(0, eq).toLowerCase(Locale.ROOT), option.substring(eq + 1)));
+        }
+        return options;
     }
 
     private static String stripComment(String line) {
@@ -156,22 +170,15 @@ final class RuleFile {
         Set<String> transports = new LinkedHashSet<>();
         Set<Protocol> protocols = EnumSet.noneOf(Protocol.class);
         String label = where;
-        for (int i = 2; i < words.length; i++) {
-            String option = words[i];
-            int eq = option.indexOf('=');
-            if (eq <= 0 || eq == option.length() - 1) {
-                throw invalid(where, "expected key=value, found '" + option + "'");
-            }
-            String key = option.substring(0, eq).toLowerCase(Locale.ROOT);
-            List<String> values = Arrays.stream(option.substring(eq + 1).split(",")).map(String::strip)
-                    .filter(s -> !s.isEmpty()).toList();
-            switch (key) {
+        for (Option option : options(words, 2, where)) {
+            List<String> values = option.values();
+            switch (option.key()) {
                 case "direction" -> values.forEach(v -> directions.add(direction(v, where)));
                 case "principal", "principals" -> principals.addAll(values);
                 case "transport", "transports" -> values.forEach(v -> transports.add(transport(v, where)));
                 case "protocol", "protocols" -> values.forEach(v -> protocols.add(protocol(v, where)));
-                case "name" -> label = option.substring(eq + 1);
-                default -> throw invalid(where, "unknown option '" + key
+                case "name" -> label = option.value();
+                default -> throw invalid(where, "unknown option '" + option.key()
                         + "'; known options: direction, principal, transport, protocol, name");
             }
         }
