@@ -58,6 +58,7 @@ final class ConnectionContext implements ServerContext {
     private volatile ServerConnection connection;
     /** Gives the identity's session back to its quota; set at the first login. */
     private volatile Runnable sessionEnd;
+    private volatile boolean quotaRefused;
 
     ConnectionContext(TransportStream stream, DynamicConfigHolder config, Outbound outbound, RemoteListeners remoteListeners,
                       AuditLog audit, SourceGuard guard, ServerCalls calls, KernelMetrics metrics, QuotaBook quotas) {
@@ -106,7 +107,12 @@ final class ConnectionContext implements ServerContext {
     @Override
     public void authenticated(Credential presented, Identity resolved) {
         if (sessionEnd == null) {
-            sessionEnd = quotas.openSession(resolved, quota(resolved), peer.remoteHost()); // throws past the quota
+            try {
+                sessionEnd = quotas.openSession(resolved, quota(resolved), peer.remoteHost());
+            } catch (AlknetException e) {
+                quotaRefused = true; // a good credential past its sessions quota: no attack, no penalty for the source
+                throw e;
+            }
         }
         if (this.identity == null) {
             guard.authenticated();
@@ -182,7 +188,7 @@ final class ConnectionContext implements ServerContext {
 
     /** How the connection went, for the per-source penalties. */
     SourceGuard.Outcome outcome() {
-        if (identity != null) {
+        if (identity != null || quotaRefused) {
             return SourceGuard.Outcome.AUTHENTICATED;
         }
         return failures.get() > 0 ? SourceGuard.Outcome.AUTH_FAILED : SourceGuard.Outcome.NO_AUTH;
