@@ -75,21 +75,26 @@ final class LocalForward implements FrontEnd {
     private void accepted(Tunnel tunnel, NettyTransportStream local) {
         tunnel.openChannel(spec.host(), spec.hostPort()).whenComplete((channel, error) -> {
             if (error != null) {
-                // The destination stays out of the log; the code says why. A refusal by the server's policy or the
-                // identity's quota is the user's to act on, so it is shown with the server's reason (which never
-                // names the destination either).
-                ErrorCode code = AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED);
-                int port = ((InetSocketAddress) bound).getPort();
-                if (code == ErrorCode.QUOTA_EXCEEDED || code == ErrorCode.FORWARD_DENIED) {
-                    LOG.warn("forward.open.refused forward=-L port={} code={} reason=\"{}\"", port, code, reason(error));
-                } else {
-                    LOG.debug("forward.open.failed forward=-L port={} code={}", port, code);
-                }
+                openFailed(error); // logged without the destination: the code says why
                 local.abort();
                 return;
             }
             tunnel.splice(local, channel);
         });
+    }
+
+    /**
+     * A refusal by the server's policy or the identity's quota is the user's to act on, so it is shown with the
+     * server's reason (which never names the destination either); other failures are logged for debugging.
+     */
+    private void openFailed(Throwable error) {
+        ErrorCode code = AlknetException.codeOf(error, ErrorCode.CONNECTION_FAILED);
+        int port = ((InetSocketAddress) bound).getPort();
+        if (code == ErrorCode.QUOTA_EXCEEDED || code == ErrorCode.FORWARD_DENIED) {
+            LOG.warn("forward.open.refused forward=-L port={} code={} reason=\"{}\"", port, code, reason(error));
+        } else {
+            LOG.debug("forward.open.failed forward=-L port={} code={}", port, code);
+        }
     }
 
     private static String reason(Throwable error) {
