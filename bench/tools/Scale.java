@@ -212,16 +212,18 @@ public class Scale {
 
     /** Live heap after a full GC (via jcmd) and resident set size of the server process. */
     record Sample(long heapKb, long rssKb, int threads, long fds) {
-        private static final Pattern USED = Pattern.compile("heap\\s+total.*?used (\\d+)K");
+        // G1 prints one line for the heap ("garbage-first heap   total reserved 6172672K, committed 393216K, used
+        // 15225K"); Serial and Parallel one per generation ("DefNew     total 4928K, used 12K", "Tenured    total
+        // 10944K, used 5678K"; "PSYoungGen", "ParOldGen"), which are summed
+        private static final Pattern USED = Pattern.compile("garbage-first heap\\s+total.*?used (\\d+)K");
+        private static final Pattern GENERATION_USED = Pattern.compile("(?m)^\\s*(?:DefNew|Tenured|PSYoungGen|ParOldGen"
+                + "|def new generation|tenured generation)\\s+total \\d+K, used (\\d+)K");
 
         static Sample of(long pid) throws Exception {
             String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
             run(jcmd, Long.toString(pid), "GC.run");
             String info = run(jcmd, Long.toString(pid), "GC.heap_info");
-            Matcher used = USED.matcher(info);
-            if (!used.find()) {
-                throw new IllegalStateException("cannot read heap usage from: " + info);
-            }
+            long usedKb = usedKb(info);
             Map<String, String> status = new java.util.HashMap<>();
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 int colon = line.indexOf(':');
@@ -231,7 +233,25 @@ public class Scale {
             }
             long rss = Long.parseLong(status.get("VmRSS").split("\\s+")[0]);
             int threads = Integer.parseInt(status.get("Threads"));
-            return new Sample(Long.parseLong(used.group(1)), rss, threads, openFds(pid));
+            return new Sample(usedKb, rss, threads, openFds(pid));
+        }
+
+        static long usedKb(String heapInfo) {
+            Matcher used = USED.matcher(heapInfo);
+            if (used.find()) {
+                return Long.parseLong(used.group(1));
+            }
+            Matcher generations = GENERATION_USED.matcher(heapInfo);
+            long sum = 0;
+            boolean any = false;
+            while (generations.find()) {
+                sum += Long.parseLong(generations.group(1));
+                any = true;
+            }
+            if (!any) {
+                throw new IllegalStateException("cannot read heap usage from: " + heapInfo);
+            }
+            return sum;
         }
 
         String heapMb() {

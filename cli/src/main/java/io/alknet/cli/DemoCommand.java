@@ -46,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Exit with status 0 right after a successful fetch.")
     boolean once;
 
+    // The launcher's start-up cache training (AotTraining); not for users, so not in the help.
+    @Option(names = "--train", hidden = true, description = "Run the start-up cache training workload and exit.")
+    boolean train;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -53,6 +57,14 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = Files.createTempDirectory("alknet-demo-");
+        if (train) {
+            try {
+                AotTraining.standard().run(dir, out);
+                return ExitCodes.OK;
+            } finally {
+                deleteQuietly(dir);
+            }
+        }
         HttpServer web = null;
         AlknetServer server = null;
         AlknetClient client = null;
