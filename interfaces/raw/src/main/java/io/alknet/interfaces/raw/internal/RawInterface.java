@@ -157,20 +157,12 @@ final class RawInterface implements StreamInterface {
                 refuse(reason, "the credential was not accepted");
                 return;
             }
-            try {
-                context.authenticated(presented, resolved.identity());
-            } catch (AlknetException e) {
-                if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
-                    throw e;
-                }
-                refuse("quota_exceeded", e.getMessage());
-                return;
-            }
             EnvelopeHandler calls;
             try {
+                context.authenticated(presented, resolved.identity()); // QUOTA_EXCEEDED past the identity's sessions
                 calls = context.openCalls(resolved.identity(), framed);
             } catch (AlknetException e) {
-                refuse("forward_denied", e.getMessage());
+                refuse(e.code() == ErrorCode.QUOTA_EXCEEDED ? "quota_exceeded" : "forward_denied", e.getMessage());
                 return;
             }
             identity = resolved.identity();
