@@ -12,6 +12,7 @@ import io.alknet.kernel.AlknetServer;
 import io.alknet.kernel.ClientOptions;
 import io.alknet.kernel.ReconnectPolicy;
 import io.alknet.testkit.Loopback;
+import io.alknet.testkit.SlowPeers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,6 +159,57 @@ class QuotaTest {
             assertThat(down[0] + down[1]).as("both channels together, bytes/s").isCloseTo(CAP, within(CAP * 0.10));
             assertThat(down[0]).as("one channel's share, bytes/s").isCloseTo(CAP / 2.0, within(CAP / 2.0 * 0.25));
             assertThat(down[1]).as("the other's share, bytes/s").isCloseTo(CAP / 2.0, within(CAP / 2.0 * 0.25));
+        }
+    }
+
+    /**
+     * The cap's pauses and a slow peer's back-pressure together: a reader slower than the cap, and a target slower
+     * than it, each get every byte (the checksums match), and every socket ends.
+     */
+    @Test
+    void aCappedChannelGivesASlowReaderAndASlowTargetEveryByte() throws Exception {
+        authorize("quota=\"rate=4MB/s\" ");
+        byte[] body = Loopback.randomBytes(6 * 1024 * 1024 + 17, 21);
+        long slow = 2_000_000;
+        try (SlowPeers.Source source = new SlowPeers.Source(body, false);
+             SlowPeers.Sink sink = new SlowPeers.Sink(slow);
+             AlknetServer server = Alknet.server(fixture.server().build());
+             AlknetClient alice = Alknet.client(fixture.client(server).reconnect(ReconnectPolicy.NEVER)
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + source.port()))
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + sink.port())).build())) {
+            SlowPeers.Read read = SlowPeers.download(port(alice, 0), slow);
+            assertThat(read.count()).as("bytes a slow reader got through the cap").isEqualTo(body.length);
+            assertThat(read.sha256()).isEqualTo(SlowPeers.sha256(body));
+            assertThat(SlowPeers.upload(port(alice, 1), body)).as("what the slow target read, by its checksum")
+                    .isEqualTo(SlowPeers.sha256(body));
+            assertThat(sink.nextEnd(30)).isEqualTo("end after " + body.length + " bytes");
+            assertThat(SlowPeers.closeWait(10, port(alice, 0), port(alice, 1), source.port(), sink.port()))
+                    .as("sockets left in CLOSE-WAIT").isEmpty();
+        }
+    }
+
+    /** Past its bytes for the day an identity's open channel ends with an error, never a clean end, and no more open. */
+    @Test
+    void aDailyQuotaEndsTheOpenChannelWithAnErrorAndRefusesTheNext() throws Exception {
+        authorize("quota=\"bytes-per-day=2MB\",scopes=\"monitoring:read\" ");
+        byte[] body = Loopback.randomBytes(8 * 1024 * 1024, 22);
+        try (SlowPeers.Source source = new SlowPeers.Source(body, false);
+             AlknetServer server = Alknet.server(fixture.server().build());
+             AlknetClient alice = Alknet.client(fixture.client(server).reconnect(ReconnectPolicy.NEVER)
+                     .frontEnd(BuiltIns.localForward("0:127.0.0.1:" + source.port())).build())) {
+            int local = frontEndPort(alice);
+            // a reset, not the end of a short body: readSlowly throws on an error instead of taking it for the end
+            assertThatThrownBy(() -> SlowPeers.download(local, 1L << 40)).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> alice.tunnel().openChannel("127.0.0.1", source.port()).toCompletableFuture().join())
+                    .isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOf(AlknetException.class)
+                    .hasMessageContaining("the transfer quota for today is used up")
+                    .hasMessageContaining("bytes-per-day=2000000")
+                    .satisfies(e -> assertThat(((AlknetException) e).code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
+            Map<String, Object> account = account(alice, aliceId);
+            assertThat(((Number) account.get("bytesToday")).longValue()).isGreaterThan(2_000_000);
+            assertThat(((Number) account.get("refused")).longValue()).as("the ended channel and the refused one").isEqualTo(2);
+            assertThat(SlowPeers.closeWait(10, local, source.port())).as("sockets left in CLOSE-WAIT").isEmpty();
         }
     }
 

@@ -132,8 +132,11 @@ public record Quota(int sessions, int channels, long bytesPerDay, long upBytesPe
                     + "'; use B, kB, MB, GB, TB, KiB, MiB, GiB or TiB");
         };
         double bytes = Double.parseDouble(matcher.group(1)) * scale;
-        if (bytes < 1 || bytes > Long.MAX_VALUE / 2) {
+        if (bytes < 1) {
             throw new IllegalArgumentException(key + " must be at least 1 byte, found '" + value + "'");
+        }
+        if (bytes > 1L << 60) {
+            throw new IllegalArgumentException(key + " is too large (at most 1 EiB), found '" + value + "'");
         }
         return (long) bytes;
     }

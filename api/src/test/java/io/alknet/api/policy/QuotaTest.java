@@ -43,5 +43,6 @@ class QuotaTest {
         assertThatThrownBy(() -> Quota.parse("bandwidth=1MB")).hasMessageContaining("unknown quota 'bandwidth'");
         assertThatThrownBy(() -> Quota.parse("rate")).hasMessageContaining("expected key=value");
         assertThatThrownBy(() -> Quota.parse("rate=0.1")).hasMessageContaining("at least 1 byte");
+        assertThatThrownBy(() -> Quota.parse("bytes-per-day=99999999999999999999TB")).hasMessageContaining("too large");
     }
 }

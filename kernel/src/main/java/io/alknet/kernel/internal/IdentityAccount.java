@@ -34,7 +34,8 @@ final class IdentityAccount {
     private LocalDate day;
     private long bytesToday;
 
-    IdentityAccount(Identity identity, Clock clock) {
+    IdentityAccount(Identity identity, Clock clock, KernelMetrics.IdentityMeters meters) {
+        this.meters = java.util.Objects.requireNonNull(meters, "meters");
         this.id = identity.id();
         this.name = identity.name();
         this.clock = clock;

@@ -41,12 +41,12 @@ final class QuotaBook {
 
     /** The identity's account with {@code quota} in force. */
     IdentityAccount account(Identity identity, Quota quota) {
-        IdentityAccount account = accounts.computeIfAbsent(identity.id(), id -> new IdentityAccount(identity, clock));
-        account.apply(identity, quota, System.nanoTime());
         String tag = quota.isNone() ? "other" : identity.id();
-        KernelMetrics.IdentityMeters meters = account.meters();
-        if (meters == null || !meters.tag().equals(tag)) {
-            account.meters(metrics.identityMeters(tag));
+        IdentityAccount account = accounts.computeIfAbsent(identity.id(),
+                id -> new IdentityAccount(identity, clock, metrics.identityMeters(tag)));
+        account.apply(identity, quota, System.nanoTime());
+        if (!account.meters().tag().equals(tag)) {
+            account.meters(metrics.identityMeters(tag)); // a quota now names it, or no longer does
         }
         if (accounts.size() > MAX_ACCOUNTS) {
             forgetIdle();

@@ -25,8 +25,7 @@ class MeteredStreamContractTest extends TransportContract {
 
     static IdentityAccount account(Quota quota) {
         Identity identity = Identity.of("SHA256:capped", "capped", Set.of());
-        IdentityAccount account = new IdentityAccount(identity, Clock.systemUTC());
-        account.meters(new KernelMetrics(Metrics.NONE).identityMeters("other"));
+        IdentityAccount account = new IdentityAccount(identity, Clock.systemUTC(), new KernelMetrics(Metrics.NONE).identityMeters("other"));
         account.apply(identity, quota, System.nanoTime());
         return account;
     }
